@@ -1,0 +1,210 @@
+package io.baseimage.env;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The environment directory, {@code /etc/container_environment}: one file per variable, named after
+ * it, holding its value.
+ *
+ * <p>A value that ends in a newline is written with one more, because reading removes one: every
+ * value round-trips byte for byte.
+ *
+ * <pre>{@code
+ * Path dir = Path.of("/etc/container_environment");
+ * Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+ * read.problems().forEach(System.err::println);
+ * EnvironmentDirectory.write(read.value().with("GREETING", "hi\n"), dir);
+ * }</pre>
+ */
+public final class EnvironmentDirectory {
+  /**
+   * The kernel's limit for one {@code NAME=VALUE} string including its NUL (MAX_ARG_STRLEN):
+   * a longer variable can never reach a process.
+   */
+  public static final int MAX_VARIABLE_BYTES = 128 * 1024;
+
+  private static final ByteString DOT = ByteString.of(".");
+  private static final ByteString DOT_DOT = ByteString.of("..");
+
+  private EnvironmentDirectory() {}
+
+  /**
+   * Reads every regular file of {@code dir} (or symlink to one) as a variable. Anything else, and
+   * anything that cannot be a variable, is skipped with a problem; a missing directory is empty.
+   */
+  public static Decoded<ContainerEnvironment> read(Path dir) throws IOException {
+    // Names as exact bytes (not Path.toString(), which loses non-ASCII bytes without a locale),
+    // read in byte order so that problems come in a stable order.
+    TreeMap<ByteString, Path> entries = new TreeMap<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path entry : stream) {
+        entries.put(FileNames.nameOf(entry), entry);
+      }
+    } catch (NoSuchFileException e) {
+      return new Decoded<>(ContainerEnvironment.empty(), List.of());
+    } catch (DirectoryIteratorException e) {
+      throw e.getCause();
+    }
+    List<Problem> problems = new ArrayList<>();
+    Map<ByteString, ByteString> variables = new TreeMap<>();
+    for (Map.Entry<ByteString, Path> entry : entries.entrySet()) {
+      ByteString value = readVariable(dir, entry.getValue(), entry.getKey(), problems);
+      if (value != null) {
+        variables.put(entry.getKey(), value);
+      }
+    }
+    return new Decoded<>(ContainerEnvironment.ofBytes(variables), problems);
+  }
+
+  private static ByteString readVariable(Path dir, Path file, ByteString name, List<Problem> problems) {
+    String subject = subject(dir, name);
+    if (name.indexOf((byte) '=') >= 0) {
+      problems.add(new Problem(subject, "skipped: a variable name cannot contain '='"));
+      return null;
+    }
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      problems.add(new Problem(subject, "skipped: dangling symbolic link"));
+      return null;
+    } catch (IOException e) {
+      problems.add(new Problem(subject, "skipped: " + reason(e)));
+      return null;
+    }
+    if (!attributes.isRegularFile()) {
+      String kind = attributes.isDirectory() ? "a directory" : "not a regular file";
+      problems.add(new Problem(subject, "skipped: " + kind));
+      return null;
+    }
+    int limit = MAX_VARIABLE_BYTES - name.length() - 2;
+    byte[] content;
+    try (InputStream in = Files.newInputStream(file)) {
+      // A file longer than the limit (+1 for a trailing newline) is never read whole.
+      content = in.readNBytes(limit + 2);
+    } catch (IOException e) {
+      problems.add(new Problem(subject, "skipped: " + reason(e)));
+      return null;
+    }
+    int length = content.length;
+    if (length > 0 && content[length - 1] == '\n') {
+      length--;
+    }
+    if (length > limit) {
+      problems.add(
+          new Problem(subject, "skipped: larger than the kernel's 128 KiB limit for a variable"));
+      return null;
+    }
+    if (indexOfNul(content, length) >= 0) {
+      problems.add(new Problem(subject, "skipped: a value cannot contain a NUL byte"));
+      return null;
+    }
+    return ByteString.copyOf(content, 0, length);
+  }
+
+  /**
+   * Writes one file per variable, except {@link ContainerEnvironment#IDENTITY_VARIABLES} and names
+   * that cannot be file names. Creates a missing {@code dir} with mode 0700; new files get 0600,
+   * existing files keep their owner and mode. Files of variables not in {@code env} are left alone.
+   *
+   * @return the variables that were skipped
+   * @throws NotWritableException if the directory is read-only or not ours to write
+   */
+  public static List<Problem> write(ContainerEnvironment env, Path dir) throws IOException {
+    List<Problem> problems = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      try {
+        createPrivateDirectory(dir);
+      } catch (IOException e) {
+        throw NotWritableException.classify(e, dir);
+      }
+    }
+    for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
+      ByteString name = variable.getKey();
+      if (ContainerEnvironment.IDENTITY_VARIABLES.contains(name.toString())) {
+        continue;
+      }
+      if (!isFileName(name)) {
+        problems.add(new Problem(name.toString(), "not written to " + dir + ": not a valid file name"));
+        continue;
+      }
+      try {
+        writeValue(FileNames.resolve(dir, name), variable.getValue());
+      } catch (IOException e) {
+        IOException classified = NotWritableException.classify(e, dir);
+        if (classified instanceof NotWritableException) {
+          throw classified;
+        }
+        problems.add(new Problem(subject(dir, name), "not written: " + reason(e)));
+      }
+    }
+    return problems;
+  }
+
+  private static boolean isFileName(ByteString name) {
+    return !name.equals(DOT) && !name.equals(DOT_DOT) && name.indexOf((byte) '/') < 0;
+  }
+
+  private static String subject(Path dir, ByteString name) {
+    String prefix = dir.toString();
+    return (prefix.endsWith("/") ? prefix : prefix + "/") + name;
+  }
+
+  private static void writeValue(Path file, ByteString value) throws IOException {
+    byte[] bytes = value.array();
+    boolean endsInNewline = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      // Keep the owner and mode the image gave it.
+    }
+    try (var out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      out.write(bytes);
+      if (endsInNewline) {
+        out.write('\n');
+      }
+    }
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    var mode = PosixFilePermissions.fromString("rwx------");
+    // Created 0700 (never briefly more open), then set again in case the umask took more away.
+    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+    Files.setPosixFilePermissions(dir, mode);
+  }
+
+  private static int indexOfNul(byte[] bytes, int length) {
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static String reason(IOException e) {
+    String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return reason != null ? reason : e.getClass().getSimpleName();
+  }
+}

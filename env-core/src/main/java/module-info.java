@@ -1,0 +1,11 @@
+/**
+ * The container environment: one set of variables held in three stores (the process environment,
+ * the environment directory and the {@code .sh}/{@code .json} dumps), with values kept as exact bytes.
+ *
+ * <p>Start at {@link io.baseimage.env.ContainerEnvironment}.
+ */
+module io.baseimage.env {
+  requires com.fasterxml.jackson.core;
+
+  exports io.baseimage.env;
+}

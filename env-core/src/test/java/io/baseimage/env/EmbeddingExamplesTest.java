@@ -1,0 +1,190 @@
+package io.baseimage.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The examples of docs/embedding-env-core.md, verbatim between the "docs:" markers, so that they
+ * compile (with --release 17, like the library) and do what the guide says. Each takes the
+ * directory that stands for /etc.
+ */
+class EmbeddingExamplesTest {
+  @TempDir Path etc;
+
+  @BeforeEach
+  void image() throws IOException {
+    Path dir = Files.createDirectory(etc.resolve("container_environment"));
+    Files.writeString(dir.resolve("AWS_REGION"), "eu-west-1\n");
+    Files.writeString(dir.resolve("SECRET"), "s3cr\u00e9t\n");
+    DumpFile.write(etc.resolve("container_environment.json"),
+        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).value());
+  }
+
+  // docs: quick-start
+  static String quickStart(Path etc) throws IOException {
+    ContainerEnvironment env =
+        JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json")));
+    // or, with the exact bytes of every value (the directory is 0700: root only):
+    // ContainerEnvironment env = EnvironmentDirectory.read(etc.resolve("container_environment")).value();
+
+    String region = env.get("AWS_REGION").orElse("us-east-1");     // String view (UTF-8)
+    byte[] secret = env.getBytes("SECRET")                          // exact bytes
+        .map(ByteString::toByteArray)
+        .orElseThrow(() -> new IllegalStateException("SECRET is not set"));
+    return region + " " + secret.length;
+  }
+  // docs: end
+
+  @Test
+  void quickStartReadsTheJsonDump() throws IOException {
+    assertThat(quickStart(etc)).isEqualTo("eu-west-1 7");
+  }
+
+  // docs: directory
+  static ContainerEnvironment readAndWriteDirectory(Path etc) throws IOException {
+    Path dir = etc.resolve("container_environment");
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+    for (Problem problem : read.problems()) {
+      System.err.println("warning: " + problem);   // e.g. ".../x: skipped: a directory"
+    }
+    ContainerEnvironment env = read.value().with("GREETING", "hello\n");
+    List<Problem> skipped = EnvironmentDirectory.write(env, dir); // GREETING file: "hello\n\n"
+    skipped.forEach(problem -> System.err.println("warning: " + problem));
+    return EnvironmentDirectory.read(dir).value();                 // GREETING = "hello\n" again
+  }
+  // docs: end
+
+  @Test
+  void directoryRoundTrips() throws IOException {
+    assertThat(readAndWriteDirectory(etc).get("GREETING")).hasValue("hello\n");
+    assertThat(Files.readString(etc.resolve("container_environment/GREETING"))).isEqualTo("hello\n\n");
+  }
+
+  // docs: shell-dump
+  static ContainerEnvironment shellDump() throws MalformedDumpException {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"));
+    Decoded<byte[]> script = ShellDump.format(env);
+    // script.value() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
+    script.problems().forEach(problem -> System.err.println("warning: " + problem));
+    return ShellDump.parse(script.value());                         // {my_var=it's}
+  }
+  // docs: end
+
+  @Test
+  void shellDumpExample() throws IOException {
+    assertThat(shellDump().asStringMap()).containsExactly(Map.entry("my_var", "it's"));
+    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).value())
+        .isEqualTo("export my_var='it'\\''s'\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  // docs: json-dump
+  static ContainerEnvironment jsonDump() throws MalformedDumpException {
+    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
+        ByteString.of("LANG"), ByteString.of("C.UTF-8"),
+        ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff, 'x'})));
+    Decoded<byte[]> json = JsonDump.format(env);
+    // json.value() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
+    // json.problems() has one entry: "RAW: not valid UTF-8: ..."
+    json.problems().forEach(problem -> System.err.println("warning: " + problem));
+    return JsonDump.parse(json.value());  // throws MalformedDumpException for anything but {"name":"value",...}
+  }
+  // docs: end
+
+  @Test
+  void jsonDumpExample() throws IOException {
+    assertThat(jsonDump().asStringMap())
+        .containsExactly(Map.entry("LANG", "C.UTF-8"), Map.entry("RAW", "\uFFFDx"));
+  }
+
+  // docs: dump-file
+  static void writeDumps(ContainerEnvironment env, Path etc) throws IOException {
+    try {
+      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).value());
+      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).value());
+    } catch (NotWritableException e) {
+      // docker run --read-only, or not root: say so once and carry on.
+      System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");
+    }
+  }
+  // docs: end
+
+  @Test
+  void dumpFileExample() throws IOException {
+    writeDumps(ContainerEnvironment.of(Map.of("A", "1")), etc);
+
+    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\n");
+    assertThat(Files.getPosixFilePermissions(etc.resolve("container_environment.json")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+  }
+
+  // docs: import
+  static ContainerEnvironment boot(Path etc) throws IOException {
+    Path dir = etc.resolve("container_environment");
+    // At boot: docker run -e / ENV win over the files.
+    ContainerEnvironment env = EnvironmentImport.atBoot(
+        EnvironmentDirectory.read(dir).value(), ContainerEnvironment.ofProcess());
+    EnvironmentDirectory.write(env, dir);
+    // ... a startup script changes the directory ...
+    Files.writeString(dir.resolve("FROM_SCRIPT"), "yes\n");
+    // After it: the directory replaces the environment; HOME, USER... stay unless it has them.
+    return EnvironmentImport.afterScript(env, EnvironmentDirectory.read(dir).value());
+  }
+  // docs: end
+
+  @Test
+  void importExample() throws IOException {
+    ContainerEnvironment env = boot(etc);
+
+    assertThat(env.get("FROM_SCRIPT")).hasValue("yes");
+    assertThat(env.get("AWS_REGION")).hasValue("eu-west-1");
+    assertThat(env.get("HOME")).isEqualTo(ContainerEnvironment.ofProcess().get("HOME"));
+  }
+
+  // docs: byte-string
+  static void byteStrings(long pid) throws IOException {
+    ByteString value = ByteString.of(new byte[] {'h', (byte) 0xc3, (byte) 0xa9, (byte) 0xff});
+    value.isValidUtf8();      // false
+    value.toString();         // "hé\uFFFD": the String view
+    value.toByteArray();      // {'h', 0xc3, 0xa9, 0xff}: the exact bytes
+    ByteString.of("héllo");   // UTF-8 bytes of a String
+
+    // The environment a process started with, as bytes (Linux; another user's needs root):
+    ContainerEnvironment mine = ContainerEnvironment.ofProcess();
+    ContainerEnvironment other = ContainerEnvironment.ofProcess(Path.of("/proc/" + pid + "/environ"));
+    List<byte[]> forExecve = mine.toEnviron();   // "NAME=VALUE" byte strings, sorted
+  }
+  // docs: end
+
+  @Test
+  void byteStringExampleRuns() throws IOException {
+    byteStrings(ProcessHandle.current().pid());
+  }
+
+  @Test
+  void guideShowsTheseExamplesVerbatim() throws IOException {
+    // Surefire runs in the module's directory; the guide is in the repository's docs/.
+    Path guide = Path.of("../docs/embedding-env-core.md");
+    Commands.assume(Files.exists(guide), "skipped: " + guide.toAbsolutePath() + " is not here");
+    String source = Files.readString(Path.of("src/test/java/io/baseimage/env/EmbeddingExamplesTest.java"));
+    String docs = Files.readString(guide);
+    java.util.regex.Matcher block =
+        java.util.regex.Pattern.compile("(?s)  // docs: ([a-z-]+)\n(.*?)  // docs: end\n").matcher(source);
+    int blocks = 0;
+    while (block.find()) {
+      String code = block.group(2).replaceAll("(?m)^  ", "");
+      assertThat(docs).as("docs/embedding-env-core.md shows example '%s' as in this test", block.group(1))
+          .contains("```java\n" + code + "```");
+      blocks++;
+    }
+    assertThat(blocks).isEqualTo(7);
+  }
+}

@@ -1,0 +1,474 @@
+package io.baseimage.env;
+
+import static io.baseimage.env.Commands.bytes;
+import static io.baseimage.env.Commands.concat;
+import static io.baseimage.env.Commands.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EnvironmentDirectoryTest {
+  /** The longest value that a 3-byte name can have: 3 + '=' + value + NUL = 131072. */
+  private static final int LIMIT_FOR_3_BYTE_NAME = 131072 - 3 - 2;
+
+  @TempDir Path temp;
+
+  private Path dir() throws Exception {
+    return Files.createDirectory(temp.resolve("container_environment"));
+  }
+
+  private static ByteString value(Decoded<ContainerEnvironment> read, String name) {
+    return read.value().getBytes(name).orElseThrow(() -> new AssertionError("no variable " + name));
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "file {0} reads as {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // file content (\n, \r escaped) | value
+        "hello\\n        | hello",
+        "hello           | hello",
+        "hello\\n\\n     | hello\\n",
+        "hello\\r\\n     | hello\\r",
+        "hello\\r        | hello\\r",
+        "\"  spaced  \\n\" | \"  spaced  \"",
+        "\"hello \\n\"    | \"hello \"",
+        "\\n             | \"\"",
+        "\\n\\n          | \\n",
+        "a\\nb\\n        | a\\nb",
+      })
+  void removesExactlyOneTrailingNewline(String content, String expected) throws Exception {
+    Path dir = dir();
+    Files.write(dir.resolve("V"), utf8(unescape(content)));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(value(read, "V").toString()).isEqualTo(unescape(expected));
+    assertThat(read.problems()).isEmpty();
+  }
+
+  private static String unescape(String text) {
+    return text.replace("\\n", "\n").replace("\\r", "\r");
+  }
+
+  @Test
+  void readsEmptyFileAsEmptyValue() throws Exception {
+    Path dir = dir();
+    Files.createFile(dir.resolve("EMPTY"));
+
+    assertThat(value(EnvironmentDirectory.read(dir), "EMPTY").isEmpty()).isTrue();
+  }
+
+  @Test
+  void keepsBytesThatAreNotUtf8() throws Exception {
+    Path dir = dir();
+    byte[] raw = bytes(0xff, 0xfe, 'h', 0xc3, 0xa9, 0x01, 0x7f);
+    Files.write(dir.resolve("RAW"), concat(raw, bytes('\n')));
+
+    assertThat(value(EnvironmentDirectory.read(dir), "RAW").toByteArray()).containsExactly(raw);
+  }
+
+  @Test
+  void readsMissingDirectoryAsEmpty() throws Exception {
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(temp.resolve("missing"));
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).isEmpty();
+  }
+
+  @Test
+  void skipsDirectoryWithProblemNamingIt() throws Exception {
+    Path dir = dir();
+    Files.createDirectory(dir.resolve("SUBDIR"));
+    Files.writeString(dir.resolve("OK"), "1");
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
+    assertThat(read.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).isEqualTo(dir + "/SUBDIR");
+      assertThat(p.toString()).contains("SUBDIR").contains("directory");
+    });
+  }
+
+  @Test
+  @Timeout(20)
+  void skipsFifoWithoutOpeningIt() throws Exception {
+    Path dir = dir();
+    Commands.checked("mkfifo", dir.resolve("FIFO").toString());
+    Files.writeString(dir.resolve("OK"), "1");
+
+    // Opening a fifo with no writer would block forever; @Timeout fails the test instead.
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
+    assertThat(read.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).endsWith("/FIFO");
+      assertThat(p.reason()).contains("not a regular file");
+    });
+  }
+
+  @Test
+  void skipsSocket() throws Exception {
+    Path dir = dir();
+    try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      socket.bind(UnixDomainSocketAddress.of(dir.resolve("SOCKET")));
+
+      Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+      assertThat(read.value().isEmpty()).isTrue();
+      assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/SOCKET"));
+    }
+  }
+
+  @Test
+  void skipsDanglingSymlink() throws Exception {
+    Path dir = dir();
+    Files.createSymbolicLink(dir.resolve("DANGLING"), temp.resolve("nowhere"));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).endsWith("/DANGLING");
+      assertThat(p.reason()).contains("dangling");
+    });
+  }
+
+  @Test
+  void skipsSymlinkLoop() throws Exception {
+    Path dir = dir();
+    Files.createSymbolicLink(dir.resolve("LOOP"), dir.resolve("LOOP"));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/LOOP"));
+  }
+
+  @Test
+  void readsSymlinkToRegularFile() throws Exception {
+    Path dir = dir();
+    Path target = Files.writeString(temp.resolve("target"), "linked\n");
+    Files.createSymbolicLink(dir.resolve("LINKED"), target);
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(value(read, "LINKED").toString()).isEqualTo("linked");
+    assertThat(read.problems()).isEmpty();
+  }
+
+  @Test
+  void skipsSymlinkToDirectory() throws Exception {
+    Path dir = dir();
+    Files.createSymbolicLink(dir.resolve("TODIR"), temp);
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/TODIR"));
+  }
+
+  @Test
+  void rejectsNameWithEquals() throws Exception {
+    Path dir = dir();
+    Files.writeString(dir.resolve("A=B"), "x");
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).endsWith("/A=B");
+      assertThat(p.reason()).contains("'='");
+    });
+  }
+
+  @Test
+  void skipsUnreadableFile() throws Exception {
+    Commands.assumeNotRoot("root reads a file whatever its mode, so 'unreadable' cannot be tested as root");
+    Path dir = dir();
+    Path file = Files.writeString(dir.resolve("SECRET"), "x");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).endsWith("/SECRET");
+      assertThat(p.reason()).contains("permission denied");
+    });
+  }
+
+  @Test
+  void keepsValueExactlyAtTheKernelLimit() throws Exception {
+    Path dir = dir();
+    byte[] value = filled(LIMIT_FOR_3_BYTE_NAME);
+    Files.write(dir.resolve("BIG"), value);
+    Files.write(dir.resolve("NLB"), concat(value, bytes('\n')));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.problems()).isEmpty();
+    assertThat(value(read, "BIG").length()).isEqualTo(LIMIT_FOR_3_BYTE_NAME);
+    assertThat(value(read, "NLB").length()).isEqualTo(LIMIT_FOR_3_BYTE_NAME);
+    assertThat(ContainerEnvironment.environString(ByteString.of("BIG"), value(read, "BIG")).length + 1)
+        .isEqualTo(131072);
+  }
+
+  @Test
+  void skipsValueOverTheKernelLimit() throws Exception {
+    Path dir = dir();
+    Files.write(dir.resolve("BIG"), filled(LIMIT_FOR_3_BYTE_NAME + 1));
+    Files.write(dir.resolve("NLB"), concat(filled(LIMIT_FOR_3_BYTE_NAME + 1), bytes('\n')));
+    Files.write(dir.resolve("HUG"), filled(10 * 1024 * 1024));
+    Files.write(dir.resolve("LONGER_NAME"), filled(LIMIT_FOR_3_BYTE_NAME)); // 8 bytes more name
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).extracting(Problem::subject)
+        .containsExactly(dir + "/BIG", dir + "/HUG", dir + "/LONGER_NAME", dir + "/NLB");
+    assertThat(read.problems()).allSatisfy(p -> assertThat(p.reason()).contains("128 KiB"));
+  }
+
+  private static byte[] filled(int length) {
+    byte[] value = new byte[length];
+    Arrays.fill(value, (byte) 'v');
+    return value;
+  }
+
+  @Test
+  void skipsValueWithNulByte() throws Exception {
+    Path dir = dir();
+    Files.write(dir.resolve("NUL"), bytes('a', 0, 'b'));
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().isEmpty()).isTrue();
+    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/NUL"));
+  }
+
+  @Test
+  void readsEntriesInByteOrderOfNames() throws Exception {
+    Path dir = dir();
+    for (String name : List.of("b", "é", "B", "a", "_", "Z", "9")) {
+      Files.writeString(dir.resolve(name), name);
+    }
+    for (String name : List.of("z=1", "a=1", "m=1")) {
+      Files.writeString(dir.resolve(name), name);
+    }
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().asMap().keySet()).extracting(ByteString::toString)
+        .containsExactly("9", "B", "Z", "_", "a", "b", "é");
+    assertThat(read.problems()).extracting(Problem::subject)
+        .containsExactly(dir + "/a=1", dir + "/m=1", dir + "/z=1");
+  }
+
+  @Test
+  void readsNamesThatAreNotUtf8Exactly() throws Exception {
+    Path dir = dir();
+    // Created by the shell, so that the name's bytes do not depend on this JVM's file name encoding.
+    Commands.checked("/bin/sh", "-c", "printf 'v\\377' > \"$1/N$(printf '\\377\\303\\251')\"", "sh", dir.toString());
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    ByteString name = ByteString.of(bytes('N', 0xff, 0xc3, 0xa9));
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.value().asMap().keySet()).containsExactly(name);
+    assertThat(read.value().getBytes(name).orElseThrow().toByteArray()).containsExactly(bytes('v', 0xff));
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  @Test
+  void writesValueWithoutTrailingNewline() throws Exception {
+    Path dir = dir();
+
+    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello", "E", "")), dir);
+
+    assertThat(problems).isEmpty();
+    assertThat(Files.readAllBytes(dir.resolve("A"))).containsExactly(utf8("hello"));
+    assertThat(Files.readAllBytes(dir.resolve("E"))).isEmpty();
+  }
+
+  @Test
+  void writesOneExtraNewlineAfterValueEndingInNewline() throws Exception {
+    Path dir = dir();
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello\n", "B", "\n", "C", "x\n\n")), dir);
+
+    assertThat(Files.readString(dir.resolve("A"))).isEqualTo("hello\n\n");
+    assertThat(Files.readString(dir.resolve("B"))).isEqualTo("\n\n");
+    assertThat(Files.readString(dir.resolve("C"))).isEqualTo("x\n\n\n");
+    assertThat(EnvironmentDirectory.read(dir).value().asStringMap())
+        .containsExactly(Map.entry("A", "hello\n"), Map.entry("B", "\n"), Map.entry("C", "x\n\n"));
+  }
+
+  @Test
+  void roundTripsArbitraryBytes() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("EnvironmentDirectoryTest.roundTripsArbitraryBytes seed=" + seed);
+    Random random = new Random(seed);
+    Map<ByteString, ByteString> variables = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] value = new byte[random.nextInt(i % 50 == 0 ? 20_000 : 40)];
+      for (int j = 0; j < value.length; j++) {
+        value[j] = (byte) (1 + random.nextInt(255));
+      }
+      if (i % 7 == 0) {
+        value = concat(value, utf8("\n".repeat(1 + random.nextInt(3))));
+      }
+      if (i % 11 == 0) {
+        value = concat(value, utf8(" \r"));
+      }
+      byte[] name = concat(utf8("V" + i), i % 3 == 0 ? bytes(0xff, 0xe9) : utf8(i % 3 == 1 ? "é.x-" : ""));
+      variables.put(ByteString.of(name), ByteString.of(value));
+    }
+    ContainerEnvironment env = ContainerEnvironment.ofBytes(variables);
+    Path dir = dir();
+
+    assertThat(EnvironmentDirectory.write(env, dir)).isEmpty();
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.value()).isEqualTo(env);
+  }
+
+  @Test
+  void writesNamesThatAreNotUtf8Exactly() throws Exception {
+    Path dir = dir();
+    ByteString name = ByteString.of(bytes('N', 0xff, 0xc3, 0xa9));
+
+    EnvironmentDirectory.write(ContainerEnvironment.ofBytes(Map.of(name, ByteString.of("v"))), dir);
+
+    // The shell lists the names as bytes, independent of this JVM's file name encoding.
+    byte[] listing = Commands.checked("/bin/sh", "-c", "cd \"$1\" && printf '%s\\0' *", "sh", dir.toString()).stdout();
+    assertThat(listing).containsExactly(bytes('N', 0xff, 0xc3, 0xa9, 0));
+  }
+
+  @Test
+  void doesNotWriteIdentityVariables() throws Exception {
+    Path dir = dir();
+    Map<String, String> variables = new HashMap<>();
+    for (String name : List.of("HOME", "USER", "GROUP", "UID", "GID", "SHELL", "KEPT", "home")) {
+      variables.put(name, "x");
+    }
+
+    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(variables), dir);
+
+    assertThat(problems).isEmpty();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("KEPT", "home");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({".", "..", "a/b", "/abs", "../escape"})
+  void skipsNameThatCannotBeFileNameWithProblem(String name) throws Exception {
+    Path dir = dir();
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of(name, "x", "OK", "1"));
+
+    List<Problem> problems = EnvironmentDirectory.write(env, dir);
+
+    assertThat(problems).singleElement().satisfies(p -> {
+      assertThat(p.subject()).isEqualTo(name);
+      assertThat(p.reason()).contains("not a valid file name");
+    });
+    try (var files = Files.list(temp)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("container_environment");
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("OK");
+    }
+  }
+
+  @Test
+  void createsMissingDirectoryWithMode0700() throws Exception {
+    Path dir = temp.resolve("parent/container_environment");
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
+  }
+
+  @Test
+  void keepsModeOfExistingDirectory() throws Exception {
+    Path dir = dir();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x--x"));
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x--x");
+  }
+
+  @Test
+  void createsNewFilesWithMode0600() throws Exception {
+    Path dir = dir();
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1", "B", "2\n")), dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("B")))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void keepsModeAndOwnerOfExistingFiles() throws Exception {
+    Path dir = dir();
+    Path file = Files.writeString(dir.resolve("A"), "old value that is longer");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    Object owner = Files.getAttribute(file, "unix:uid");
+    Object inode = Files.getAttribute(file, "unix:ino");
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "new")), dir);
+
+    assertThat(Files.readString(file)).isEqualTo("new");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(owner);
+    assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+  }
+
+  @Test
+  void leavesFilesOfOtherVariablesAlone() throws Exception {
+    Path dir = dir();
+    Files.writeString(dir.resolve("OTHER"), "kept");
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+
+    assertThat(Files.readString(dir.resolve("OTHER"))).isEqualTo("kept");
+  }
+
+  @Test
+  void reportsVariableThatCannotBeWrittenAndWritesTheRest() throws Exception {
+    Path dir = dir();
+    Files.createDirectory(dir.resolve("ADIR"));
+
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("ADIR", "x", "B", "1")), dir);
+
+    assertThat(problems).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo(dir + "/ADIR"));
+    assertThat(Files.readString(dir.resolve("B"))).isEqualTo("1");
+    assertThat(Files.isDirectory(dir.resolve("ADIR"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+  }
+}

@@ -1,0 +1,151 @@
+package io.baseimage.env;
+
+import static io.baseimage.env.Commands.bytes;
+import static io.baseimage.env.Commands.concat;
+import static io.baseimage.env.Commands.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonDumpTest {
+  private static String format(ContainerEnvironment env) {
+    return new String(JsonDump.format(env).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void sortsKeysAndEndsWithNewline() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("b", "2", "A", "1", "a", "3", "é", "4", "_", "5"));
+
+    assertThat(format(env)).isEqualTo("{\"A\":\"1\",\"_\":\"5\",\"a\":\"3\",\"b\":\"2\",\"é\":\"4\"}\n");
+  }
+
+  @Test
+  void includesIdentityVariables() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("HOME", "/root", "SHELL", "/bin/sh", "UID", "0"));
+
+    assertThat(format(env)).isEqualTo("{\"HOME\":\"/root\",\"SHELL\":\"/bin/sh\",\"UID\":\"0\"}\n");
+  }
+
+  @Test
+  void formatsEmptyEnvironment() {
+    assertThat(format(ContainerEnvironment.empty())).isEqualTo("{}\n");
+  }
+
+  @Test
+  void writesUtf8AndEscapesControlCharacters() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("V", "é\"\\\n\t\u0001/日"));
+
+    assertThat(JsonDump.format(env).value()).containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
+  }
+
+  @Test
+  void replacesInvalidUtf8WithReplacementCharacterAndReportsVariableOnce() {
+    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
+        ByteString.of("BAD"), ByteString.of(bytes(0xff, 'a', 0xfe, 0xc3)),
+        ByteString.of("GOOD"), ByteString.of("é")));
+
+    Decoded<byte[]> dump = JsonDump.format(env);
+
+    assertThat(new String(dump.value(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"BAD\":\"\uFFFDa\uFFFD\uFFFD\",\"GOOD\":\"é\"}\n");
+    assertThat(dump.problems()).singleElement().satisfies(p -> {
+      assertThat(p.subject()).isEqualTo("BAD");
+      assertThat(p.reason()).contains("UTF-8");
+    });
+  }
+
+  @Test
+  void reportsNameThatIsNotUtf8() {
+    ContainerEnvironment env = ContainerEnvironment.ofBytes(
+        Map.of(ByteString.of(bytes('N', 0xff)), ByteString.of("v")));
+
+    Decoded<byte[]> dump = JsonDump.format(env);
+
+    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
+    assertThat(dump.problems()).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo("N\uFFFD"));
+  }
+
+  @Test
+  void neverWritesTheSameKeyTwice() {
+    // Both names read as "N\uFFFD"; the later in byte order (0xff) wins.
+    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
+        ByteString.of(bytes('N', 0xfe)), ByteString.of("first"),
+        ByteString.of(bytes('N', 0xff)), ByteString.of("second")));
+
+    Decoded<byte[]> dump = JsonDump.format(env);
+
+    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"second\"}\n");
+    assertThat(dump.problems()).hasSize(3);
+  }
+
+  @Test
+  void roundTripsValidUtf8() throws Exception {
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("EMPTY", "");
+    variables.put("QUOTES", "\"'\\/");
+    variables.put("CONTROL", "\u0001\u001f\u007f\n\r\t\b\f");
+    variables.put("UNICODE", "héllo 日本 \uD83D\uDE00 \u2028\u2029 \uFEFF \uFFFD");
+    variables.put("HOME", "/root");
+    variables.put("名前", "name");
+    ContainerEnvironment env = ContainerEnvironment.of(variables);
+
+    Decoded<byte[]> dump = JsonDump.format(env);
+
+    assertThat(dump.problems()).isEmpty();
+    assertThat(JsonDump.parse(dump.value())).isEqualTo(env);
+  }
+
+  @Test
+  void parsesJsonWrittenByOthers() throws Exception {
+    byte[] json = utf8("{\n  \"A\": \"1\",\n  \"B\": \"caf\\u00e9 \\ud83d\\ude00\"\n}\n");
+
+    assertThat(JsonDump.parse(json).asStringMap())
+        .containsExactly(Map.entry("A", "1"), Map.entry("B", "café \uD83D\uDE00"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "",
+    "   ",
+    "null",
+    "[]",
+    "\"text\"",
+    "{",
+    "{\"A\":\"1\"",
+    "{\"A\":1}",
+    "{\"A\":null}",
+    "{\"A\":{}}",
+    "{\"A\":[\"x\"]}",
+    "{\"A\":\"1\"} trailing",
+    "{} {}",
+    "{\"\":\"empty name\"}",
+    "{\"A=B\":\"x\"}",
+    "{\"A\":\"nul\\u0000\"}",
+    "{\"A\":\"lone \\ud800 surrogate\"}",
+    "{\"\\udc00\":\"x\"}",
+    "{'A':'1'}",
+  })
+  void rejectsMalformedDump(String json) {
+    assertThatThrownBy(() -> JsonDump.parse(utf8(json))).isInstanceOf(MalformedDumpException.class);
+  }
+
+  @Test
+  void rejectsInvalidUtf8Input() {
+    byte[] json = concat(utf8("{\"A\":\""), bytes(0xff), utf8("\"}"));
+
+    assertThatThrownBy(() -> JsonDump.parse(json)).isInstanceOf(MalformedDumpException.class);
+  }
+
+  @Test
+  void namesTheVariableWithWrongType() {
+    assertThatThrownBy(() -> JsonDump.parse(utf8("{\"A\":\"1\",\"PORT\":8080}")))
+        .isInstanceOf(MalformedDumpException.class)
+        .hasMessageContaining("PORT");
+  }
+}

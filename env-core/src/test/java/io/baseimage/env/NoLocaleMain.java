@@ -1,0 +1,21 @@
+package io.baseimage.env;
+
+import java.nio.file.Path;
+
+/**
+ * Run by {@link NoLocaleTest} in a JVM started with an empty environment (no LANG, as in most
+ * containers): copies a directory through the library and an environment string out of
+ * /proc/self/environ, to show that nothing depends on the locale.
+ */
+final class NoLocaleMain {
+  private NoLocaleMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(Path.of(args[0]));
+    read.problems().forEach(System.out::println);
+    ContainerEnvironment env = read.value().overlaidWith(ContainerEnvironment.ofProcess());
+    EnvironmentDirectory.write(env, Path.of(args[1])).forEach(System.out::println);
+    DumpFile.write(Path.of(args[1] + ".sh"), ShellDump.format(env).value());
+    System.out.println("sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding"));
+  }
+}

@@ -1,0 +1,104 @@
+package io.baseimage.env;
+
+import static io.baseimage.env.Commands.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code docker run --read-only}, for real: a tmpfs is mounted on a temporary directory, filled,
+ * and remounted read-only. Needs root (CI runs as root); skipped with a message otherwise.
+ */
+class ReadOnlyFileSystemTest {
+  private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("A", "1", "B", "new"));
+
+  @TempDir Path temp;
+  private Path etc;
+  private boolean mounted;
+
+  @BeforeEach
+  void mountReadOnlyEtc() throws Exception {
+    Commands.assumeRoot("mounting a read-only file system needs root");
+    etc = Files.createDirectory(temp.resolve("etc"));
+    Commands.Result mount = Commands.run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", etc.toString());
+    Commands.assume(mount.exitCode() == 0, "skipped: cannot mount tmpfs here: " + mount.stderr());
+    mounted = true;
+    Files.createDirectory(etc.resolve("container_environment"));
+    Files.writeString(etc.resolve("container_environment/B"), "old");
+    Files.writeString(etc.resolve("container_environment.json"), "{\"B\":\"old\"}\n");
+    Commands.checked("mount", "-o", "remount,ro", etc.toString());
+  }
+
+  @AfterEach
+  void unmount() {
+    if (mounted) {
+      Commands.Result umount = Commands.run("umount", etc.toString());
+      if (umount.exitCode() != 0) {
+        Commands.checked("umount", "-l", etc.toString());
+      }
+    }
+  }
+
+  @Test
+  void dumpFileWriteReportsReadOnlyFileSystem() throws Exception {
+    Path target = etc.resolve("container_environment.json");
+
+    assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).value()))
+        .isExactlyInstanceOf(NotWritableException.class)
+        .satisfies(e -> {
+          NotWritableException notWritable = (NotWritableException) e;
+          assertThat(notWritable.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM);
+          assertThat(notWritable.path()).isEqualTo(target);
+          assertThat(notWritable.getMessage()).contains(target.toString()).contains("read-only file system");
+        });
+    assertThat(Files.readString(target)).isEqualTo("{\"B\":\"old\"}\n");
+  }
+
+  @Test
+  void dumpFileWriteOfNewFileReportsReadOnlyFileSystem() {
+    assertThatThrownBy(() -> DumpFile.write(etc.resolve("container_environment.sh"), utf8("export A=1\n")))
+        .isInstanceOfSatisfying(NotWritableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+  }
+
+  @Test
+  void directoryWriteReportsReadOnlyFileSystem() throws Exception {
+    Path dir = etc.resolve("container_environment");
+
+    assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, dir))
+        .isInstanceOfSatisfying(NotWritableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+    assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
+  }
+
+  @Test
+  void directoryWriteOfExistingFileOnlyReportsReadOnlyFileSystem() {
+    // B exists: creating it fails with EEXIST, opening it for writing with EROFS.
+    ContainerEnvironment onlyB = ContainerEnvironment.of(Map.of("B", "new"));
+
+    assertThatThrownBy(() -> EnvironmentDirectory.write(onlyB, etc.resolve("container_environment")))
+        .isInstanceOfSatisfying(NotWritableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+  }
+
+  @Test
+  void missingDirectoryOnReadOnlyFileSystemReportsReadOnlyFileSystem() {
+    assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, etc.resolve("missing")))
+        .isInstanceOfSatisfying(NotWritableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+  }
+
+  @Test
+  void readingStillWorks() throws Exception {
+    assertThat(EnvironmentDirectory.read(etc.resolve("container_environment")).value().get("B")).hasValue("old");
+    assertThat(JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json"))).get("B"))
+        .hasValue("old");
+  }
+}
