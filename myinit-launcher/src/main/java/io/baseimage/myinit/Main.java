@@ -1,0 +1,94 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.startup.LauncherArguments;
+import io.baseimage.startup.SignalEvents;
+import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Version;
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.JnrPosix;
+import io.baseimage.startup.internal.posix.Posix;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code /sbin/my_init}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(LauncherArguments.of(args), new FileOutputStream(FileDescriptor.out),
+        new FileOutputStream(FileDescriptor.err)));
+  }
+
+  /** Runs my_init with {@code args} as exact bytes; returns the exit status. */
+  static int run(List<byte[]> args, OutputStream out, OutputStream err) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (UsageException e) {
+      print(err, "my_init: " + e.getMessage() + "\nTry 'my_init --help'.\n");
+      return 2;
+    }
+    if (options.help()) {
+      print(out, Options.USAGE);
+      return 0;
+    }
+    if (options.version()) {
+      print(out, "my_init " + Version.current() + "\n");
+      return 0;
+    }
+    Log log = new Log(err, options.quiet());
+    if (options.skipRunit() && !options.hasCommand()) {
+      log.error("When --skip-runit is given, you must also pass a main command.");
+      return 1;
+    }
+    try {
+      ContainerEnvironment environment = ContainerEnvironment.ofProcess();
+      Settings settings = Settings.from(environment);
+      Posix posix = JnrPosix.load();
+      prepareProcess(posix, log);
+      Supervisor supervisor = Supervisor.start(posix, log::warn);
+      SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");
+      Path root = Path.of(System.getProperty("baseimage.root", "/"));
+      MyInit init = new MyInit(supervisor, options, settings, Layout.under(root, settings), log);
+      return init.run(environment);
+    } catch (SettingsException e) {
+      log.error(e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      log.error("cannot read the environment: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return MyInit.EXIT_ABORTED;
+    }
+  }
+
+  private static void prepareProcess(Posix posix, Log log) {
+    posix.setThreadName("my_init");
+    try {
+      // The JVM answers SIGQUIT with a thread dump and Java cannot handle it: ignore it natively.
+      posix.ignore(Posix.SIGQUIT);
+      // Once the command owns the terminal we are in the background and must still be able to log.
+      posix.ignore(Posix.SIGTTOU);
+      posix.ignore(Posix.SIGTTIN);
+      if (posix.pid() != 1) {
+        posix.becomeChildSubreaper();
+      }
+    } catch (ErrnoException e) {
+      log.warn(e.getMessage());
+    }
+  }
+
+  private static void print(OutputStream stream, String text) {
+    PrintStream printer = new PrintStream(stream, true, StandardCharsets.UTF_8);
+    printer.print(text);
+    printer.flush();
+  }
+}

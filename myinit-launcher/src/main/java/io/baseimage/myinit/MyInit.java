@@ -1,0 +1,263 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.startup.Command;
+import io.baseimage.startup.Event;
+import io.baseimage.startup.ExitStatus;
+import io.baseimage.startup.ProcessTree;
+import io.baseimage.startup.ScriptRunner;
+import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.Scripts;
+import io.baseimage.startup.SignalNames;
+import io.baseimage.startup.SpawnException;
+import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The boot and shutdown sequence of my_init (SPEC §3): environment, startup scripts, runit, the
+ * command, then services down and every process stopped within the timeouts.
+ */
+final class MyInit {
+  static final int EXIT_SCRIPT_FAILED = 1;
+  static final int EXIT_ABORTED = 2;
+
+  private final Supervisor supervisor;
+  private final Posix posix;
+  private final Options options;
+  private final Settings settings;
+  private final Layout layout;
+  private final Log log;
+  private final EnvironmentStore store;
+
+  private ContainerEnvironment env;
+  private int runsvdir;
+  /** The signal (SIGTERM or SIGINT) that aborted the init system, or 0. */
+  private int abortSignal;
+
+  MyInit(Supervisor supervisor, Options options, Settings settings, Layout layout, Log log) {
+    this.supervisor = supervisor;
+    this.posix = supervisor.posix();
+    this.options = options;
+    this.settings = settings;
+    this.layout = layout;
+    this.log = log;
+    this.store = new EnvironmentStore(layout, log);
+  }
+
+  /** Runs the whole life of the init system; returns its exit status. */
+  int run(ContainerEnvironment processEnvironment) throws InterruptedException {
+    env = store.importAtBoot(processEnvironment);
+    int status = boot();
+    shutdown();
+    return status;
+  }
+
+  private int boot() throws InterruptedException {
+    if (!options.skipStartupFiles() && !runStartupScripts()) {
+      return abortSignal != 0 ? EXIT_ABORTED : EXIT_SCRIPT_FAILED;
+    }
+    if (!options.skipRunit()) {
+      log.info("Booting runit daemon...");
+      try {
+        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P", layout.serviceDirectory().toString())));
+      } catch (SpawnException e) {
+        log.error(e.getMessage());
+        return e.shellStatus();
+      }
+      log.info("Runit started as PID " + runsvdir);
+    }
+    if (options.hasCommand()) {
+      return runCommand();
+    }
+    return awaitRunsvdir();
+  }
+
+  private boolean runStartupScripts() throws InterruptedException {
+    List<Path> scripts = new ArrayList<>(scriptsIn(settings.initDirectory()));
+    if (Scripts.isExecutableFile(layout.rcLocal())) {
+      scripts.add(layout.rcLocal());
+    }
+    ScriptRunner runner = new ScriptRunner(supervisor, settings.killProcessTimeout(), settings.scriptTimeout());
+    for (Path script : scripts) {
+      log.info("Running " + script + "...");
+      Outcome outcome = runner.run(script, env, true);
+      switch (outcome) {
+        case Outcome.Finished finished when finished.status().succeeded() ->
+            env = store.importAfterScript(env);
+        case Outcome.Finished finished -> {
+          log.error(script + " " + failure(finished.status()) + ".");
+          return false;
+        }
+        case Outcome.TimedOut timedOut -> {
+          log.error(script + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
+              + seconds(timedOut.limit()) + ") and was stopped.");
+          return false;
+        }
+        case Outcome.Aborted aborted -> {
+          abortSignal = aborted.signal();
+          return false;
+        }
+        case Outcome.NotStarted notStarted -> {
+          log.error(notStarted.cause().getMessage());
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private int runCommand() throws InterruptedException {
+    Command command = new Command(options.command(), env, posix.isTerminal(0));
+    log.info("Running " + command.displayName() + "...");
+    int pid;
+    try {
+      pid = supervisor.spawn(command);
+    } catch (SpawnException e) {
+      log.error(e.getMessage());
+      return e.shellStatus();
+    }
+    if (command.foreground()) {
+      giveTerminalTo(pid);
+    }
+    Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
+      if (isShutdownSignal(signal)) {
+        abortSignal = signal;
+        return true;
+      }
+      supervisor.signal(pid, signal);
+      return false;
+    });
+    if (status.isEmpty()) {
+      supervisor.terminate(pid, settings.killProcessTimeout().toNanos());
+      return EXIT_ABORTED;
+    }
+    log.info(command.displayName() + " " + status.get().describe() + ".");
+    return status.get().shellStatus();
+  }
+
+  /** Ctrl-C and Ctrl-Z on `docker run -it` must reach the command, as on a login terminal. */
+  private void giveTerminalTo(int pid) {
+    try {
+      posix.setForegroundProcessGroup(0, pid);
+      // The child may have tried to read the terminal before it was its own and stopped itself.
+      posix.kill(-pid, Posix.SIGCONT);
+    } catch (ErrnoException e) {
+      log.warn("cannot give the terminal to the command: " + e.getMessage());
+    }
+  }
+
+  private int awaitRunsvdir() throws InterruptedException {
+    int[] signal = {0};
+    Optional<ExitStatus> status = supervisor.awaitExit(runsvdir, Long.MAX_VALUE, s -> {
+      signal[0] = s;
+      return isShutdownSignal(s);
+    });
+    if (status.isPresent()) {
+      log.info("runsvdir " + status.get().describe() + ".");
+      return status.get().shellStatus();
+    }
+    abortSignal = signal[0];
+    return EXIT_ABORTED;
+  }
+
+  private void shutdown() throws InterruptedException {
+    if (runsvdir != 0) {
+      runShutdownScripts(layout.preShutdownDirectory());
+      new ServiceStopper(supervisor, log).stopAll(layout.serviceDirectory(), env, settings.killProcessTimeout());
+      if (supervisor.isRunning(runsvdir)) {
+        log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
+        supervisor.terminate(runsvdir, settings.killProcessTimeout().toNanos());
+      }
+      runShutdownScripts(layout.postShutdownDirectory());
+    }
+    if (abortSignal != 0) {
+      log.info("Init system aborted.");
+    }
+    if (options.killAllOnExit()) {
+      killAllProcesses();
+    }
+  }
+
+  private void runShutdownScripts(Path directory) throws InterruptedException {
+    ScriptRunner runner = new ScriptRunner(
+        supervisor, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
+    for (Path script : scriptsIn(directory)) {
+      log.info("Running " + script + "...");
+      switch (runner.run(script, env, false)) {
+        case Outcome.Finished finished when finished.status().succeeded() -> {}
+        case Outcome.Finished finished -> log.warn(script + " " + failure(finished.status()) + ".");
+        case Outcome.TimedOut timedOut ->
+            log.warn(script + " did not finish within " + seconds(timedOut.limit()) + " and was stopped.");
+        case Outcome.Aborted aborted -> {}
+        case Outcome.NotStarted notStarted -> log.warn(notStarted.cause().getMessage());
+      }
+    }
+  }
+
+  /**
+   * SIGTERM to every process, then SIGKILL to those left after the timeout. As PID 1 that is
+   * {@code kill(-1)}; otherwise only our descendants, which must not reach outside the container.
+   */
+  private void killAllProcesses() throws InterruptedException {
+    log.info("Killing all processes...");
+    long deadline = System.nanoTime() + settings.killAllProcessesTimeout().toNanos();
+    signalAll(Posix.SIGTERM);
+    if (!supervisor.awaitNoChildren(deadline)) {
+      log.info("Not all processes have exited in time. Forcing them to exit.");
+      signalAll(Posix.SIGKILL);
+      supervisor.awaitNoChildren(System.nanoTime() + settings.killProcessTimeout().toNanos());
+    }
+  }
+
+  private void signalAll(int signal) {
+    try {
+      if (posix.pid() == 1) {
+        posix.kill(-1, signal);
+        return;
+      }
+      for (int pid : ProcessTree.descendantsOf(posix.pid(), layout.proc())) {
+        try {
+          posix.kill(pid, signal);
+        } catch (ErrnoException e) {
+          // Ended meanwhile, or not ours to signal.
+        }
+      }
+    } catch (ErrnoException e) {
+      if (e.errno() != Posix.ESRCH) {
+        log.warn(e.getMessage());
+      }
+    } catch (IOException e) {
+      log.warn("cannot list processes: " + e.getMessage());
+    }
+  }
+
+  private List<Path> scriptsIn(Path directory) {
+    try {
+      return Scripts.inDirectory(directory, skipped -> {});
+    } catch (IOException e) {
+      log.warn("cannot list " + directory + ": " + e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static boolean isShutdownSignal(int signal) {
+    return signal == Posix.SIGTERM || signal == Posix.SIGINT;
+  }
+
+  private static String failure(ExitStatus status) {
+    return status.signaled()
+        ? "was killed by signal " + SignalNames.name(status.code())
+        : "failed with status " + status.code();
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+  }
+}

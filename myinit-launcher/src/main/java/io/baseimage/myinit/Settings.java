@@ -1,0 +1,56 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ByteString;
+import io.baseimage.env.ContainerEnvironment;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings from the environment my_init starts with, validated before anything runs. */
+record Settings(
+    Duration killProcessTimeout,
+    Duration killAllProcessesTimeout,
+    Path initDirectory,
+    Optional<Duration> scriptTimeout) {
+
+  static Settings from(ContainerEnvironment environment) throws SettingsException {
+    return new Settings(
+        seconds(environment, "KILL_PROCESS_TIMEOUT").orElse(Duration.ofSeconds(5)),
+        seconds(environment, "KILL_ALL_PROCESSES_TIMEOUT").orElse(Duration.ofSeconds(5)),
+        directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
+        seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"));
+  }
+
+  private static Optional<Duration> seconds(ContainerEnvironment environment, String name)
+      throws SettingsException {
+    Optional<String> text = environment.getBytes(name).map(ByteString::toString);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      BigDecimal seconds = new BigDecimal(text.get().trim());
+      if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
+        throw new NumberFormatException();
+      }
+      return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValue()));
+    } catch (NumberFormatException e) {
+      throw new SettingsException("invalid " + name + " '" + text.get()
+          + "': expected a number of seconds, for example 5 or 0.5");
+    }
+  }
+
+  private static Optional<Path> directory(ContainerEnvironment environment, String name)
+      throws SettingsException {
+    Optional<String> text = environment.getBytes(name).map(ByteString::toString);
+    if (text.isPresent() && (text.get().isEmpty() || text.get().indexOf('\0') >= 0)) {
+      throw new SettingsException("invalid " + name + " '" + text.get() + "': expected a directory");
+    }
+    return text.map(Path::of);
+  }
+
+  /** A limit for shutdown scripts, which must never hang the shutdown. */
+  Duration shutdownScriptTimeout() {
+    return scriptTimeout.orElse(killProcessTimeout);
+  }
+}

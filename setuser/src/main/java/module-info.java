@@ -1,0 +1,9 @@
+/**
+ * {@code /sbin/setuser}: switches to another user and group, completely and irreversibly, and
+ * replaces itself with a command.
+ */
+module io.baseimage.setuser {
+  requires io.baseimage.startup;
+
+  exports io.baseimage.setuser;
+}

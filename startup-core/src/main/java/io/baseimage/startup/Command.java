@@ -1,0 +1,51 @@
+package io.baseimage.startup;
+
+import io.baseimage.env.ContainerEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A program to start: its arguments as exact bytes (the first is the program, found on the
+ * environment's {@code PATH} unless it holds a {@code /}) and its whole environment.
+ *
+ * @param argv the program and its arguments; not empty
+ * @param environment the child's environment, exactly
+ * @param foreground whether the child gets its own process group that owns the terminal
+ */
+public record Command(List<byte[]> argv, ContainerEnvironment environment, boolean foreground) {
+  public Command {
+    argv = List.copyOf(argv);
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("a command needs at least a program name");
+    }
+  }
+
+  public static Command of(ContainerEnvironment environment, String... argv) {
+    List<byte[]> bytes = new ArrayList<>(argv.length);
+    for (String arg : argv) {
+      bytes.add(arg.getBytes(StandardCharsets.UTF_8));
+    }
+    return new Command(bytes, environment, false);
+  }
+
+  public Command inForeground() {
+    return new Command(argv, environment, true);
+  }
+
+  /** The program and its arguments for a log line: {@code /bin/ls -l}. */
+  public String displayName() {
+    StringBuilder name = new StringBuilder();
+    for (byte[] arg : argv) {
+      if (name.length() > 0) {
+        name.append(' ');
+      }
+      name.append(new String(arg, StandardCharsets.UTF_8));
+    }
+    return name.toString();
+  }
+
+  public String program() {
+    return new String(argv.get(0), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,281 @@
+package io.baseimage.startup;
+
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.startup.internal.posix.WaitStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * Starts children and reaps every process that ends, turning both and incoming signals into
+ * {@link Event}s for one thread to handle in order.
+ *
+ * <p>One platform thread blocks in {@code waitpid(-1)}: it reaps our children and every orphan the
+ * kernel hands us. Spawning and registering a child happen under the lock that the reaper takes to
+ * dispatch a status, so a child that ends at once is never mistaken for an orphan. Never use
+ * {@code java.lang.Process} next to this: its own reaper would lose statuses to ours.
+ *
+ * <pre>{@code
+ * Supervisor supervisor = Supervisor.start(JnrPosix.load(), problem -> log(problem));
+ * int pid = supervisor.spawn(Command.of(env, "/bin/true"));
+ * Event event = supervisor.next(Long.MAX_VALUE);   // Exited[pid=..., status=ExitStatus[code=0...]]
+ * }</pre>
+ */
+public final class Supervisor {
+  /** How long the reaper sleeps when it has no children, in case one is handed to it from outside. */
+  private static final long IDLE_RECHECK_MILLIS = 1000;
+
+  private final Posix posix;
+  private final Consumer<String> errors;
+  private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition childSpawned = lock.newCondition();
+  private final Condition noChildrenLeft = lock.newCondition();
+  private boolean childless;
+  private final Set<Integer> running = new HashSet<>();
+  private final Map<Integer, ExitStatus> ended = new HashMap<>();
+  private final AtomicLong orphansReaped = new AtomicLong();
+
+  private Supervisor(Posix posix, Consumer<String> errors) {
+    this.posix = posix;
+    this.errors = errors;
+  }
+
+  /**
+   * A supervisor with its reaper thread running.
+   *
+   * @param errors receives a line for each unexpected failure of the reaper (it keeps going)
+   */
+  public static Supervisor start(Posix posix, Consumer<String> errors) {
+    Supervisor supervisor = new Supervisor(posix, errors);
+    Thread reaper = new Thread(supervisor::reap, "reaper");
+    reaper.setDaemon(true);
+    reaper.start();
+    return supervisor;
+  }
+
+  public Posix posix() {
+    return posix;
+  }
+
+  /**
+   * Starts {@code command}; its end becomes an {@link Event.Exited}.
+   *
+   * @return the child's pid
+   * @throws SpawnException naming the command when it cannot be started
+   */
+  public int spawn(Command command) throws SpawnException {
+    byte[] path = Executables.resolve(command.argv().get(0), command.environment());
+    lock.lock();
+    try {
+      int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.foreground());
+      running.add(pid);
+      childless = false;
+      childSpawned.signal();
+      return pid;
+    } catch (ErrnoException e) {
+      throw spawnFailure(command, path, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static SpawnException spawnFailure(Command command, byte[] path, ErrnoException e) {
+    String program = new String(path, StandardCharsets.UTF_8);
+    return switch (e.errno()) {
+      case Posix.ENOENT -> new SpawnException("cannot execute " + program + ": No such file or directory", 127);
+      case Posix.E2BIG -> new SpawnException(
+          "cannot execute " + program + ": the environment and arguments are too large for execve (E2BIG, "
+              + command.environment().size() + " variables)", 126);
+      default -> new SpawnException("cannot execute " + program + ": " + e.description(), 126);
+    };
+  }
+
+  /** Queues a signal; safe to call from a signal handler's thread. */
+  public void signalReceived(int signal) {
+    events.add(new Event.Signaled(signal));
+  }
+
+  /**
+   * The next event, waiting until {@code deadlineNanos} ({@link System#nanoTime()} scale).
+   *
+   * @return the event, or empty when the deadline passed first
+   */
+  public Optional<Event> next(long deadlineNanos) throws InterruptedException {
+    long wait = deadlineNanos - System.nanoTime();
+    Event event = deadlineNanos == Long.MAX_VALUE ? events.take() : events.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+    return Optional.ofNullable(event);
+  }
+
+  /**
+   * Waits until child {@code pid} ends or {@code deadlineNanos} passes. Signals that arrive in the
+   * meantime go to {@code onSignal}; when it answers true the wait stops. Other children's ends
+   * stay available through {@link #exitStatus}.
+   *
+   * @return the child's status, or empty if the deadline passed or {@code onSignal} stopped the wait
+   */
+  public Optional<ExitStatus> awaitExit(int pid, long deadlineNanos, IntPredicate onSignal)
+      throws InterruptedException {
+    while (true) {
+      Optional<ExitStatus> status = exitStatus(pid);
+      if (status.isPresent()) {
+        return status;
+      }
+      Optional<Event> event = next(deadlineNanos);
+      if (event.isEmpty()) {
+        return Optional.empty();
+      }
+      if (event.get() instanceof Event.Signaled signaled && onSignal.test(signaled.signal())) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Stops child {@code pid}: {@code SIGTERM}, then {@code SIGKILL} if it has not ended after
+   * {@code killTimeoutNanos}. Signals that arrive meanwhile are ignored.
+   *
+   * @return the child's status, or empty if it did not even end after {@code SIGKILL} in time
+   */
+  public Optional<ExitStatus> terminate(int pid, long killTimeoutNanos) throws InterruptedException {
+    signal(pid, Posix.SIGTERM);
+    Optional<ExitStatus> status = awaitExit(pid, System.nanoTime() + killTimeoutNanos, signal -> false);
+    if (status.isPresent()) {
+      return status;
+    }
+    signal(pid, Posix.SIGKILL);
+    return awaitExit(pid, System.nanoTime() + killTimeoutNanos, signal -> false);
+  }
+
+  /** The status of a child that has ended, if it has. */
+  public Optional<ExitStatus> exitStatus(int pid) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(ended.get(pid));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean isRunning(int pid) {
+    lock.lock();
+    try {
+      return running.contains(pid);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Sends {@code signal} to a child that is still running; a child that ended is left alone. */
+  public void signal(int pid, int signal) {
+    lock.lock();
+    try {
+      if (running.contains(pid)) {
+        posix.kill(pid, signal);
+      }
+    } catch (ErrnoException e) {
+      errors.accept(e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until this process has no children left at all (ours and adopted orphans), or until
+   * {@code deadlineNanos}.
+   *
+   * @return whether none is left
+   */
+  public boolean awaitNoChildren(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!childless) {
+        long wait = deadlineNanos - System.nanoTime();
+        if (wait <= 0) {
+          return false;
+        }
+        noChildrenLeft.awaitNanos(wait);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Processes reaped that were not our own children. */
+  public long orphansReaped() {
+    return orphansReaped.get();
+  }
+
+  /** Whether any child we spawned is still running. */
+  public boolean hasRunningChildren() {
+    lock.lock();
+    try {
+      return !running.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void reap() {
+    while (true) {
+      try {
+        Optional<WaitStatus> status = posix.waitAny();
+        if (status.isPresent()) {
+          dispatch(status.get());
+        } else {
+          awaitChild();
+        }
+      } catch (ErrnoException e) {
+        errors.accept("reaper: " + e.getMessage());
+        awaitChild();
+      } catch (RuntimeException e) {
+        // The reaper must outlive anything: an init that stops reaping fills the table with zombies.
+        errors.accept("reaper: " + e);
+      }
+    }
+  }
+
+  private void dispatch(WaitStatus status) {
+    lock.lock();
+    try {
+      childless = false;
+      if (running.remove(status.pid())) {
+        ExitStatus exit = ExitStatus.of(status);
+        ended.put(status.pid(), exit);
+        events.add(new Event.Exited(status.pid(), exit));
+      } else {
+        orphansReaped.incrementAndGet();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** No children: wait for a spawn, or a while for a process that a `docker exec` orphans. */
+  private void awaitChild() {
+    lock.lock();
+    try {
+      childless = true;
+      noChildrenLeft.signalAll();
+      if (running.isEmpty()) {
+        childSpawned.await(IDLE_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
