@@ -1,0 +1,129 @@
+#!/bin/bash
+# Builds the rootfs overlay: a jlink'd runtime with my_init and setuser, their /sbin launchers and
+# the default environment directory, plus an AOT cache made by training runs of both launchers.
+#
+#   build-overlay.sh JAVA_HOME MODULES_DIR OVERLAY_DIR WORK_DIR
+#
+# MODULES_DIR holds the launchers' jars and all their dependencies (some are automatic modules,
+# which jlink refuses: they get a generated module-info here).
+set -euo pipefail
+
+java_home=$1 modules=$2 overlay=$3 work=$4
+runtime_path=/usr/lib/baseimage-java          # where the runtime lives in the image
+runtime=$overlay$runtime_path
+jdk() { "$java_home/bin/$@"; }
+
+rm -rf "$overlay" "$work"
+mkdir -p "$work/explicit" "$work/native"
+
+# 1. Make every automatic module explicit. jffi's native jar is not a module: its library is
+#    shipped unpacked instead (jffi would extract it to /tmp, which fails on a read-only root).
+arch=$(uname -m)
+for jar in "$modules"/*.jar; do
+  name=$(basename "$jar")
+  case $name in
+    jffi-*-native.jar)
+      unzip -q -j -o "$jar" "jni/$arch-Linux/libjffi-*.so" -d "$work/native"
+      continue ;;
+  esac
+  cp "$jar" "$work/explicit/$name"
+done
+for jar in "$work/explicit"/*.jar; do
+  if jdk jar --describe-module --file "$jar" | grep -q '^No module descriptor\|automatic'; then
+    name=$(basename "$jar" .jar)
+    info=$work/info/$name
+    mkdir -p "$info"
+    jdk jdeps --multi-release 25 --ignore-missing-deps --module-path "$work/explicit" \
+      --generate-module-info "$info" "$jar" > /dev/null
+    module_dir=$(dirname "$(find "$info" -name module-info.java)")
+    module=$(basename "$module_dir")
+    mkdir -p "$work/classes/$module"
+    (cd "$work/classes/$module" && jdk jar xf "$jar")
+    jdk javac --release 25 -nowarn --module-path "$work/explicit" -d "$work/classes/$module" \
+      --patch-module "$module=$work/classes/$module" "$module_dir/module-info.java"
+    jdk jar --update --file "$jar" -C "$work/classes/$module" module-info.class
+  fi
+done
+
+# 2. The runtime: only what the two launchers need.
+jdk jlink --module-path "$work/explicit" \
+  --add-modules io.baseimage.myinit,io.baseimage.setuser \
+  --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
+  --output "$runtime"
+cp "$work"/native/libjffi-*.so "$runtime/lib/"
+# Its symbol table is 5 MB that a production JVM never reads.
+strip --strip-unneeded "$runtime/lib/server/libjvm.so"
+
+# 3. The launchers. The kernel starts the runtime's java directly from the "#!" line, with the
+#    flags in an @argfile: a /bin/sh in between would be dash on Debian, which drops environment
+#    variables whose names are not shell names (A.B=1) before my_init could read them. Run as
+#    `sh /sbin/my_init`, the second line does the same through the shell.
+flags() { # MODULE/CLASS
+  cat <<FLAGS
+-Xlog:disable
+-Xlog:all=warning:stderr
+-XX:+UseSerialGC
+-XX:TieredStopAtLevel=1
+-XX:CICompilerCount=1
+-Xms6m
+-Xmx16m
+-Xss256k
+-XX:ReservedCodeCacheSize=8m
+-XX:MaxMetaspaceSize=32m
+-XX:-UsePerfData
+-XX:+UnlockDiagnosticVMOptions
+-XX:+DisplayVMOutputToStderr
+-Djffi.boot.library.path=$runtime_path/lib
+-Djnr.ffi.asm.enabled=false
+-Dbaseimage.launcher.shebang=true
+--enable-native-access=org.jnrproject.jffi
+-m $1
+FLAGS
+}
+launcher() { # NAME MODULE/CLASS
+  { echo "-XX:AOTCache=$runtime_path/lib/$1.aot"; flags "$2"; } > "$runtime/$1.args"
+  # The training runs use the runtime where it is now.
+  flags "$2" | sed "s#$runtime_path#$runtime#" > "$work/$1.training.args"
+  mkdir -p "$overlay/sbin"
+  cat > "$overlay/sbin/$1" <<SHIM
+#!$runtime_path/bin/java @$runtime_path/$1.args
+exec $runtime_path/bin/java @$runtime_path/$1.args "\$0" "\$@"
+SHIM
+  chmod 755 "$overlay/sbin/$1"
+}
+launcher my_init io.baseimage.myinit/io.baseimage.myinit.Main
+launcher setuser io.baseimage.setuser/io.baseimage.setuser.Main
+
+# 4. The AOT caches, from training runs with the same flags on the launchers' real paths. my_init
+#    runs a whole boot (environment import and dumps, a startup script, a command, shutdown) in a
+#    scratch root, so the build machine's /etc is never touched.
+train=$work/train
+mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment"
+printf 'x\n' > "$train/etc/container_environment/FROM_FILE"
+printf '#!/bin/sh\necho y > "$1/etc/container_environment/FROM_SCRIPT"\n' > "$train/etc/my_init.d/10-train"
+sed -i "s#\\\$1#$train#" "$train/etc/my_init.d/10-train"
+chmod 755 "$train/etc/my_init.d/10-train"
+(cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "$runtime/bin/java" \
+  -XX:AOTCacheOutput="$runtime/lib/my_init.aot" -Dbaseimage.root="$train" @"$work/my_init.training.args" \
+  /sbin/my_init --quiet -- /bin/true) > "$work/train-my_init.log" 2>&1 \
+  || { cat "$work/train-my_init.log"; exit 1; }
+# setuser's exec would end the JVM before it writes the cache: train on the path up to it.
+(cd "$train" && env -i PATH=/usr/bin:/bin "$runtime/bin/java" \
+  -XX:AOTCacheOutput="$runtime/lib/setuser.aot" @"$work/setuser.training.args" \
+  /sbin/setuser "$(id -un)" /nonexistent/command) > "$work/train-setuser.log" 2>&1 || true
+for cache in my_init setuser; do
+  [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
+done
+
+# 5. Default environment directory of the image (SPEC §5).
+env_dir=$overlay/etc/container_environment
+mkdir -p "$env_dir"
+chmod 700 "$env_dir"
+printf '%s' /root > "$env_dir/HOME"
+printf '%s' en_US.UTF-8 > "$env_dir/LANG"
+printf '%s' en_US.UTF-8 > "$env_dir/LC_CTYPE"
+printf '%s' xterm > "$env_dir/TERM"
+printf '%s' '[\u@\h] \w \$ ' > "$env_dir/PS1"
+chmod 600 "$env_dir"/*
+
+echo "overlay: $overlay ($(du -sh "$runtime" | cut -f1) runtime)"

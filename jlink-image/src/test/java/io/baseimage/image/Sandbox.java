@@ -1,0 +1,198 @@
+package io.baseimage.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway root file system for one test: the shared Debian root with the overlay (read-only),
+ * plus this test's own layer. Files put in {@link #path} before {@link #run} are seen inside;
+ * files written inside are read back through {@link #path} afterwards.
+ *
+ * <p>Needs root (mounts, pid namespaces): tests use {@link #assumeRoot()}.
+ */
+final class Sandbox implements AutoCloseable {
+  private static final Path TARGET = Path.of(System.getProperty("baseimage.target", "target")).toAbsolutePath();
+  private static final Path SCRIPTS = Path.of(System.getProperty("baseimage.basedir", ".")).toAbsolutePath();
+  private static Path lower;
+
+  private final Path dir;
+  private final Path upper;
+
+  private Sandbox(Path dir) throws IOException {
+    this.dir = dir;
+    this.upper = Files.createDirectories(dir.resolve("upper"));
+  }
+
+  static void assumeRoot() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "integration tests run as root (mounts and pid namespaces); CI runs them");
+  }
+
+  static Sandbox create() throws IOException {
+    Path base = lowerRoot();
+    Files.createDirectories(TARGET.resolve("sandboxes"));
+    Sandbox sandbox = new Sandbox(Files.createTempDirectory(TARGET.resolve("sandboxes"), "t"));
+    return sandbox;
+  }
+
+  /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
+  static synchronized Path lowerRoot() throws IOException {
+    if (lower != null) {
+      return lower;
+    }
+    Path tar = Path.of(System.getProperty("baseimage.it.rootfs",
+        System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
+    sh("scripts/it-rootfs.sh '" + tar + "'", Duration.ofMinutes(10));
+    Path root = TARGET.resolve("it-root");
+    sh("rm -rf '" + root + "' && mkdir -p '" + root + "' && tar -C '" + root + "' -xf '" + tar + "'"
+        + " && tar -C '" + TARGET.resolve("overlay") + "' -cf - . | tar -C '" + root + "' -xf - --keep-directory-symlink"
+        // Debian's runit package makes /etc/service a symlink; the image makes it a directory.
+        + " && rm -f '" + root + "/etc/service' && mkdir -p '" + root + "/etc/service' '" + root + "/etc/my_init.d'"
+        + " '" + root + "/etc/my_init.pre_shutdown.d' '" + root + "/etc/my_init.post_shutdown.d'",
+        Duration.ofMinutes(5));
+    lower = root;
+    return root;
+  }
+
+  /** A path inside the sandbox, as seen from the test. */
+  Path path(String absolute) {
+    return upper.resolve(absolute.substring(1));
+  }
+
+  /** Reads a file as the sandbox left it (its own layer, else the shared root). */
+  Path file(String absolute) {
+    Path own = path(absolute);
+    return Files.exists(own) ? own : lower.resolve(absolute.substring(1));
+  }
+
+  Sandbox write(String absolute, String content) throws IOException {
+    return write(absolute, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+  }
+
+  Sandbox script(String absolute, String body) throws IOException {
+    return write(absolute, ("#!/bin/sh\n" + body + "\n").getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+  }
+
+  Sandbox service(String name, String body) throws IOException {
+    return script("/etc/service/" + name + "/run", body);
+  }
+
+  Sandbox write(String absolute, byte[] content, String mode) throws IOException {
+    Path file = path(absolute);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    return this;
+  }
+
+  String read(String absolute) throws IOException {
+    return Files.readString(file(absolute));
+  }
+
+  /** Starts {@code command} as PID 1 with exactly {@code environment}. */
+  Run start(Map<String, String> environment, String... command) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
+        lower.toString(), upper.toString(), dir.resolve("w").toString(), "--"));
+    argv.addAll(List.of(command));
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    builder.redirectOutput(dir.resolve("stdout").toFile());
+    builder.redirectError(dir.resolve("stderr").toFile());
+    return new Run(builder.start(), dir);
+  }
+
+  /** Runs {@code command} as PID 1 with a typical container environment, to its end. */
+  Result run(String... command) throws IOException, InterruptedException {
+    return start(defaultEnvironment(), command).await(Duration.ofSeconds(60));
+  }
+
+  Result run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+    return start(environment, command).await(Duration.ofSeconds(60));
+  }
+
+  static Map<String, String> defaultEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    env.put("HOSTNAME", "sandbox");
+    env.put("HOME", "/root");
+    return env;
+  }
+
+  /** A running sandbox. */
+  record Run(Process process, Path dir) {
+    Result await(Duration limit) throws InterruptedException, IOException {
+      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError("sandbox still running after " + limit + "; stderr:\n" + stderr());
+      }
+      return new Result(process.exitValue(), Files.readString(dir.resolve("stdout")), stderr());
+    }
+
+    String stderr() throws IOException {
+      return Files.readString(dir.resolve("stderr"));
+    }
+
+    /** The host pid of the sandbox's PID 1 (the unshare's child), once it runs. */
+    long pid1() throws InterruptedException {
+      for (int i = 0; i < 500; i++) {
+        var pid = process.descendants()
+            .filter(p -> p.info().command().map(c -> !c.endsWith("unshare") && !c.endsWith("bash")).orElse(false))
+            .findFirst();
+        if (pid.isPresent()) {
+          return pid.get().pid();
+        }
+        Thread.sleep(10);
+      }
+      throw new AssertionError("no PID 1 found");
+    }
+  }
+
+  /** How a sandbox run ended. */
+  record Result(int status, String stdout, String stderr) {
+    Result hasStatus(int expected) {
+      assertThat(status).as("exit status; stderr:\n%s\nstdout:\n%s", stderr, stdout).isEqualTo(expected);
+      return this;
+    }
+  }
+
+  static String sh(String command, Duration limit) throws IOException {
+    try {
+      Process process = new ProcessBuilder("bash", "-c", command).directory(SCRIPTS.toFile())
+          .redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+        throw new IOException("failed: " + command + "\n" + output);
+      }
+      return output;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

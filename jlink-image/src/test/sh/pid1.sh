@@ -1,0 +1,19 @@
+#!/bin/bash
+# Runs a command as PID 1 of a new pid namespace, chrooted into LOWER (read-only, shared by all
+# tests) with UPPER over it (this test's changes, readable afterwards), all in a private mount
+# namespace that vanishes with the command. The environment passes through unchanged.
+#
+#   pid1.sh LOWER UPPER WORK -- COMMAND [ARG...]
+set -euo pipefail
+lower=$1 upper=$2 work=$3
+shift 4
+if [ "${PID1_IN_NAMESPACE:-}" != yes ]; then
+  PID1_IN_NAMESPACE=yes exec unshare --mount --propagation private -- "$0" "$lower" "$upper" "$work" -- "$@"
+fi
+unset PID1_IN_NAMESPACE
+root=$work/root
+mkdir -p "$root" "$work/work"
+mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work/work" "$root"
+mount --rbind /dev "$root/dev"
+# bash added _ and SHLVL to the environment: take them out again.
+exec unshare --pid --fork --root="$root" --mount-proc -- /usr/bin/env -u _ -u SHLVL "$@"
