@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -17,13 +18,21 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class ShellDump {
+  /**
+   * Names bash keeps read-only: {@code export PPID=1} is an error there, and in POSIX mode (bash as
+   * {@code sh}) an error that ends the script sourcing the dump.
+   */
+  private static final Set<String> READ_ONLY_IN_BASH =
+      Set.of("BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS");
+
   private ShellDump() {}
 
   /**
    * Formats {@code env}, without {@link ContainerEnvironment#IDENTITY_VARIABLES}. Names become
    * shell names: each character outside {@code [A-Za-z0-9_]} becomes {@code _}, a leading digit
    * gets a {@code _} prefix. Where two names become one, the later in byte order wins, with a
-   * problem.
+   * problem. Names that bash keeps read-only ({@code PPID}, {@code EUID}, ...) are left out, with a
+   * problem, so that sourcing the dump never fails.
    */
   public static Decoded<byte[]> format(ContainerEnvironment env) {
     List<Problem> problems = new ArrayList<>();
@@ -35,6 +44,10 @@ public final class ShellDump {
         continue;
       }
       String shellName = shellName(name);
+      if (READ_ONLY_IN_BASH.contains(shellName)) {
+        problems.add(new Problem(name, "left out of the shell dump: bash keeps " + shellName + " read-only"));
+        continue;
+      }
       String previous = originalName.put(shellName, name);
       if (previous != null) {
         problems.add(new Problem(name, "replaces " + previous + " as " + shellName + " in the shell dump"));

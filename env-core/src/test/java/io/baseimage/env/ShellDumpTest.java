@@ -158,6 +158,27 @@ class ShellDumpTest {
   }
 
   @Test
+  void leavesOutNamesBashKeepsReadOnlyWithProblem() throws Exception {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PPID", "1", "EUID", "0", "KEEP", "k"));
+
+    Decoded<byte[]> dump = ShellDump.format(env);
+
+    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("export KEEP=k\n");
+    assertThat(dump.problems()).extracting(Problem::subject).containsExactly("EUID", "PPID");
+    // Sourced by bash in POSIX mode, where an export of a read-only variable ends the script.
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("dump", ".sh");
+    try {
+      java.nio.file.Files.write(file, dump.value());
+      Process bash = new ProcessBuilder("bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
+          .redirectErrorStream(true).start();
+      assertThat(new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("k\n");
+      assertThat(bash.waitFor()).isZero();
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
+  @Test
   void formatsEmptyEnvironmentAsEmptyFile() {
     assertThat(ShellDump.format(ContainerEnvironment.empty()).value()).isEmpty();
   }

@@ -67,6 +67,11 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return MyInit.EXIT_ABORTED;
+    } catch (RuntimeException | LinkageError e) {
+      // A bug or a broken runtime (such as a missing native library): one line, not a stack trace
+      // in the container's log. The exit takes the container's processes down with it.
+      log.error("my_init failed: " + e);
+      return 1;
     }
   }
 

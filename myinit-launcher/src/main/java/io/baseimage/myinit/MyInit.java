@@ -80,7 +80,7 @@ final class MyInit {
   }
 
   private boolean runStartupScripts() throws InterruptedException {
-    List<Path> scripts = new ArrayList<>(scriptsIn(settings.initDirectory()));
+    List<Path> scripts = new ArrayList<>(scriptsIn(layout.initDirectory()));
     if (Scripts.isExecutableFile(layout.rcLocal())) {
       scripts.add(layout.rcLocal());
     }
