@@ -59,7 +59,9 @@ public final class JnrPosix implements Posix {
       throws ErrnoException {
     Pointer attr = Memory.allocateDirect(runtime, SPAWNATTR_SIZE);
     Pointer actions = Memory.allocateDirect(runtime, FILE_ACTIONS_SIZE);
-    Pointer signals = Memory.allocateDirect(runtime, SIGSET_SIZE);
+    // A sigset_t is a bit mask (signal n is bit n - 1): built here, not with sigemptyset() and
+    // sigfillset(), saves two native bindings on the start-up path.
+    Pointer signals = Memory.allocateDirect(runtime, SIGSET_SIZE, true);
     libc.posix_spawnattr_init(attr);
     libc.posix_spawn_file_actions_init(actions);
     try {
@@ -70,9 +72,10 @@ public final class JnrPosix implements Posix {
       }
       libc.posix_spawnattr_setflags(attr, flags);
       // The JVM blocks SIGQUIT in its threads and handles others: the child must start clean.
-      libc.sigemptyset(signals);
       libc.posix_spawnattr_setsigmask(attr, signals);
-      libc.sigfillset(signals);
+      // Every signal, glibc's internal 32 and 33 included: with sigfillset() they would stay
+      // ignored in the child (SigIgn 0x180000000).
+      signals.setMemory(0, Long.BYTES, (byte) 0xff);
       libc.posix_spawnattr_setsigdefault(attr, signals);
       // Not every descriptor of the JVM is close-on-exec.
       libc.posix_spawn_file_actions_addclosefrom_np(actions, 3);
@@ -119,7 +122,7 @@ public final class JnrPosix implements Posix {
 
   @Override
   public int pid() {
-    return libc.getpid();
+    return (int) ProcessHandle.current().pid();
   }
 
   @Override
@@ -160,7 +163,7 @@ public final class JnrPosix implements Posix {
 
   @Override
   public void setThreadName(String name) {
-    int pid = libc.getpid();
+    long pid = ProcessHandle.current().pid();
     try {
       Files.writeString(Path.of("/proc/self/task/" + pid + "/comm"), name);
     } catch (IOException e) {
@@ -279,8 +282,7 @@ public final class JnrPosix implements Posix {
 
   @Override
   public void exec(byte[] path, List<byte[]> argv, List<byte[]> environ) throws ErrnoException {
-    Pointer empty = Memory.allocateDirect(runtime, SIGSET_SIZE);
-    libc.sigemptyset(empty);
+    Pointer empty = Memory.allocateDirect(runtime, SIGSET_SIZE, true);
     CStringArray args = stringArray(argv);
     CStringArray env = stringArray(environ);
     byte[] file = cString(path);

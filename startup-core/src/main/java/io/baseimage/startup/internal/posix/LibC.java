@@ -34,10 +34,6 @@ public interface LibC {
 
   int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
-  int sigemptyset(Pointer set);
-
-  int sigfillset(Pointer set);
-
   @SaveError
   int sigprocmask(int how, Pointer set, Pointer oldSet);
 
@@ -52,8 +48,6 @@ public interface LibC {
 
   @SaveError
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-  int getpid();
 
   int getppid();
 
