@@ -9,9 +9,10 @@
 #   --base IMAGE    any other dnf/yum/apt based image (also: env BASE_IMAGE)
 #   --overlay DIR   overlay directory inside jlink-image/ (default target/overlay; env OVERLAY)
 #   --version V     YYYY.MM-NNN (default: env VERSION, else the Maven project version)
-#   --tag NAME      image name (default localhost/baseimage-amzn; env IMAGE_NAME)
+#   --tag NAME      image name (default localhost/baseimage-amzn; env IMAGE_NAME); tags NAME:VERSION
+#                   and NAME:latest. A NAME with a tag (localhost/baseimage-amzn:it) is the only tag.
 # Extra arguments after -- go to "build", e.g. -- --build-arg LL_USER_UID=1000 --build-arg LL_USER_GID=1000
-# Tags NAME:VERSION and NAME:latest. Tool: env CONTAINER_TOOL, else docker if it has an engine
+# Tool: env CONTAINER_TOOL, else docker if it has an engine
 # (docker info works), else podman.
 set -eu
 
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
         --version) version=$2; shift ;;
         --tag) name=$2; shift ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -eu$/{/^set -eu$/d;p}' "$0"; exit 0 ;;
         *) echo "build-image: unknown argument $1 (--help)" >&2; exit 2 ;;
     esac
     shift
@@ -71,16 +72,20 @@ if [ ! -x "$here/$overlay/sbin/my_init" ]; then
     exit 1
 fi
 
-echo "build-image: $tool build FROM $base, overlay $overlay, version $version -> $name:$version"
+case "${name##*/}" in
+    *:*) tag=$name; set -- -t "$name" "$@" ;;               # an explicit tag: only that one
+    *) tag=$name:$version; set -- -t "$name:$version" -t "$name:latest" "$@" ;;
+esac
+
+echo "build-image: $tool build FROM $base, overlay $overlay, version $version -> $tag"
 start=$(date +%s)
 "$tool" build \
     -f "$here/Containerfile" \
     --build-arg BASE_IMAGE="$base" \
     --build-arg OVERLAY="$overlay" \
     --build-arg VERSION="$version" \
-    -t "$name:$version" -t "$name:latest" \
     "$@" \
     "$here"
-echo "build-image: built $name:$version in $(( $(date +%s) - start )) s"
-"$tool" image inspect --format '{{.Size}}' "$name:$version" 2>/dev/null |
+echo "build-image: built $tag in $(( $(date +%s) - start )) s"
+"$tool" image inspect --format '{{.Size}}' "$tag" 2>/dev/null |
     awk '{ printf "build-image: size %.1f MB\n", $1 / 1000000 }' || true

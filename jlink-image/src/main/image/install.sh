@@ -101,6 +101,11 @@ mkdir -p /etc/service
 for s in rsyslog cron; do
     mkdir -p "/etc/service/$s"
     install -m 0755 "$src/rootfs/etc/service/$s/run" "/etc/service/$s/run"
+    # runsv keeps its state in ./supervise. A dangling symlink makes runsv (upstream 2.1.2 and
+    # Debian's) mkdir its target -- one level only, hence directly under /run. So the services
+    # also run with a read-only root (docker/podman run --read-only, Kubernetes
+    # readOnlyRootFilesystem), where /run is a tmpfs and /etc/service cannot be written.
+    ln -s "/run/runit-supervise.$s" "/etc/service/$s/supervise"
 done
 install -m 0644 "$src/rootfs/etc/profile.d/container_environment.sh" /etc/profile.d/container_environment.sh
 

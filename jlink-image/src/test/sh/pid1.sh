@@ -4,6 +4,10 @@
 # namespace that vanishes with the command. The environment passes through unchanged.
 #
 #   pid1.sh LOWER UPPER WORK -- COMMAND [ARG...]
+#
+# With PID1_READ_ONLY=yes in the environment the root is remounted read-only before the command
+# starts, as `docker run --read-only` does (no writable /tmp either); the variable itself does not
+# reach the command.
 set -euo pipefail
 lower=$1 upper=$2 work=$3
 shift 4
@@ -11,9 +15,14 @@ if [ "${PID1_IN_NAMESPACE:-}" != yes ]; then
   PID1_IN_NAMESPACE=yes exec unshare --mount --propagation private -- "$0" "$lower" "$upper" "$work" -- "$@"
 fi
 unset PID1_IN_NAMESPACE
+read_only=${PID1_READ_ONLY:-no}
+unset PID1_READ_ONLY
 root=$work/root
 mkdir -p "$root" "$work/work"
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work/work" "$root"
 mount --rbind /dev "$root/dev"
-# bash added _ and SHLVL to the environment: take them out again.
-exec unshare --pid --fork --root="$root" --mount-proc -- /usr/bin/env -u _ -u SHLVL "$@"
+if [ "$read_only" = yes ]; then
+  mount -o remount,ro "$root"
+fi
+# bash added _, SHLVL and PWD to the environment: take them out again.
+exec unshare --pid --fork --root="$root" --mount-proc -- /usr/bin/env -u _ -u SHLVL -u PWD "$@"

@@ -1,17 +1,33 @@
 package io.baseimage.image;
 
+import static io.baseimage.image.Sandbox.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** my_init from the overlay, as PID 1 of a pid namespace in a Debian root with real runit. */
-@Timeout(120)
+/**
+ * my_init from the overlay, as PID 1 of a pid namespace in a Debian root with real runit (SPEC §2,
+ * §3). Log lines are asserted exactly where the contract gives them.
+ */
+@Timeout(60)
 class MyInitIT {
+  private static final Duration LIMIT = Duration.ofSeconds(45);
+  private static final Duration READY = Duration.ofSeconds(20);
+  /** A command that shows it runs, then waits to be signalled. */
+  private static final String READY_THEN_WAIT = "touch /tmp/ready; while :; do sleep 0.05; done";
+
   private Sandbox sandbox;
 
   @BeforeAll
@@ -29,6 +45,9 @@ class MyInitIT {
     sandbox.close();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Exit status (§3.7) and command line (§3.1)
+
   @Test
   void runsOneShotCommandAndExitsWithItsStatus() throws Exception {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo out; exit 3");
@@ -42,15 +61,657 @@ class MyInitIT {
   }
 
   @Test
-  void bootsRunitAndStopsServicesAtTheEnd() throws Exception {
-    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\necho up > /tmp/svc-up\nwhile :; do sleep 0.05; done");
+  void commandKilledBySignalExitsWith128PlusTheSignal() throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "kill -KILL $$");
 
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--",
-        "/bin/sh", "-c", "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+    result.hasStatus(128 + 9);
+    assertThat(result.stderr()).contains("*** /bin/sh -c kill -KILL $$ was killed by signal SIGKILL.\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/nonexistent/command", "no-such-command"})
+  void commandNotFoundExits127(String command) throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", command);
+
+    result.hasStatus(127);
+    assertThat(result.stderr()).contains("*** cannot execute " + command + ": No such file or directory\n")
+        .doesNotContain("Exception");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/usr/local/bin/not-executable", "not-executable"})
+  void commandNotExecutableExits126(String command) throws Exception {
+    sandbox.write("/usr/local/bin/not-executable", "#!/bin/sh\necho ran\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", command);
+
+    result.hasStatus(126);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).contains("*** cannot execute /usr/local/bin/not-executable: Permission denied\n")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void withoutCommandExitsWithTheStatusOfRunsvdir() throws Exception {
+    // runsvdir exits 111 on SIGHUP (after sending TERM to its runsv processes).
+    sandbox.service("hup", """
+        if [ ! -e /tmp/hupped ]; then touch /tmp/hupped; kill -HUP "$(pidof runsvdir)"; fi
+        exec sleep 1000""");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init");
+
+    result.hasStatus(111);
+    assertThat(result.stderr()).contains("*** runsvdir exited with status 111.\n", "*** Killing all processes...\n")
+        .doesNotContain("Init system aborted");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() throws Exception {
+    sandbox.script("/etc/my_init.d/10-ran", "touch /tmp/ran");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--bogus", "--", "/bin/true");
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).isEqualTo("my_init: unrecognized option '--bogus'\nTry 'my_init --help'.\n");
+    assertThat(sandbox.exists("/tmp/ran")).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      KILL_PROCESS_TIMEOUT       | abc | *** invalid KILL_PROCESS_TIMEOUT 'abc': expected a number of seconds, for example 5 or 0.5
+      KILL_ALL_PROCESSES_TIMEOUT | -1  | *** invalid KILL_ALL_PROCESSES_TIMEOUT '-1': expected a number of seconds, for example 5 or 0.5
+      MY_INIT_SCRIPT_TIMEOUT     | 5s  | *** invalid MY_INIT_SCRIPT_TIMEOUT '5s': expected a number of seconds, for example 5 or 0.5
+      ENV_INIT_DIRECTORY         | ''  | *** invalid ENV_INIT_DIRECTORY '': expected a directory
+      """)
+  void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message) throws Exception {
+    sandbox.script("/etc/my_init.d/10-ran", "touch /tmp/ran");
+
+    Sandbox.Result result = sandbox.run(environment(name, value), "/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/ran");
+
+    result.hasStatus(1);
+    assertThat(result.stderr()).isEqualTo(message + "\n");
+    assertThat(sandbox.exists("/tmp/ran")).isFalse();
+    assertThat(sandbox.exists("/etc/container_environment.json")).as("no dump written").isFalse();
+  }
+
+  @Test
+  void skipRunitWithoutCommandIsAnError() throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit");
+
+    result.hasStatus(1);
+    assertThat(result.stderr()).isEqualTo("*** When --skip-runit is given, you must also pass a main command.\n");
+  }
+
+  @Test
+  void helpPrintsUsageAndExitsZero() throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--help");
 
     result.hasStatus(0);
-    assertThat(result.stderr()).containsPattern("\\*\\*\\* Runit started as PID \\d+\n")
-        .contains("*** Shutting down runit daemon (PID ");
+    assertThat(result.stdout()).startsWith("Usage: my_init ")
+        .contains("--skip-startup-files", "--skip-runit", "--no-kill-all-on-exit", "--quiet",
+            "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT", "Exit status");
+    assertThat(result.stderr()).isEmpty();
+    assertThat(sandbox.exists("/etc/container_environment.json")).isFalse();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Startup scripts (§2)
+
+  @Test
+  void runsExecutableStartupScriptsInByteOrderThenRcLocal() throws Exception {
+    for (String name : List.of("a", "_z", "B", "2-y", "10-x")) {
+      sandbox.script("/etc/my_init.d/" + name, "echo " + name + " >> /tmp/order");
+    }
+    sandbox.write("/etc/my_init.d/05-not-executable", "#!/bin/sh\necho 05 >> /tmp/order\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    Files.createDirectories(sandbox.path("/etc/my_init.d/07-directory"));
+    sandbox.script("/etc/rc.local", "echo rc.local >> /tmp/order");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/true");
+
+    result.hasStatus(0);
+    assertThat(sandbox.read("/tmp/order")).isEqualTo("10-x\n2-y\nB\n_z\na\nrc.local\n");
+    assertThat(result.stderr()).contains("""
+        *** Running /etc/my_init.d/10-x...
+        *** Running /etc/my_init.d/2-y...
+        *** Running /etc/my_init.d/B...
+        *** Running /etc/my_init.d/_z...
+        *** Running /etc/my_init.d/a...
+        *** Running /etc/rc.local...
+        *** Running /bin/true...
+        """).doesNotContain("05-not-executable", "07-directory");
+  }
+
+  @Test
+  void environmentChangedByAScriptReachesLaterScriptsServicesAndTheCommand() throws Exception {
+    String show = "echo \"$FROM_10|${DELETE_ME-unset}|$HOME|$KEEP\"";
+    sandbox.script("/etc/my_init.d/05-no-home-file", "rm /etc/container_environment/HOME");
+    sandbox.script("/etc/my_init.d/10-change", """
+        printf one > /etc/container_environment/FROM_10
+        rm /etc/container_environment/DELETE_ME""");
+    sandbox.script("/etc/my_init.d/20-see", show + " > /tmp/seen-by-script");
+    sandbox.service("svc", show + " > /tmp/seen.tmp && mv /tmp/seen.tmp /tmp/seen-by-service\nexec sleep 1000");
+
+    Sandbox.Result result = sandbox.run(environment("DELETE_ME", "x", "KEEP", "k"), "/sbin/my_init", "--",
+        "/bin/sh", "-c", "while [ ! -e /tmp/seen-by-service ]; do sleep 0.05; done; " + show);
+
+    result.hasStatus(0);
+    assertThat(sandbox.read("/tmp/seen-by-script")).isEqualTo("one|unset|/root|k\n");
+    assertThat(sandbox.read("/tmp/seen-by-service")).isEqualTo("one|unset|/root|k\n");
+    assertThat(result.stdout()).isEqualTo("one|unset|/root|k\n");
+    assertThat(sandbox.read("/etc/container_environment.sh")).contains("export FROM_10=one\n").doesNotContain("DELETE_ME");
+    assertThat(sandbox.read("/etc/container_environment.json")).contains("\"FROM_10\":\"one\"", "\"HOME\":\"/root\"")
+        .doesNotContain("DELETE_ME");
+  }
+
+  @Test
+  void failingStartupScriptStopsTheBoot() throws Exception {
+    sandbox.script("/etc/my_init.d/10-ok", "touch /tmp/ran-10");
+    sandbox.script("/etc/my_init.d/20-fail", "exit 3");
+    sandbox.script("/etc/my_init.d/30-later", "touch /tmp/ran-30");
+    sandbox.script("/etc/rc.local", "touch /tmp/ran-rc-local");
+    sandbox.service("svc", "touch /tmp/service-ran; exec sleep 1000");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/command-ran");
+
+    result.hasStatus(1);
+    assertThat(result.stderr()).contains("*** /etc/my_init.d/20-fail failed with status 3.\n*** Killing all processes...\n")
+        .doesNotContain("Booting runit", "30-later", "Running /bin/sh");
+    assertThat(sandbox.exists("/tmp/ran-10")).isTrue();
+    assertThat(List.of("/tmp/ran-30", "/tmp/ran-rc-local", "/tmp/service-ran", "/tmp/command-ran"))
+        .noneMatch(sandbox::exists);
+  }
+
+  @Test
+  void startupScriptKilledByASignalStopsTheBoot() throws Exception {
+    sandbox.script("/etc/my_init.d/10-killed", "kill -TERM $$");
+    sandbox.script("/etc/my_init.d/20-later", "touch /tmp/ran-20");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/true");
+
+    result.hasStatus(1);
+    assertThat(result.stderr()).contains("*** /etc/my_init.d/10-killed was killed by signal SIGTERM.\n")
+        .doesNotContain("Running /bin/true");
+    assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
+  }
+
+  @Test
+  void scriptTimeoutStopsALongStartupScript() throws Exception {
+    sandbox.script("/etc/my_init.d/10-long", "trap '' TERM\nsleep 1000");
+    sandbox.script("/etc/my_init.d/20-later", "touch /tmp/ran-20");
+
+    long start = System.nanoTime();
+    Sandbox.Result result = sandbox.run(environment("MY_INIT_SCRIPT_TIMEOUT", "1", "KILL_PROCESS_TIMEOUT", "1",
+        "KILL_ALL_PROCESSES_TIMEOUT", "1"), "/sbin/my_init", "--skip-runit", "--", "/bin/true");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(1);
+    assertThat(result.stderr())
+        .contains("*** /etc/my_init.d/10-long did not finish within MY_INIT_SCRIPT_TIMEOUT (1 s) and was stopped.\n")
+        .doesNotContain("Running /bin/true");
+    assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
+    // 1 s limit, 1 s from TERM to KILL, 1 s for the sleep that ignores TERM too, plus start-up.
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shutdown scripts (§2, §3.6)
+
+  @Test
+  void shutdownScriptsRunInOrderAroundTheServiceStop() throws Exception {
+    sandbox.service("svc", """
+        trap 'echo service-stopped >> /tmp/log; exit 0' TERM
+        echo $$ > /tmp/svc-pid
+        touch /tmp/svc-up
+        while :; do sleep 0.05; done""");
+    String serviceState = "kill -0 $(cat /tmp/svc-pid) 2>/dev/null && echo service-running >> /tmp/log"
+        + " || echo service-gone >> /tmp/log";
+    sandbox.script("/etc/my_init.pre_shutdown.d/10-a", "echo pre-a >> /tmp/log\n" + serviceState);
+    sandbox.script("/etc/my_init.pre_shutdown.d/20-b", "echo pre-b >> /tmp/log");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-c", "echo post-c >> /tmp/log\n" + serviceState);
+    sandbox.script("/etc/my_init.post_shutdown.d/20-d", "echo post-d >> /tmp/log");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--", "/bin/sh", "-c",
+        "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+
+    result.hasStatus(0);
+    assertThat(sandbox.read("/tmp/log")).isEqualTo("""
+        pre-a
+        service-running
+        pre-b
+        service-stopped
+        post-c
+        service-gone
+        post-d
+        """);
+    assertThat(result.stderr()).containsSubsequence(
+        "*** Running /etc/my_init.pre_shutdown.d/10-a...\n",
+        "*** Running /etc/my_init.pre_shutdown.d/20-b...\n",
+        "*** Shutting down runit daemon (PID ",
+        "*** Running /etc/my_init.post_shutdown.d/10-c...\n",
+        "*** Running /etc/my_init.post_shutdown.d/20-d...\n",
+        "*** Killing all processes...\n");
+  }
+
+  @Test
+  void failingOrHangingShutdownScriptsDoNotStopTheShutdown() throws Exception {
+    sandbox.script("/etc/my_init.pre_shutdown.d/10-fail", "exit 4");
+    sandbox.script("/etc/my_init.pre_shutdown.d/20-hang", "trap '' TERM\nsleep 1000");
+    sandbox.script("/etc/my_init.pre_shutdown.d/30-after", "touch /tmp/pre-30");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-killed", "kill -KILL $$");
+    sandbox.script("/etc/my_init.post_shutdown.d/20-after", "touch /tmp/post-20");
+
+    long start = System.nanoTime();
+    Sandbox.Result result = sandbox.run(environment("KILL_PROCESS_TIMEOUT", "1", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
+        "/sbin/my_init", "--", "/bin/sh", "-c", "exit 6");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(6);
+    assertThat(sandbox.exists("/tmp/pre-30")).isTrue();
+    assertThat(sandbox.exists("/tmp/post-20")).isTrue();
+    assertThat(result.stderr()).contains(
+        "*** WARNING: /etc/my_init.pre_shutdown.d/10-fail failed with status 4.\n",
+        "*** WARNING: /etc/my_init.pre_shutdown.d/20-hang did not finish within 1 s and was stopped.\n",
+        "*** WARNING: /etc/my_init.post_shutdown.d/10-killed was killed by signal SIGKILL.\n",
+        "*** Killing all processes...\n");
+    assertThat(took).isLessThan(Duration.ofSeconds(12));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Signals (§3.5)
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT"})
+  void shutdownSignalDuringAStartupScriptAbortsTheBoot(String signal) throws Exception {
+    sandbox.script("/etc/my_init.d/10-wait", "touch /tmp/ready\nsleep 1000");
+    sandbox.script("/etc/my_init.d/20-later", "touch /tmp/ran-20");
+    sandbox.service("svc", "touch /tmp/service-ran; exec sleep 1000");
+
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/true");
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    run.signal(signal);
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n")
+        .doesNotContain("Booting runit", "Running /bin/true");
+    assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
+    assertThat(sandbox.exists("/tmp/service-ran")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT"})
+  void shutdownSignalStopsTheCommandWithSigterm(String signal) throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
+        "trap 'echo got-term > /tmp/got; exit 0' TERM; " + READY_THEN_WAIT);
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    long start = System.nanoTime();
+    run.signal(signal);
+    Sandbox.Result result = run.await(LIMIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/got")).isEqualTo("got-term\n");
+    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n");
+    assertThat(took).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void commandThatIgnoresSigtermIsKilledAfterKillProcessTimeout() throws Exception {
+    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "2", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
+        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "trap '' TERM; " + READY_THEN_WAIT);
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    long start = System.nanoTime();
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains("*** Init system aborted.\n");
+    assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(2 + 1 + 2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT"})
+  void shutdownSignalWithServicesUpStopsThemAndExits2(String signal) throws Exception {
+    sandbox.service("svc1", "trap 'echo stopped > /tmp/svc1-stopped; exit 0' TERM\ntouch /tmp/svc1-up\nwhile :; do sleep 0.05; done");
+    sandbox.service("svc2", "trap 'echo stopped > /tmp/svc2-stopped; exit 0' TERM\ntouch /tmp/svc2-up\nwhile :; do sleep 0.05; done");
+
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc1-up", READY);
+    sandbox.awaitFile(run, "/tmp/svc2-up", READY);
+    long start = System.nanoTime();
+    run.signal(signal);
+    Sandbox.Result result = run.await(LIMIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/svc1-stopped")).isEqualTo("stopped\n");
+    assertThat(sandbox.read("/tmp/svc2-stopped")).isEqualTo("stopped\n");
+    assertThat(result.stderr()).containsPattern("\\*\\*\\* Shutting down runit daemon \\(PID \\d+\\)\\.\\.\\.\n")
+        .contains("*** Init system aborted.\n*** Killing all processes...\n")
+        .doesNotContain("WARNING", "Forcing them to exit");
+    // Services that stop at once: no timeout is waited for.
+    assertThat(took).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void serviceThatIgnoresSigtermDelaysTheShutdownOnlyByKillProcessTimeout() throws Exception {
+    sandbox.service("stubborn", "trap '' TERM\ntouch /tmp/svc-up\nexec sleep 1000");
+
+    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "2", "KILL_ALL_PROCESSES_TIMEOUT", "2"), "/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc-up", READY);
+    long start = System.nanoTime();
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains(
+        "*** WARNING: /etc/service/stubborn did not stop within 2000 ms of SIGTERM; killing it\n",
+        "*** Init system aborted.\n");
+    System.out.println("service ignoring TERM, KILL_PROCESS_TIMEOUT=2: SIGTERM to exit took " + took.toMillis() + " ms");
+    assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2000 + 1500));
+  }
+
+  @Test
+  void secondSigtermDuringShutdownChangesNothing() throws Exception {
+    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\nwhile :; do sleep 0.05; done");
+    sandbox.script("/etc/my_init.pre_shutdown.d/10-slow", "touch /tmp/in-shutdown\nsleep 1\necho done > /tmp/pre-done");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-post", "touch /tmp/post-ran");
+
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc-up", READY);
+    run.signal("TERM");
+    sandbox.awaitFile(run, "/tmp/in-shutdown", READY);
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/pre-done")).isEqualTo("done\n");
     assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
+    assertThat(sandbox.exists("/tmp/post-ran")).isTrue();
+    assertThat(count(result.stderr(), "*** Init system aborted.\n")).isOne();
+    assertThat(count(result.stderr(), "*** Shutting down runit daemon")).isOne();
+    assertThat(count(result.stderr(), "*** Running /etc/my_init.pre_shutdown.d/10-slow...\n")).isOne();
+  }
+
+  @Test
+  void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", """
+        for s in HUP USR1 USR2 WINCH; do trap "echo $s >> /tmp/signals" $s; done
+        touch /tmp/ready
+        while [ "$(cat /tmp/signals 2>/dev/null | wc -l)" -lt 4 ]; do sleep 0.05; done""");
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    for (String signal : List.of("HUP", "USR1", "USR2", "WINCH")) {
+      run.signal(signal);
+      Thread.sleep(150);
+    }
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(0);
+    assertThat(sandbox.read("/tmp/signals").lines().sorted()).containsExactly("HUP", "USR1", "USR2", "WINCH");
+    assertThat(result.stderr()).doesNotContain("aborted");
+  }
+
+  @Test
+  void sigquitIsIgnoredWithoutAThreadDump() throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/sh", "-c",
+        "touch /tmp/ready; while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 5");
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    run.signal("QUIT");
+    Thread.sleep(300);
+    run.signal("QUIT");
+    Thread.sleep(300);
+    // The command goes on only now: my_init must have outlived both signals.
+    Files.writeString(sandbox.path("/tmp/go"), "");
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(5);
+    assertThat(result.stdout()).doesNotContain("Full thread dump");
+    assertThat(result.stderr()).doesNotContain("Full thread dump", "aborted")
+        .contains("exited with status 5.\n");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Children (§3.3) and reaping (§3.4)
+
+  @Test
+  void childrenStartWithEmptySignalMaskDefaultHandlersAndOnlyStandardFds() throws Exception {
+    // Plain commands: a $(...) or a pipe would hold a pipe open in the shell while ls looks.
+    String probe = "grep -E '^Sig(Blk|Ign):' /proc/$$/status; echo fds:; ls /proc/$$/fd";
+    sandbox.script("/etc/my_init.d/10-probe", probe + " > /tmp/script-probe");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", probe);
+
+    result.hasStatus(0);
+    for (String output : List.of(result.stdout(), sandbox.read("/tmp/script-probe"))) {
+      assertThat(output).contains("SigBlk:\t0000000000000000\n").endsWith("fds:\n0\n1\n2\n");
+      // glibc's posix_spawn leaves its two internal signals (32 and 33) ignored; nothing else.
+      String ignored = output.lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(8);
+      assertThat(Long.parseLong(ignored, 16) & ~0x180000000L).as("SigIgn %s", ignored).isZero();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void tenThousandOrphansLeaveNoZombie() throws Exception {
+    Sandbox.Result result = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", """
+        i=0
+        while [ $i -lt 10000 ]; do (: &); i=$((i+1)); done
+        n=0
+        while :; do
+          z=$(cat /proc/[0-9]*/stat 2>/dev/null | sed -n 's/^.*) \\(.\\).*/\\1/p' | grep -c Z)
+          [ "$z" -eq 0 ] || [ $n -ge 100 ] && break
+          n=$((n+1)); sleep 0.05
+        done
+        echo "zombies: $z"
+        """).await(Duration.ofSeconds(100));
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("zombies: 0\n");
+  }
+
+  @Test
+  void notPid1StillReapsOrphansAsChildSubreaper() throws Exception {
+    sandbox.script("/usr/local/bin/orphan-check", """
+        sh -c 'sleep 1 & echo $! > /tmp/orphan'
+        orphan=$(cat /tmp/orphan)
+        echo "orphan parent: $(sed -n 's/^PPid:\\t//p' /proc/$orphan/status)"
+        echo "my_init: $PPID"
+        i=0
+        while [ -e /proc/$orphan ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.05; done
+        [ -e /proc/$orphan ] && echo "orphan left: $(sed -n 's/^State:\\t//p' /proc/$orphan/status)" || echo "orphan reaped"
+        """);
+
+    Sandbox.Result result = sandbox.run("/bin/sh", "-c", "/sbin/my_init --skip-runit -- /usr/local/bin/orphan-check; echo \"my_init: $?\"");
+
+    result.hasStatus(0);
+    List<String> lines = result.stdout().lines().toList();
+    assertThat(lines).hasSize(4);
+    String myInitPid = lines.get(1).substring("my_init: ".length());
+    assertThat(myInitPid).isNotEqualTo("1");
+    assertThat(lines.get(0)).isEqualTo("orphan parent: " + myInitPid);
+    assertThat(lines.subList(2, 4)).containsExactly("orphan reaped", "my_init: 0");
+  }
+
+  @Test
+  void noKillAllOnExitLeavesADaemonOfTheCommandRunning() throws Exception {
+    Sandbox.Result result = sandbox.run("/bin/sh", "-c", daemonSurvives("--no-kill-all-on-exit"));
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("daemon alive\n");
+    assertThat(result.stderr()).doesNotContain("Killing all processes");
+  }
+
+  @Test
+  void withoutNoKillAllOnExitTheSameDaemonIsKilled() throws Exception {
+    Sandbox.Result result = sandbox.run("/bin/sh", "-c", daemonSurvives(""));
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("daemon gone\n");
+    assertThat(result.stderr()).contains("*** Killing all processes...\n");
+  }
+
+  /** my_init is not PID 1 here: the kernel would kill every process of the namespace with PID 1. */
+  private static String daemonSurvives(String option) {
+    return "/sbin/my_init --skip-runit " + option + " -- /bin/sh -c 'sleep 1000 & echo $! > /tmp/daemon'\n"
+        + "d=$(cat /tmp/daemon)\n"
+        + "if kill -0 $d 2>/dev/null && ! grep -q '^State:.*Z' /proc/$d/status; then echo daemon alive; else echo daemon gone; fi\n"
+        + "kill $d 2>/dev/null; true";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The environment (§1) as my_init imports and exports it
+
+  @Test
+  void nonUtf8AndNonAsciiValuesArriveByteForByte() throws Exception {
+    sandbox.script("/usr/local/bin/env-check", """
+        printf %s "$V" > /tmp/command-V
+        printf %s "$U" > /tmp/command-U
+        for shell in dash bash; do
+          env -u V -u U $shell -c '. /etc/container_environment.sh; printf %s "$V"' > /tmp/$shell-V
+          env -u V -u U $shell -c '. /etc/container_environment.sh; printf %s "$U"' > /tmp/$shell-U
+        done""");
+
+    // The test JVM may have no locale: bash makes the bytes inside the sandbox; exec keeps PID 1.
+    Sandbox.Result result = sandbox.run("/bin/bash", "-c",
+        "exec env -u LANG -u LC_ALL V=$'\\xff\\xfe' U=$'h\\xc3\\xa9llo' /sbin/my_init --skip-runit -- /usr/local/bin/env-check");
+
+    result.hasStatus(0);
+    byte[] invalid = {(byte) 0xff, (byte) 0xfe};
+    byte[] hello = "héllo".getBytes(StandardCharsets.UTF_8);
+    for (String store : List.of("/tmp/command-", "/etc/container_environment/", "/tmp/dash-", "/tmp/bash-")) {
+      assertThat(sandbox.bytes(store + "V")).as(store + "V").isEqualTo(invalid);
+      assertThat(sandbox.bytes(store + "U")).as(store + "U").isEqualTo(hello);
+    }
+    String json = new String(sandbox.bytes("/etc/container_environment.json"), StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{").endsWith("}\n").contains("\"U\":\"héllo\"", "\"V\":\"\uFFFD\uFFFD\"");
+    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING"))).containsExactly(
+        "*** WARNING: V: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+  }
+
+  @Test
+  void variableWhoseNameIsNoShellNameReachesTheCommandAndTheDumps() throws Exception {
+    // No shell between pid1.sh's env and my_init: dash would drop A.B.
+    Sandbox.Result result = sandbox.run(environment("A.B", "1"), "/sbin/my_init", "--skip-runit", "--", "/usr/bin/env");
+
+    result.hasStatus(0);
+    assertThat(result.stdout().lines()).contains("A.B=1");
+    assertThat(sandbox.read("/etc/container_environment/A.B")).isEqualTo("1");
+    assertThat(sandbox.read("/etc/container_environment.json")).contains("\"A.B\":\"1\"");
+    assertThat(sandbox.read("/etc/container_environment.sh")).contains("export A_B=1\n");
+  }
+
+  @Test
+  void dumpsAndDirectoryKeepTheEnvironmentPrivate() throws Exception {
+    Sandbox.Result result = sandbox.run(environment("SECRET", "s3cret"), "/sbin/my_init", "--skip-runit", "--", "/bin/true");
+
+    result.hasStatus(0);
+    assertThat(mode("/etc/container_environment.sh")).isEqualTo("rw-r-----");
+    assertThat(mode("/etc/container_environment.json")).isEqualTo("rw-r-----");
+    assertThat(mode("/etc/container_environment")).isEqualTo("rwx------");
+    assertThat(mode("/etc/container_environment/SECRET")).isEqualTo("rw-------");
+    assertThat(sandbox.read("/etc/container_environment/SECRET")).isEqualTo("s3cret");
+    assertThat(Files.getOwner(sandbox.file("/etc/container_environment.sh")).getName()).isEqualTo("root");
+    // No temporary file is left next to the dumps.
+    try (var files = Files.list(sandbox.path("/etc"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") || n.contains("tmp")))
+          .isEmpty();
+    }
+  }
+
+  private String mode(String absolute) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(sandbox.file(absolute)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Options, read-only root, not root
+
+  @Test
+  void quietDropsInformationButKeepsWarningsAndErrors() throws Exception {
+    sandbox.write("/etc/container_environment/BAD=NAME", "x");
+    sandbox.script("/etc/my_init.d/10-fail", "exit 3");
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--quiet", "--", "/bin/true");
+
+    result.hasStatus(1);
+    List<String> lines = result.stderr().lines().toList();
+    assertThat(lines).contains("*** /etc/my_init.d/10-fail failed with status 3.");
+    assertThat(lines).anyMatch(l -> l.startsWith("*** WARNING: ") && l.contains("BAD=NAME"));
+    assertThat(lines).allMatch(l -> l.startsWith("*** WARNING: ") || l.equals("*** /etc/my_init.d/10-fail failed with status 3."));
+  }
+
+  @Test
+  void quietCommandRunPrintsNothing() throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--quiet", "--", "/bin/sh", "-c", "echo out; exit 4");
+
+    result.hasStatus(4);
+    assertThat(result.stdout()).isEqualTo("out\n");
+    assertThat(result.stderr()).isEmpty();
+  }
+
+  @Test
+  void bootsOnAReadOnlyRootWithOneWarning() throws Exception {
+    sandbox.script("/etc/my_init.d/10-script", "echo \"script sees $FOO\"");
+    sandbox.service("svc", "echo \"service sees $FOO\"; exec sleep 1000");
+
+    Sandbox.Result result = sandbox.run(environment("PID1_READ_ONLY", "yes", "FOO", "bar"), "/sbin/my_init", "--",
+        "/bin/sh", "-c", "echo \"command sees $FOO\"; touch /tmp/x 2>/dev/null && echo writable || echo read-only");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).contains("script sees bar\n", "command sees bar\n", "read-only\n");
+    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING"))).containsExactly(
+        "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
+            + " are not updated, but every process started still gets the environment");
+  }
+
+  @Test
+  void bootsAsANonRootUser() throws Exception {
+    sandbox.script("/etc/my_init.d/10-id", "id -u > /tmp/script-uid");
+    sandbox.service("svc", "id -u > /tmp/svc-uid.tmp && mv /tmp/svc-uid.tmp /tmp/svc-uid\nexec sleep 1000");
+    sandbox.chown("/etc/service/svc", 500, 500);
+
+    Sandbox.Result result = sandbox.run(environment("FOO", "bar"), "setpriv", "--reuid=500", "--regid=500", "--clear-groups",
+        "/sbin/my_init", "--", "/bin/sh", "-c",
+        "while [ ! -e /tmp/svc-uid ]; do sleep 0.05; done; echo \"$(id -u) $(cat /tmp/script-uid) $(cat /tmp/svc-uid) $FOO\"; exit 7");
+
+    result.hasStatus(7);
+    assertThat(result.stdout()).isEqualTo("500 500 500 bar\n");
+    List<String> warnings = result.stderr().lines().filter(l -> l.contains("WARNING")).toList();
+    assertThat(warnings).filteredOn(l -> l.contains("dumps")).hasSize(1);
+    // Each warning says what went wrong, not just a path.
+    assertThat(warnings).allMatch(l -> l.contains("permission denied"), "names the reason");
+    assertThat(result.stderr()).contains("*** Shutting down runit daemon (PID ", "*** Killing all processes...\n")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void servicesSeeTheEnvironmentAndAreStoppedAtTheEnd() throws Exception {
+    sandbox.script("/etc/my_init.d/10-add", "printf added > /etc/container_environment/FROM_SCRIPT");
+    sandbox.service("svc", """
+        trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM
+        echo "$FOO $FROM_SCRIPT" > /tmp/svc-env
+        echo $$ > /tmp/svc-pid
+        touch /tmp/svc-up
+        while :; do sleep 0.05; done""");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-check",
+        "kill -0 $(cat /tmp/svc-pid) 2>/dev/null && echo running > /tmp/after || echo gone > /tmp/after");
+
+    Sandbox.Result result = sandbox.run(environment("FOO", "bar"), "/sbin/my_init", "--", "/bin/sh", "-c",
+        "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+
+    result.hasStatus(0);
+    assertThat(result.stderr()).containsPattern("\\*\\*\\* Runit started as PID \\d+\n");
+    assertThat(sandbox.read("/tmp/svc-env")).isEqualTo("bar added\n");
+    assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
+    assertThat(sandbox.read("/tmp/after")).isEqualTo("gone\n");
+  }
+
+  private static int count(String text, String part) {
+    int count = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+      count++;
+    }
+    return count;
   }
 }

@@ -31,6 +31,7 @@ final class Sandbox implements AutoCloseable {
 
   private final Path dir;
   private final Path upper;
+  private final List<Run> runs = new ArrayList<>();
 
   private Sandbox(Path dir) throws IOException {
     this.dir = dir;
@@ -104,6 +105,42 @@ final class Sandbox implements AutoCloseable {
     return Files.readString(file(absolute));
   }
 
+  byte[] bytes(String absolute) throws IOException {
+    return Files.readAllBytes(file(absolute));
+  }
+
+  /** Whether the sandbox has written {@code absolute} (into its own layer). */
+  boolean exists(String absolute) {
+    return Files.exists(path(absolute), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Makes {@code absolute} and everything under it (in this sandbox's layer) owned by uid:gid. */
+  Sandbox chown(String absolute, int uid, int gid) throws IOException {
+    sh("chown -R " + uid + ":" + gid + " '" + path(absolute) + "'", Duration.ofSeconds(10));
+    return this;
+  }
+
+  /** Appends lines to a file of the shared root (passwd, group) in this sandbox's copy of it. */
+  Sandbox append(String absolute, String lines) throws IOException {
+    String content = Files.readString(file(absolute)) + lines;
+    Path file = path(absolute);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    return this;
+  }
+
+  /** Waits until the sandbox has written {@code absolute}, for example a file a command touches once it runs. */
+  void awaitFile(Run run, String absolute, Duration limit) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!exists(absolute)) {
+      if (!run.process().isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(absolute + " not written within " + limit + " (sandbox "
+            + (run.process().isAlive() ? "still running" : "ended") + "); stderr:\n" + run.stderr());
+      }
+      Thread.sleep(10);
+    }
+  }
+
   /** Starts {@code command} as PID 1 with exactly {@code environment}. */
   Run start(Map<String, String> environment, String... command) throws IOException {
     List<String> argv = new ArrayList<>(List.of(SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
@@ -114,7 +151,13 @@ final class Sandbox implements AutoCloseable {
     builder.environment().putAll(environment);
     builder.redirectOutput(dir.resolve("stdout").toFile());
     builder.redirectError(dir.resolve("stderr").toFile());
-    return new Run(builder.start(), dir);
+    Run run = new Run(builder.start(), dir);
+    runs.add(run);
+    return run;
+  }
+
+  Run start(String... command) throws IOException {
+    return start(defaultEnvironment(), command);
   }
 
   /** Runs {@code command} as PID 1 with a typical container environment, to its end. */
@@ -134,6 +177,15 @@ final class Sandbox implements AutoCloseable {
     return env;
   }
 
+  /** The typical container environment plus {@code NAME, VALUE} pairs. */
+  static Map<String, String> environment(String... pairs) {
+    Map<String, String> env = defaultEnvironment();
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
   /** A running sandbox. */
   record Run(Process process, Path dir) {
     Result await(Duration limit) throws InterruptedException, IOException {
@@ -149,11 +201,25 @@ final class Sandbox implements AutoCloseable {
       return Files.readString(dir.resolve("stderr"));
     }
 
-    /** The host pid of the sandbox's PID 1 (the unshare's child), once it runs. */
+    /**
+     * Sends signal {@code name} ({@code "TERM"}) to the sandbox's PID 1. From the parent pid
+     * namespace a signal that PID 1 handles reaches it, as {@code docker kill} does.
+     */
+    void signal(String name) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid1())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new AssertionError("kill -s " + name + " failed");
+      }
+    }
+
+    /**
+     * The host pid of the sandbox's PID 1, once it runs: pid1.sh execs into the last unshare, and
+     * the one child that forks is PID 1 (first an unshare, then the command, same pid).
+     */
     long pid1() throws InterruptedException {
       for (int i = 0; i < 500; i++) {
-        var pid = process.descendants()
-            .filter(p -> p.info().command().map(c -> !c.endsWith("unshare") && !c.endsWith("bash")).orElse(false))
+        var pid = process.children()
+            .filter(p -> p.info().command().map(c -> !c.endsWith("unshare")).orElse(false))
             .findFirst();
         if (pid.isPresent()) {
           return pid.get().pid();
@@ -189,6 +255,16 @@ final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    // A test that timed out leaves its sandbox running: killing the unshare kills its namespace.
+    for (Run run : runs) {
+      run.process().descendants().forEach(ProcessHandle::destroyForcibly);
+      run.process().destroyForcibly();
+      try {
+        run.process().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
