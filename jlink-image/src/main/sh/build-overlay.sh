@@ -4,8 +4,8 @@
 #
 #   build-overlay.sh JAVA_HOME MODULES_DIR OVERLAY_DIR WORK_DIR
 #
-# MODULES_DIR holds the launchers' jars and all their dependencies (some are automatic modules,
-# which jlink refuses: they get a generated module-info here).
+# MODULES_DIR holds the launchers' jars and all their dependencies (jffi is an automatic module,
+# which jlink refuses: it gets a generated module-info here).
 set -euo pipefail
 
 java_home=$1 modules=$2 overlay=$3 work=$4
@@ -81,7 +81,6 @@ flags() { # MODULE/CLASS
 -XX:+UnlockDiagnosticVMOptions
 -XX:+DisplayVMOutputToStderr
 -Djffi.boot.library.path=$runtime_path/lib
--Djnr.ffi.asm.enabled=false
 -Dbaseimage.launcher.shebang=true
 --enable-native-access=org.jnrproject.jffi
 -m $1

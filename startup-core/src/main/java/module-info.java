@@ -5,7 +5,7 @@
 module io.baseimage.startup {
   requires transitive io.baseimage.env;
   requires jdk.unsupported;
-  requires org.jnrproject.ffi;
+  requires org.jnrproject.jffi;
 
   exports io.baseimage.startup;
   // The native layer is shared by the two launchers and by nothing else.

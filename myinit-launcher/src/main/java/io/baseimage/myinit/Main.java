@@ -6,7 +6,7 @@ import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Supervisor;
 import io.baseimage.startup.Version;
 import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.JnrPosix;
+import io.baseimage.startup.internal.posix.JffiPosix;
 import io.baseimage.startup.internal.posix.Posix;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -51,7 +51,7 @@ public final class Main {
     try {
       ContainerEnvironment environment = ContainerEnvironment.ofProcess();
       Settings settings = Settings.from(environment);
-      Posix posix = JnrPosix.load();
+      Posix posix = JffiPosix.load();
       prepareProcess(posix, log);
       Supervisor supervisor = Supervisor.start(posix, log::warn);
       SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");

@@ -6,7 +6,7 @@ import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Version;
 import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.JnrPosix;
+import io.baseimage.startup.internal.posix.JffiPosix;
 import io.baseimage.startup.internal.posix.Posix;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -70,7 +70,7 @@ public final class Main {
       print(err, "setuser: cannot read the environment: " + e.getMessage() + "\n");
       return 1;
     }
-    return run(args, environment, JnrPosix.load(), out, err);
+    return run(args, environment, JffiPosix.load(), out, err);
   }
 
   /**

@@ -27,7 +27,7 @@ import java.util.function.IntPredicate;
  * {@code java.lang.Process} next to this: its own reaper would lose statuses to ours.
  *
  * <pre>{@code
- * Supervisor supervisor = Supervisor.start(JnrPosix.load(), problem -> log(problem));
+ * Supervisor supervisor = Supervisor.start(JffiPosix.load(), problem -> log(problem));
  * int pid = supervisor.spawn(Command.of(env, "/bin/true"));
  * Event event = supervisor.next(Long.MAX_VALUE);   // Exited[pid=..., status=ExitStatus[code=0...]]
  * }</pre>
@@ -200,6 +200,10 @@ public final class Supervisor {
   public boolean awaitNoChildren(long deadlineNanos) throws InterruptedException {
     lock.lock();
     try {
+      // The reaper's last "no children" may be stale: an orphan handed to us since (a `docker
+      // exec` job whose shell ended) would never be waited for, or killed. Have it look again.
+      childless = false;
+      childSpawned.signal();
       while (!childless) {
         long wait = deadlineNanos - System.nanoTime();
         if (wait <= 0) {
