@@ -1,0 +1,46 @@
+package io.baseimage.myinit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Only the paths that end before my_init touches the process: nothing here boots for real. */
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList(), out, err);
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorWithExit2() {
+    assertThat(run("--bogus")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("my_init: unrecognized option '--bogus'\nTry 'my_init --help'.\n");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void helpPrintsUsageAndExits0() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(Options.USAGE);
+    assertThat(err.size()).isZero();
+  }
+
+  @Test
+  void versionPrintsTheVersion() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).matches("my_init \\S+\n");
+  }
+
+  @Test
+  void skipRunitWithoutACommandExits1() {
+    assertThat(run("--skip-runit")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("*** When --skip-runit is given, you must also pass a main command.\n");
+  }
+}

@@ -1,0 +1,579 @@
+package io.baseimage.myinit;
+
+import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static io.baseimage.startup.testing.ScratchFiles.plainFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.testing.FakePosix;
+import io.baseimage.startup.testing.FakePosix.Kill;
+import io.baseimage.startup.testing.FakePosix.Spawn;
+import io.baseimage.startup.internal.posix.Posix;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The boot and shutdown sequence against {@link FakePosix}: nothing is started for real, the
+ * programs exist only as files in a temporary tree so that the lookups behave as in a container.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class MyInitTest {
+  private static final Duration KILL_PROCESS_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration KILL_ALL_TIMEOUT = Duration.ofMillis(100);
+
+  @TempDir Path root;
+  private final FakePosix posix = new FakePosix();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final List<String> reaperErrors = Collections.synchronizedList(new ArrayList<>());
+  private Layout layout;
+  private Path bin;
+  private Settings settings;
+  private Supervisor supervisor;
+  private long elapsedMillis;
+
+  @BeforeEach
+  void tree() throws Exception {
+    Path etc = Files.createDirectories(root.resolve("etc"));
+    layout = new Layout(
+        Files.createDirectories(etc.resolve("container_environment")),
+        etc.resolve("container_environment.sh"),
+        etc.resolve("container_environment.json"),
+        Files.createDirectories(etc.resolve("my_init.d")),
+        etc.resolve("rc.local"),
+        Files.createDirectories(etc.resolve("my_init.pre_shutdown.d")),
+        Files.createDirectories(etc.resolve("my_init.post_shutdown.d")),
+        Files.createDirectories(etc.resolve("service")),
+        Files.createDirectories(root.resolve("proc")));
+    bin = Files.createDirectories(root.resolve("bin"));
+    executable(bin, "runsvdir");
+    executable(bin, "sv");
+    executable(bin, "cmd");
+    posix.program("sv").exitsAtOnce(0);
+    // Deliberately not the temporary tree: the scripts must come from the layout.
+    settings = new Settings(KILL_PROCESS_TIMEOUT, KILL_ALL_TIMEOUT, Path.of("/etc/my_init.d"), Optional.empty());
+  }
+
+  @AfterEach
+  void reaperHadNoTrouble() {
+    assertThat(reaperErrors).isEmpty();
+  }
+
+  private int run(String... args) throws Exception {
+    return run(ContainerEnvironment.of(Map.of("PATH", bin.toString())), args);
+  }
+
+  private int run(ContainerEnvironment processEnvironment, String... args) throws Exception {
+    Options options = Options.parse(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
+    if (supervisor == null) {
+      supervisor = Supervisor.start(posix, reaperErrors::add);
+    }
+    MyInit init = new MyInit(supervisor, options, settings, layout, new Log(err, options.quiet()));
+    long start = System.nanoTime();
+    int status = init.run(processEnvironment);
+    elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    return status;
+  }
+
+  private List<String> log() {
+    return err.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  private List<String> spawned() {
+    return posix.spawns().stream().map(Spawn::program).toList();
+  }
+
+  private Spawn spawnOf(String program) {
+    return posix.spawns().stream().filter(s -> s.program().equals(program)).findFirst().orElseThrow();
+  }
+
+  private Path script(Path dir, String name, int exitCode) {
+    posix.program(name).exitsAtOnce(exitCode);
+    return executable(dir, name);
+  }
+
+  // --- the sequence ---------------------------------------------------------------------------
+
+  @Test
+  void bootsAndShutsDownInOrder() throws Exception {
+    Files.writeString(layout.environmentDirectory().resolve("FROM_DIRECTORY"), "d");
+    Path first = script(layout.initDirectory(), "10-first", 0);
+    Path second = script(layout.initDirectory(), "20-second", 0);
+    plainFile(layout.initDirectory(), "30-not-executable");
+    Path rcLocal = script(root.resolve("etc"), "rc.local", 0);
+    Path pre = script(layout.preShutdownDirectory(), "pre", 0);
+    Path post = script(layout.postShutdownDirectory(), "post", 0);
+    posix.program("10-first").onSpawn(pid -> write(layout.environmentDirectory().resolve("ADDED"), "yes"));
+    posix.program("cmd").exitsAtOnce(0);
+
+    int status = run("--", "cmd", "arg");
+
+    assertThat(status).isZero();
+    assertThat(spawned()).containsExactly("10-first", "20-second", "rc.local", "runsvdir", "cmd", "pre", "post");
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(log()).containsExactly(
+        "*** Running " + first + "...",
+        "*** Running " + second + "...",
+        "*** Running " + rcLocal + "...",
+        "*** Booting runit daemon...",
+        "*** Runit started as PID " + runsvdir,
+        "*** Running cmd arg...",
+        "*** cmd arg exited with status 0.",
+        "*** Running " + pre + "...",
+        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+        "*** Running " + post + "...",
+        "*** Killing all processes...");
+    assertThat(spawnOf("runsvdir").argv())
+        .containsExactly(bin.resolve("runsvdir").toString(), "-P", layout.serviceDirectory().toString());
+    assertThat(spawnOf("cmd").argv()).containsExactly("cmd", "arg");
+    assertThat(spawnOf("cmd").path()).isEqualTo(bin.resolve("cmd").toString());
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void importsTheEnvironmentBeforeTheFirstScriptAndAfterEachScript() throws Exception {
+    Files.writeString(layout.environmentDirectory().resolve("FROM_DIRECTORY"), "d");
+    Files.writeString(layout.environmentDirectory().resolve("OVERRIDDEN"), "file");
+    script(layout.initDirectory(), "10-first", 0);
+    script(layout.initDirectory(), "20-second", 0);
+    posix.program("10-first").onSpawn(pid -> {
+      assertThat(layout.shellDump()).as("dumps written before the first script").isRegularFile();
+      assertThat(layout.jsonDump()).isRegularFile();
+      write(layout.environmentDirectory().resolve("ADDED"), "yes");
+    });
+    posix.program("cmd").exitsAtOnce(0);
+
+    run(ContainerEnvironment.of(Map.of("PATH", bin.toString(), "OVERRIDDEN", "process", "HOME", "/root")),
+        "--skip-runit", "--", "cmd");
+
+    Spawn first = spawnOf("10-first");
+    assertThat(first.variable("FROM_DIRECTORY")).contains("d");
+    assertThat(first.variable("OVERRIDDEN")).contains("process");
+    assertThat(first.variable("ADDED")).isEmpty();
+    Spawn second = spawnOf("20-second");
+    assertThat(second.variable("ADDED")).contains("yes");
+    assertThat(second.variable("HOME")).as("identity variables survive the re-import").contains("/root");
+    assertThat(spawnOf("cmd").variable("ADDED")).contains("yes");
+    assertThat(Files.readString(layout.shellDump())).contains("ADDED");
+  }
+
+  @Test
+  void skipStartupFilesRunsNoScript() throws Exception {
+    script(layout.initDirectory(), "10-first", 0);
+    script(root.resolve("etc"), "rc.local", 0);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-startup-files", "--", "cmd")).isZero();
+
+    assertThat(spawned()).containsExactly("runsvdir", "cmd");
+  }
+
+  @Test
+  void skipRunitStartsNoRunsvdir() throws Exception {
+    script(layout.initDirectory(), "10-first", 0);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(spawned()).containsExactly("10-first", "cmd");
+    assertThat(log()).noneMatch(line -> line.contains("runit"));
+  }
+
+  @Test
+  void withoutACommandWaitsForRunsvdirAndExitsWithItsStatus() throws Exception {
+    posix.program("runsvdir").onSpawn(pid -> posix.exit(pid, 4));
+
+    assertThat(run()).isEqualTo(4);
+
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(log()).containsExactly(
+        "*** Booting runit daemon...",
+        "*** Runit started as PID " + runsvdir,
+        "*** runsvdir exited with status 4.",
+        "*** Killing all processes...");
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  // --- exit statuses --------------------------------------------------------------------------
+
+  @Test
+  void exitsWithTheCommandsStatus() throws Exception {
+    posix.program("cmd").exitsAtOnce(3);
+
+    assertThat(run("--skip-runit", "--", "cmd", "a b")).isEqualTo(3);
+
+    assertThat(log()).containsExactly(
+        "*** Running cmd a b...",
+        "*** cmd a b exited with status 3.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void exitsWith128PlusTheSignalThatKilledTheCommand() throws Exception {
+    posix.program("cmd").onSpawn(pid -> posix.killBy(pid, Posix.SIGKILL));
+
+    assertThat(run("--skip-runit", "cmd")).isEqualTo(137);
+
+    assertThat(log()).contains("*** cmd was killed by signal SIGKILL.");
+  }
+
+  @Test
+  void exitsWith127WhenTheCommandIsNotFound() throws Exception {
+    assertThat(run("--skip-runit", "--", "no-such-command")).isEqualTo(127);
+
+    assertThat(log()).containsExactly(
+        "*** Running no-such-command...",
+        "*** cannot execute no-such-command: No such file or directory",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void exitsWith126WhenTheCommandIsNotExecutable() throws Exception {
+    Path plain = plainFile(bin, "plain");
+
+    assertThat(run("--skip-runit", "--", "plain")).isEqualTo(126);
+
+    assertThat(log()).contains("*** cannot execute " + plain + ": Permission denied");
+  }
+
+  @Test
+  void aFailingScriptStopsTheBootWithExit1() throws Exception {
+    script(layout.initDirectory(), "10-ok", 0);
+    Path bad = script(layout.initDirectory(), "20-bad", 3);
+    script(layout.initDirectory(), "30-never", 0);
+    script(root.resolve("etc"), "rc.local", 0);
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(spawned()).containsExactly("10-ok", "20-bad");
+    assertThat(log()).containsSubsequence(
+        "*** Running " + bad + "...",
+        "*** " + bad + " failed with status 3.",
+        "*** Killing all processes...");
+    assertThat(log()).noneMatch(line -> line.contains("runit") || line.contains("aborted"));
+  }
+
+  @Test
+  void aScriptKilledByASignalStopsTheBoot() throws Exception {
+    Path bad = executable(layout.initDirectory(), "10-bad");
+    posix.program("10-bad").onSpawn(pid -> posix.killBy(pid, Posix.SIGTERM));
+
+    assertThat(run()).isEqualTo(1);
+
+    assertThat(log()).contains("*** " + bad + " was killed by signal SIGTERM.");
+    assertThat(spawned()).containsExactly("10-bad");
+  }
+
+  @Test
+  void aScriptOverTheTimeLimitIsStoppedAndFails() throws Exception {
+    settings = new Settings(KILL_PROCESS_TIMEOUT, KILL_ALL_TIMEOUT, settings.initDirectory(),
+        Optional.of(Duration.ofMillis(50)));
+    Path slow = executable(layout.initDirectory(), "10-slow");
+    posix.program("10-slow").ignores(Posix.SIGTERM);
+
+    assertThat(run()).isEqualTo(1);
+
+    assertThat(log()).contains(
+        "*** " + slow + " did not finish within MY_INIT_SCRIPT_TIMEOUT (50 ms) and was stopped.");
+    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(spawned()).containsExactly("10-slow");
+  }
+
+  @Test
+  void sigtermDuringTheCommandStopsItWithTermThenKillAndExits2() throws Exception {
+    posix.program("cmd").ignores(Posix.SIGTERM)
+        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
+
+    int cmd = spawnOf("cmd").pid();
+    assertThat(posix.signalsTo(cmd)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(KILL_PROCESS_TIMEOUT.toMillis());
+    assertThat(log()).containsExactly(
+        "*** Running cmd...",
+        "*** Init system aborted.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void sigintDuringTheCommandWithRunitShutsEverythingDown() throws Exception {
+    posix.program("cmd").onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
+
+    assertThat(run("--", "cmd")).isEqualTo(2);
+
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+    assertThat(log()).containsSubsequence(
+        "*** Running cmd...",
+        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+        "*** Init system aborted.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void aSecondSigtermDuringTheShutdownNeitherRestartsNorSkipsIt() throws Exception {
+    Path pre = script(layout.preShutdownDirectory(), "pre", 0);
+    posix.program("cmd").ignores(Posix.SIGTERM).onSpawn(pid -> {
+      supervisor.signalReceived(Posix.SIGTERM);
+      supervisor.signalReceived(Posix.SIGTERM);
+    });
+    posix.program("pre").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    assertThat(run("--", "cmd")).isEqualTo(2);
+
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("pre").pid())).as("shutdown scripts are not aborted").isEmpty();
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+    assertThat(log()).containsExactly(
+        "*** Booting runit daemon...",
+        "*** Runit started as PID " + runsvdir,
+        "*** Running cmd...",
+        "*** Running " + pre + "...",
+        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+        "*** Init system aborted.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void sigtermDuringAStartupScriptAbortsTheBootWithExit2() throws Exception {
+    Path slow = executable(layout.initDirectory(), "10-slow");
+    script(layout.initDirectory(), "20-never", 0);
+    posix.program("10-slow").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    assertThat(run("--", "cmd")).isEqualTo(2);
+
+    assertThat(spawned()).containsExactly("10-slow");
+    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Posix.SIGTERM);
+    assertThat(log()).containsExactly(
+        "*** Running " + slow + "...",
+        "*** Init system aborted.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void sigtermWhileWaitingForRunsvdirShutsItDownAndExits2() throws Exception {
+    posix.program("runsvdir").ignores(Posix.SIGTERM)
+        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    assertThat(run()).isEqualTo(2);
+
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(log()).containsExactly(
+        "*** Booting runit daemon...",
+        "*** Runit started as PID " + runsvdir,
+        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+        "*** Init system aborted.",
+        "*** Killing all processes...");
+  }
+
+  @Test
+  void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
+    posix.program("cmd").ignores(Posix.SIGHUP, Posix.SIGUSR1, Posix.SIGWINCH).exitsOn(Posix.SIGUSR2, 0)
+        .onSpawn(pid -> {
+          supervisor.signalReceived(Posix.SIGHUP);
+          supervisor.signalReceived(Posix.SIGUSR1);
+          supervisor.signalReceived(Posix.SIGWINCH);
+          supervisor.signalReceived(Posix.SIGUSR2);
+        });
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.signalsTo(spawnOf("cmd").pid()))
+        .containsExactly(Posix.SIGHUP, Posix.SIGUSR1, Posix.SIGWINCH, Posix.SIGUSR2);
+    assertThat(posix.signalsTo(spawnOf("runsvdir").pid())).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void ignoresForwardableSignalsWithoutACommand() throws Exception {
+    posix.program("runsvdir").onSpawn(pid -> {
+      supervisor.signalReceived(Posix.SIGHUP);
+      supervisor.signalReceived(Posix.SIGWINCH);
+      posix.exit(pid, 0);
+    });
+
+    assertThat(run()).isZero();
+
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  @Test
+  void givesTheTerminalToTheCommandsProcessGroup() throws Exception {
+    posix.terminal(true);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    Spawn cmd = spawnOf("cmd");
+    assertThat(cmd.newProcessGroup()).isTrue();
+    assertThat(posix.calls()).contains("setForegroundProcessGroup(0, " + cmd.pid() + ")");
+    assertThat(posix.kills()).startsWith(new Kill(-cmd.pid(), Posix.SIGCONT));
+  }
+
+  @Test
+  void runsTheCommandInOurProcessGroupWithoutATerminal() throws Exception {
+    posix.program("cmd").exitsAtOnce(0);
+
+    run("--skip-runit", "--", "cmd");
+
+    assertThat(spawnOf("cmd").newProcessGroup()).isFalse();
+    assertThat(posix.calls()).noneMatch(call -> call.startsWith("setForegroundProcessGroup"));
+  }
+
+  // --- shutdown ---------------------------------------------------------------------------------
+
+  @Test
+  void aFailingShutdownScriptIsLoggedAndTheShutdownGoesOn() throws Exception {
+    Path pre = script(layout.preShutdownDirectory(), "pre", 5);
+    script(layout.postShutdownDirectory(), "post", 0);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(spawned()).containsExactly("runsvdir", "cmd", "pre", "post");
+    assertThat(log()).contains("*** WARNING: " + pre + " failed with status 5.");
+  }
+
+  @Test
+  void stopsRunitServicesAndKillsThoseThatDoNotStop() throws Exception {
+    Path web = Files.createDirectories(layout.serviceDirectory().resolve("web/supervise"));
+    Files.writeString(web.resolve("pid"), "555\n");
+    Path cron = Files.createDirectories(layout.serviceDirectory().resolve("cron/supervise"));
+    Files.writeString(cron.resolve("pid"), "556\n");
+    Files.createDirectories(layout.serviceDirectory().resolve("down/supervise"));
+    Files.writeString(layout.serviceDirectory().resolve("down/supervise/pid"), "");
+    posix.neverEnds(556);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    List<Spawn> sv = posix.spawns().stream().filter(s -> s.program().equals("sv")).toList();
+    assertThat(sv).hasSize(2);
+    assertThat(sv.get(0).argv().subList(1, sv.get(0).argv().size())).containsExactlyInAnyOrder(
+        "down", web.getParent().toString(), cron.getParent().toString());
+    assertThat(sv.get(0).argv().get(1)).isEqualTo("down");
+    assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.getParent().toString());
+    assertThat(log()).contains("*** WARNING: " + cron.getParent() + " did not stop within "
+        + KILL_PROCESS_TIMEOUT.toMillis() + " ms of SIGTERM; killing it");
+    assertThat(spawned()).containsSubsequence("cmd", "sv", "sv");
+  }
+
+  @Test
+  void killsAllProcessesAsPid1WithKillMinusOneThenKillAfterTheTimeout() throws Exception {
+    posix.pid(1);
+    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGKILL));
+    assertThat(posix.wasReaped(900)).isTrue();
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(KILL_ALL_TIMEOUT.toMillis());
+    assertThat(log()).endsWith(
+        "*** Killing all processes...",
+        "*** Not all processes have exited in time. Forcing them to exit.");
+    assertThat(supervisor.orphansReaped()).isEqualTo(1);
+  }
+
+  @Test
+  void killsAllProcessesAsPid1WithTermAloneWhenEverythingStops() throws Exception {
+    posix.pid(1);
+    posix.adopt(900, FakePosix.behaviour());
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM));
+    assertThat(log()).as("no waiting for the timeout").last().isEqualTo("*** Killing all processes...");
+  }
+
+  @Test
+  void killsOnlyItsDescendantsWhenNotPid1() throws Exception {
+    posix.pid(4242);
+    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    process(4242, "java", 1);
+    process(900, "daemon (x)", 4242);
+    process(901, "worker", 900);
+    process(5000, "outside", 1);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.kills()).noneMatch(kill -> kill.pid() == -1 || kill.pid() == 5000 || kill.pid() == 4242);
+    assertThat(posix.signalsTo(900)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(901)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(log()).contains("*** Not all processes have exited in time. Forcing them to exit.");
+  }
+
+  @Test
+  void noKillAllOnExitLeavesOtherProcessesAlone() throws Exception {
+    posix.pid(1);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--no-kill-all-on-exit", "--", "cmd")).isZero();
+
+    assertThat(posix.kills()).isEmpty();
+    assertThat(log()).doesNotContain("*** Killing all processes...");
+  }
+
+  // --- log --------------------------------------------------------------------------------------
+
+  @Test
+  void quietKeepsOnlyWarningsAndErrors() throws Exception {
+    script(layout.initDirectory(), "10-ok", 0);
+    Path bad = script(layout.initDirectory(), "20-bad", 3);
+
+    assertThat(run("--quiet", "--", "cmd")).isEqualTo(1);
+
+    assertThat(log()).containsExactly("*** " + bad + " failed with status 3.");
+  }
+
+  @Test
+  void quietKeepsWarnings() throws Exception {
+    Path pre = script(layout.preShutdownDirectory(), "pre", 5);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--quiet", "--", "cmd")).isZero();
+
+    assertThat(log()).containsExactly("*** WARNING: " + pre + " failed with status 5.");
+  }
+
+  @Test
+  void quietSuccessPrintsNothing() throws Exception {
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--quiet", "--", "cmd")).isZero();
+
+    assertThat(err.size()).isZero();
+  }
+
+  private void process(int pid, String comm, int parent) throws Exception {
+    Path dir = Files.createDirectories(layout.proc().resolve(Integer.toString(pid)));
+    Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") S " + parent + " 1 1 0 -1 0\n");
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.baseimage.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessTreeTest {
+  @TempDir Path proc;
+
+  private void process(int pid, String comm, int parent) throws Exception {
+    Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
+    Files.writeString(dir.resolve("stat"),
+        pid + " (" + comm + ") S " + parent + " " + pid + " " + pid + " 0 -1 4194560 0 0 0 0\n");
+  }
+
+  @Test
+  void readsTheParentAfterACommandNameWithSpacesAndParentheses() throws Exception {
+    process(123, "my (odd) name) S 9", 45);
+
+    assertThat(ProcessTree.parentOf(proc.resolve("123/stat"))).isEqualTo(45);
+  }
+
+  @Test
+  void readsTheParentOfAPlainCommandName() throws Exception {
+    process(7, "runsvdir", 1);
+
+    assertThat(ProcessTree.parentOf(proc.resolve("7/stat"))).isEqualTo(1);
+  }
+
+  @Test
+  void givesMinusOneForAProcessThatIsGoneOrAMalformedStat() throws Exception {
+    Files.createDirectories(proc.resolve("8"));
+    Files.writeString(proc.resolve("8/stat"), "garbage");
+
+    assertThat(ProcessTree.parentOf(proc.resolve("9/stat"))).isEqualTo(-1);
+    assertThat(ProcessTree.parentOf(proc.resolve("8/stat"))).isEqualTo(-1);
+  }
+
+  @Test
+  void listsEveryDescendantAndNothingElse() throws Exception {
+    process(1, "init", 0);
+    process(50, "my_init", 1);
+    process(51, "runsvdir", 50);
+    process(52, "runsv (x)", 51);
+    process(53, "daemon", 52);
+    process(60, "bash", 50);
+    process(70, "unrelated", 1);
+    Files.createDirectories(proc.resolve("self"));
+    Files.createDirectories(proc.resolve("99")); // gone while we looked: no stat
+
+    assertThat(ProcessTree.descendantsOf(50, proc)).containsExactlyInAnyOrder(51, 52, 53, 60);
+    assertThat(ProcessTree.descendantsOf(53, proc)).isEmpty();
+  }
+}

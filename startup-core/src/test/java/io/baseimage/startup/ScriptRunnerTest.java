@@ -1,0 +1,118 @@
+package io.baseimage.startup;
+
+import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.testing.FakePosix;
+import io.baseimage.startup.internal.posix.Posix;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScriptRunnerTest {
+  private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("HOME", "/root"));
+  private static final Duration KILL_TIMEOUT = Duration.ofMillis(50);
+
+  @TempDir Path dir;
+  private final FakePosix posix = new FakePosix();
+  private Supervisor supervisor;
+  private Path script;
+
+  @BeforeEach
+  void start() {
+    supervisor = Supervisor.start(posix, problem -> {});
+    script = executable(dir, "10-script");
+  }
+
+  @Test
+  void reportsTheStatusOfAScriptThatFinishes() throws Exception {
+    posix.program("10-script").exitsAtOnce(3);
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+
+    assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(3)));
+    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
+      assertThat(spawn.argv()).containsExactly(script.toString());
+      assertThat(spawn.environ()).containsExactly("HOME=/root");
+      assertThat(spawn.newProcessGroup()).isFalse();
+    });
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  @Test
+  void stopsAScriptThatRunsPastTheTimeLimitWithTermThenKill() throws Exception {
+    posix.program("10-script").ignores(Posix.SIGTERM);
+    long start = System.nanoTime();
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
+        .run(script, ENV, true);
+
+    assertThat(outcome).isEqualTo(new Outcome.TimedOut(Duration.ofMillis(40)));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(85), Duration.ofSeconds(5));
+    int pid = posix.spawns().get(0).pid();
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(supervisor.exitStatus(pid)).contains(ExitStatus.killedBy(Posix.SIGKILL));
+  }
+
+  @Test
+  void stopsAScriptThatOverrunsWithTermAloneWhenThatSuffices() throws Exception {
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
+        .run(script, ENV, true);
+
+    assertThat(outcome).isInstanceOf(Outcome.TimedOut.class);
+    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void isAbortedByTermDuringTheScript() throws Exception {
+    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGTERM));
+    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void isAbortedByIntAndKillsAScriptThatIgnoresTerm() throws Exception {
+    posix.program("10-script").ignores(Posix.SIGTERM)
+        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGINT));
+    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+  }
+
+  @Test
+  void ignoresShutdownSignalsDuringShutdownScripts() throws Exception {
+    posix.program("10-script").onSpawn(pid -> {
+      supervisor.signalReceived(Posix.SIGTERM);
+      posix.exit(pid, 0);
+    });
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
+        .run(script, ENV, false);
+
+    assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(0)));
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  @Test
+  void reportsAScriptThatCannotBeStarted() throws Exception {
+    Path missing = dir.resolve("missing");
+
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(missing, ENV, true);
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.NotStarted.class, notStarted -> {
+      assertThat(notStarted.cause().shellStatus()).isEqualTo(127);
+      assertThat(notStarted.cause()).hasMessageContaining(missing.toString());
+    });
+  }
+}

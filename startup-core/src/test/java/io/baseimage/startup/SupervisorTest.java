@@ -1,0 +1,305 @@
+package io.baseimage.startup;
+
+import static io.baseimage.startup.testing.ScratchFiles.eventually;
+import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static io.baseimage.startup.testing.ScratchFiles.plainFile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.startup.testing.FakePosix;
+import io.baseimage.startup.internal.posix.Posix;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SupervisorTest {
+  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("A", "1"));
+
+  @TempDir Path dir;
+  private final FakePosix posix = new FakePosix();
+  private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+  private Supervisor supervisor;
+  private String program;
+
+  @BeforeEach
+  void start() {
+    program = executable(dir, "prog").toString();
+    supervisor = Supervisor.start(posix, errors::add);
+  }
+
+  @AfterEach
+  void reaperReportedNothing() {
+    assertThat(errors).isEmpty();
+  }
+
+  private static long in(long millis) {
+    return System.nanoTime() + millis * MS;
+  }
+
+  @Test
+  void spawnPassesPathArgumentsEnvironmentAndProcessGroup() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program, "x", "y z").inForeground());
+
+    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
+      assertThat(spawn.pid()).isEqualTo(pid);
+      assertThat(spawn.path()).isEqualTo(program);
+      assertThat(spawn.argv()).containsExactly(program, "x", "y z");
+      assertThat(spawn.environ()).containsExactly("A=1");
+      assertThat(spawn.newProcessGroup()).isTrue();
+    });
+    assertThat(supervisor.isRunning(pid)).isTrue();
+    assertThat(supervisor.hasRunningChildren()).isTrue();
+  }
+
+  @Test
+  void dispatchesEachExitToTheRightPid() throws Exception {
+    int first = supervisor.spawn(Command.of(ENV, program));
+    int second = supervisor.spawn(Command.of(ENV, program));
+
+    posix.exit(second, 3);
+    posix.killBy(first, Posix.SIGKILL);
+
+    assertThat(supervisor.awaitExit(second, in(5000), s -> false)).contains(ExitStatus.exited(3));
+    assertThat(supervisor.awaitExit(first, in(5000), s -> false)).contains(ExitStatus.killedBy(9));
+    assertThat(supervisor.isRunning(first)).isFalse();
+    assertThat(supervisor.hasRunningChildren()).isFalse();
+    assertThat(supervisor.orphansReaped()).isZero();
+  }
+
+  @Test
+  void queuesExitsAsEventsInTheOrderTheyHappen() throws Exception {
+    int first = supervisor.spawn(Command.of(ENV, program));
+    int second = supervisor.spawn(Command.of(ENV, program));
+
+    posix.exit(second, 1);
+    posix.exit(first, 0);
+
+    assertThat(supervisor.next(in(5000))).contains(new Event.Exited(second, ExitStatus.exited(1)));
+    assertThat(supervisor.next(in(5000))).contains(new Event.Exited(first, ExitStatus.exited(0)));
+  }
+
+  @Test
+  void childThatEndsBeforeSpawnReturnsIsNotTakenForAnOrphan() throws Exception {
+    // Keep the reaper blocked in waitpid, so that it takes the status before spawn has returned.
+    supervisor.spawn(Command.of(ENV, program));
+    posix.program("quick").exitsBeforeSpawnReturns(7);
+    String quick = executable(dir, "quick").toString();
+
+    int pid = supervisor.spawn(Command.of(ENV, quick));
+
+    assertThat(posix.wasReaped(pid)).as("reaped before spawn returned").isTrue();
+    assertThat(supervisor.awaitExit(pid, in(5000), s -> false)).contains(ExitStatus.exited(7));
+    assertThat(supervisor.orphansReaped()).isZero();
+  }
+
+  @Test
+  void childThatExitsAtOnceWithoutOtherChildrenIsSeen() throws Exception {
+    posix.program("quick").exitsAtOnce(0);
+
+    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "quick").toString()));
+
+    assertThat(supervisor.awaitExit(pid, in(5000), s -> false)).contains(ExitStatus.exited(0));
+    assertThat(supervisor.orphansReaped()).isZero();
+  }
+
+  @Test
+  void reapsAndCountsOrphans() throws Exception {
+    int child = supervisor.spawn(Command.of(ENV, program));
+
+    posix.orphanExits(900, 0);
+    posix.orphanExits(901, 1);
+    posix.orphanExits(902, 0);
+
+    eventually(() -> assertThat(supervisor.orphansReaped()).isEqualTo(3));
+    assertThat(posix.wasReaped(900)).isTrue();
+    assertThat(supervisor.isRunning(child)).isTrue();
+    assertThat(supervisor.exitStatus(900)).isEmpty();
+    assertThat(supervisor.next(in(20))).as("orphans make no events").isEmpty();
+  }
+
+  @Test
+  void awaitExitGivesUpAtTheDeadline() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    long start = System.nanoTime();
+
+    Optional<ExitStatus> status = supervisor.awaitExit(pid, in(50), s -> false);
+
+    long elapsed = (System.nanoTime() - start) / MS;
+    assertThat(status).isEmpty();
+    assertThat(elapsed).isBetween(45L, 5000L);
+    assertThat(supervisor.isRunning(pid)).isTrue();
+  }
+
+  @Test
+  void awaitExitStopsOnASignalWhenAskedTo() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    supervisor.signalReceived(Posix.SIGHUP);
+    supervisor.signalReceived(Posix.SIGTERM);
+    List<Integer> seen = new ArrayList<>();
+
+    Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
+      seen.add(signal);
+      return signal == Posix.SIGTERM;
+    });
+
+    assertThat(status).isEmpty();
+    assertThat(seen).containsExactly(Posix.SIGHUP, Posix.SIGTERM);
+  }
+
+  @Test
+  void awaitExitReturnsAStatusThatArrivedEarlier() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    posix.exit(pid, 5);
+    posix.awaitReaped(pid, Duration.ofSeconds(5));
+    eventually(() -> assertThat(supervisor.exitStatus(pid)).isPresent());
+
+    assertThat(supervisor.awaitExit(pid, in(0), s -> false)).contains(ExitStatus.exited(5));
+  }
+
+  @Test
+  void terminateSendsTermAndNothingMoreWhenTheChildStops() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+
+    Optional<ExitStatus> status = supervisor.terminate(pid, 5000 * MS);
+
+    assertThat(status).contains(ExitStatus.killedBy(Posix.SIGTERM));
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void terminateSendsKillAfterTheTimeoutWhenTheChildIgnoresTerm() throws Exception {
+    posix.program("stubborn").ignores(Posix.SIGTERM);
+    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    long start = System.nanoTime();
+
+    Optional<ExitStatus> status = supervisor.terminate(pid, 60 * MS);
+
+    assertThat((System.nanoTime() - start) / MS).isBetween(55L, 5000L);
+    assertThat(status).contains(ExitStatus.killedBy(Posix.SIGKILL));
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+  }
+
+  @Test
+  void terminateIgnoresSignalsThatArriveMeanwhile() throws Exception {
+    posix.program("stubborn").exitsOn(Posix.SIGTERM, 143);
+    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    supervisor.signalReceived(Posix.SIGINT);
+
+    assertThat(supervisor.terminate(pid, 5000 * MS)).contains(ExitStatus.exited(143));
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
+  }
+
+  @Test
+  void doesNotSignalAChildThatHasEnded() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    posix.exit(pid, 0);
+    assertThat(supervisor.awaitExit(pid, in(5000), s -> false)).isPresent();
+
+    supervisor.signal(pid, Posix.SIGTERM);
+
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  @Test
+  void queuesSignalsAsEvents() throws Exception {
+    supervisor.signalReceived(Posix.SIGHUP);
+    supervisor.signalReceived(Posix.SIGWINCH);
+
+    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Posix.SIGHUP));
+    assertThat(supervisor.next(in(0))).contains(new Event.Signaled(Posix.SIGWINCH));
+    assertThat(supervisor.next(in(10))).isEmpty();
+  }
+
+  @Test
+  void awaitNoChildrenWaitsForEveryChildIncludingOrphans() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    posix.adopt(777, FakePosix.behaviour());
+
+    assertThat(supervisor.awaitNoChildren(in(30))).isFalse();
+
+    posix.exit(pid, 0);
+    assertThat(supervisor.awaitNoChildren(in(30))).as("the orphan is left").isFalse();
+
+    posix.exit(777, 0);
+    assertThat(supervisor.awaitNoChildren(in(5000))).isTrue();
+    assertThat(supervisor.orphansReaped()).isEqualTo(1);
+  }
+
+  @Test
+  void awaitNoChildrenSeesAnOrphanHandedToUsAfterTheLastChildEnded() throws Exception {
+    int pid = supervisor.spawn(Command.of(ENV, program));
+    posix.exit(pid, 0);
+    assertThat(supervisor.awaitNoChildren(in(5000))).isTrue();
+
+    // An orphan arrives while the reaper idles without children (a `docker exec` session's
+    // background job whose shell ended): it must still count.
+    posix.adopt(778, FakePosix.behaviour());
+
+    assertThat(supervisor.awaitNoChildren(in(50))).isFalse();
+    posix.exit(778, 0);
+    assertThat(supervisor.awaitNoChildren(in(5000))).isTrue();
+    assertThat(supervisor.orphansReaped()).isEqualTo(1);
+  }
+
+  @Test
+  void reportsAMissingProgramAs127() {
+    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, dir.resolve("missing").toString())))
+        .isInstanceOfSatisfying(SpawnException.class, e -> {
+          assertThat(e.shellStatus()).isEqualTo(127);
+          assertThat(e).hasMessage("cannot execute " + dir.resolve("missing") + ": No such file or directory");
+        });
+    assertThat(supervisor.hasRunningChildren()).isFalse();
+  }
+
+  @Test
+  void reportsAProgramNotFoundOnPathAs127() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", dir.toString()));
+
+    assertThatThrownBy(() -> supervisor.spawn(Command.of(env, "no-such-program")))
+        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
+        .hasMessage("cannot execute no-such-program: No such file or directory");
+    assertThat(posix.spawns()).isEmpty();
+  }
+
+  @Test
+  void reportsAProgramThatIsNotExecutableAs126() {
+    Path plain = plainFile(dir, "plain");
+
+    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, plain.toString())))
+        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
+        .hasMessage("cannot execute " + plain + ": Permission denied");
+  }
+
+  @Test
+  void reportsATooLargeEnvironmentWithItsSize() {
+    posix.program("prog").failsToSpawn(Posix.E2BIG);
+
+    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, program)))
+        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
+        .hasMessageContaining("E2BIG, 1 variables");
+  }
+
+  @Test
+  void findsTheProgramOnTheChildsPath() throws Exception {
+    Path bin = executable(dir.resolve("bin"), "tool");
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", "/nonexistent:" + bin.getParent()));
+
+    supervisor.spawn(Command.of(env, "tool", "arg"));
+
+    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
+      assertThat(spawn.path()).isEqualTo(bin.toString());
+      assertThat(spawn.argv()).containsExactly("tool", "arg");
+    });
+  }
+}

@@ -1,0 +1,580 @@
+package io.baseimage.startup.testing;
+
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.GroupEntry;
+import io.baseimage.startup.internal.posix.PasswdEntry;
+import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.startup.internal.posix.WaitStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * A {@link Posix} that simulates children instead of starting them, and records what it is asked.
+ *
+ * <p>{@link #spawn} hands out increasing pids and records a {@link Spawn}; nothing is executed, but,
+ * like {@code posix_spawn}, it fails with {@code ENOENT}/{@code EACCES} when the file is missing or
+ * not executable. A child runs until the test ends it ({@link #exit}, {@link #killBy}) or until a
+ * signal does: by default {@code SIGKILL}, {@code SIGTERM}, {@code SIGINT}, {@code SIGHUP},
+ * {@code SIGUSR1} and {@code SIGUSR2} kill it, other signals are ignored; {@link #program} changes
+ * that per program. {@link #waitAny} blocks until a child has ended and returns empty when no child
+ * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the supervisor's reaper thread
+ * waits here while the test thread ends children.
+ *
+ * <pre>{@code
+ * FakePosix posix = new FakePosix();
+ * posix.program("runsvdir").ignores(Posix.SIGTERM);        // dies only on SIGKILL
+ * posix.program("my-script").exitsAtOnce(0);
+ * }</pre>
+ */
+public final class FakePosix implements Posix {
+  /** A {@link #spawn} call. */
+  public record Spawn(int pid, String path, List<String> argv, List<String> environ, boolean newProcessGroup) {
+    public String program() {
+      return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** The value of {@code name} in the child's environment. */
+    public Optional<String> variable(String name) {
+      return environ.stream().filter(entry -> entry.startsWith(name + "="))
+          .map(entry -> entry.substring(name.length() + 1)).findFirst();
+    }
+  }
+
+  /** A {@link #kill} call. */
+  public record Kill(int pid, int signal) {}
+
+  /** How a simulated program behaves; configured with {@link FakePosix#program}. */
+  public static final class Program {
+    private Integer exitAtOnce;
+    private boolean exitBeforeSpawnReturns;
+    private Integer spawnErrno;
+    private final Map<Integer, Integer> onSignal = new HashMap<>();
+    private final List<IntConsumer> onSpawn = new ArrayList<>();
+
+    private Program() {}
+
+    /** Ends with {@code code} as soon as it is started; the reaper may see that at any time. */
+    public Program exitsAtOnce(int code) {
+      exitAtOnce = code;
+      return this;
+    }
+
+    /**
+     * Ends with {@code code} so fast that the reaper has collected the status before {@link #spawn}
+     * returns the pid (provided the reaper is waiting in {@link #waitAny}).
+     */
+    public Program exitsBeforeSpawnReturns(int code) {
+      exitAtOnce = code;
+      exitBeforeSpawnReturns = true;
+      return this;
+    }
+
+    /** Cannot be started: {@link #spawn} fails with {@code errno}. */
+    public Program failsToSpawn(int errno) {
+      spawnErrno = errno;
+      return this;
+    }
+
+    /** Exits with {@code code} when it gets {@code signal} (a handler that exits). */
+    public Program exitsOn(int signal, int code) {
+      onSignal.put(signal, code << 8);
+      return this;
+    }
+
+    /** Is killed by {@code signal}. */
+    public Program diesOn(int signal) {
+      onSignal.put(signal, signal);
+      return this;
+    }
+
+    /** Ignores these signals ({@code SIGKILL} cannot be ignored). */
+    public Program ignores(int... signals) {
+      for (int signal : signals) {
+        if (signal != SIGKILL) {
+          onSignal.put(signal, null);
+        }
+      }
+      return this;
+    }
+
+    /** Runs {@code action} with the new pid right after each start, on the spawning thread. */
+    public Program onSpawn(IntConsumer action) {
+      onSpawn.add(action);
+      return this;
+    }
+
+    private Optional<Integer> reaction(int signal) {
+      if (signal == SIGKILL) {
+        return Optional.of(SIGKILL);
+      }
+      if (onSignal.containsKey(signal)) {
+        return Optional.ofNullable(onSignal.get(signal));
+      }
+      return DEADLY_BY_DEFAULT.contains(signal) ? Optional.of(signal) : Optional.empty();
+    }
+  }
+
+  private static final Set<Integer> DEADLY_BY_DEFAULT = Set.of(SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2);
+  private static final Program DEFAULT = new Program();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Map<String, Program> programs = new HashMap<>();
+  private final List<Spawn> spawns = new ArrayList<>();
+  private final List<Kill> kills = new ArrayList<>();
+  private final List<String> calls = new ArrayList<>();
+  /** Children not reaped yet (running or ended), with how they behave. */
+  private final Map<Integer, Program> children = new LinkedHashMap<>();
+  private final Set<Integer> processGroupLeaders = new HashSet<>();
+  /** Ended children, in the order they ended, waiting for {@link #waitAny}. */
+  private final Deque<WaitStatus> ended = new ArrayDeque<>();
+  private final Set<Integer> reaped = new HashSet<>();
+  private final Set<Integer> stillRunningAfterAwait = new HashSet<>();
+  private int nextPid = 100;
+  private int pid = 4242;
+  private int uid;
+  private int gid;
+  private boolean terminal;
+
+  public FakePosix pid(int pid) {
+    this.pid = pid;
+    return this;
+  }
+
+  public FakePosix uid(int uid) {
+    this.uid = uid;
+    return this;
+  }
+
+  public FakePosix terminal(boolean terminal) {
+    this.terminal = terminal;
+    return this;
+  }
+
+  /**
+   * How the program {@code name} behaves; {@code name} is a path as spawned or the last part of one
+   * ({@code "runsvdir"}).
+   */
+  public Program program(String name) {
+    lock.lock();
+    try {
+      return programs.computeIfAbsent(name, n -> new Program());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A process that became our child without a spawn, as an orphan does (reaped as such). */
+  public FakePosix adopt(int orphan, Program behaviour) {
+    lock.lock();
+    try {
+      children.put(orphan, behaviour);
+      changed.signalAll();
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A behaviour for {@link #adopt}. */
+  public static Program behaviour() {
+    return new Program();
+  }
+
+  /** Makes {@link #awaitExits} report {@code pid} as still running. */
+  public FakePosix neverEnds(int nonChild) {
+    lock.lock();
+    try {
+      stillRunningAfterAwait.add(nonChild);
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends child {@code child} with exit code {@code code}. */
+  public void exit(int child, int code) {
+    end(child, code << 8);
+  }
+
+  /** Ends child {@code child} as killed by {@code signal}. */
+  public void killBy(int child, int signal) {
+    end(child, signal);
+  }
+
+  /** An orphan handed to us by the kernel ends at once. */
+  public void orphanExits(int orphan, int code) {
+    adopt(orphan, behaviour());
+    exit(orphan, code);
+  }
+
+  public List<Spawn> spawns() {
+    lock.lock();
+    try {
+      return List.copyOf(spawns);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public List<Kill> kills() {
+    lock.lock();
+    try {
+      return List.copyOf(kills);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The signals sent to {@code target}, in order. */
+  public List<Integer> signalsTo(int target) {
+    return kills().stream().filter(kill -> kill.pid() == target).map(Kill::signal).toList();
+  }
+
+  /** Every call other than spawn, kill and waitAny, as text such as {@code ignore(3)}. */
+  public List<String> calls() {
+    lock.lock();
+    try {
+      return List.copyOf(calls);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Children started or adopted and not reaped yet. */
+  public Set<Integer> unreaped() {
+    lock.lock();
+    try {
+      return Set.copyOf(children.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean wasReaped(int child) {
+    lock.lock();
+    try {
+      return reaped.contains(child);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for the first spawn of {@code program} (see {@link #program} for names). */
+  public Spawn awaitSpawn(String program, Duration timeout) throws InterruptedException {
+    return awaitSpawn(spawn -> matches(program, spawn.path()), timeout);
+  }
+
+  public Spawn awaitSpawn(Predicate<Spawn> which, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        for (Spawn spawn : spawns) {
+          if (which.test(spawn)) {
+            return spawn;
+          }
+        }
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          throw new AssertionError("no such spawn within " + timeout + "; spawns: " + spawns);
+        }
+        changed.awaitNanos(wait);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until child {@code child} has been reaped. */
+  public void awaitReaped(int child, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (!reaped.contains(child)) {
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          throw new AssertionError("pid " + child + " not reaped within " + timeout);
+        }
+        changed.awaitNanos(wait);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int spawn(byte[] path, List<byte[]> argv, List<byte[]> environ, boolean newProcessGroup)
+      throws ErrnoException {
+    String file = text(path);
+    Program program;
+    int child;
+    lock.lock();
+    try {
+      program = behaviourOf(file);
+      if (program.spawnErrno != null) {
+        throw new ErrnoException("posix_spawn(" + file + ")", program.spawnErrno, description(program.spawnErrno));
+      }
+      Path onDisk = Path.of(file);
+      if (!Files.isRegularFile(onDisk)) {
+        throw new ErrnoException("posix_spawn(" + file + ")", ENOENT, description(ENOENT));
+      }
+      if (!Files.isExecutable(onDisk)) {
+        throw new ErrnoException("posix_spawn(" + file + ")", EACCES, description(EACCES));
+      }
+      child = nextPid++;
+      spawns.add(new Spawn(child, file, argv.stream().map(FakePosix::text).toList(),
+          environ.stream().map(FakePosix::text).toList(), newProcessGroup));
+      children.put(child, program);
+      if (newProcessGroup) {
+        processGroupLeaders.add(child);
+      }
+      if (program.exitAtOnce != null) {
+        ended.add(new WaitStatus(child, program.exitAtOnce << 8));
+      }
+      changed.signalAll();
+      if (program.exitBeforeSpawnReturns) {
+        // Give a waiting reaper the status before the caller learns the pid: the spawn/exit race.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!reaped.contains(child) && deadline - System.nanoTime() > 0) {
+          changed.awaitNanos(deadline - System.nanoTime());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      lock.unlock();
+    }
+    for (IntConsumer action : program.onSpawn) {
+      action.accept(child);
+    }
+    return child;
+  }
+
+  @Override
+  public Optional<WaitStatus> waitAny() {
+    lock.lock();
+    try {
+      while (true) {
+        WaitStatus status = ended.poll();
+        if (status != null) {
+          children.remove(status.pid());
+          reaped.add(status.pid());
+          changed.signalAll();
+          return Optional.of(status);
+        }
+        if (children.isEmpty()) {
+          return Optional.empty();
+        }
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void kill(int target, int signal) throws ErrnoException {
+    lock.lock();
+    try {
+      kills.add(new Kill(target, signal));
+      changed.signalAll();
+      if (target == -1) {
+        for (int child : List.copyOf(children.keySet())) {
+          deliver(child, signal);
+        }
+      } else if (target < -1) {
+        if (!processGroupLeaders.contains(-target) || !isRunning(-target)) {
+          throw new ErrnoException("kill(" + target + ", " + signal + ")", ESRCH, description(ESRCH));
+        }
+        deliver(-target, signal);
+      } else if (children.containsKey(target)) {
+        deliver(target, signal);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int pid() {
+    return pid;
+  }
+
+  @Override
+  public int uid() {
+    return uid;
+  }
+
+  @Override
+  public int gid() {
+    return gid;
+  }
+
+  @Override
+  public void becomeChildSubreaper() {
+    call("becomeChildSubreaper()");
+  }
+
+  @Override
+  public void ignore(int signal) {
+    call("ignore(" + signal + ")");
+  }
+
+  @Override
+  public boolean isTerminal(int fd) {
+    return terminal && fd <= 2;
+  }
+
+  @Override
+  public void setForegroundProcessGroup(int fd, int processGroup) {
+    call("setForegroundProcessGroup(" + fd + ", " + processGroup + ")");
+  }
+
+  @Override
+  public void setThreadName(String name) {
+    call("setThreadName(" + name + ")");
+  }
+
+  @Override
+  public List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) {
+    call("awaitExits(" + pids + ", " + timeoutMillis + ")");
+    lock.lock();
+    try {
+      return pids.stream().filter(stillRunningAfterAwait::contains).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<PasswdEntry> userByName(String name) {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<PasswdEntry> userById(int uid) {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<GroupEntry> groupByName(String name) {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<GroupEntry> groupById(int gid) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void initgroups(String user, int gid) {
+    throw new AssertionError("initgroups is for setuser");
+  }
+
+  @Override
+  public void setgroups(int[] groups) {
+    throw new AssertionError("setgroups is for setuser");
+  }
+
+  @Override
+  public void setgid(int gid) {
+    throw new AssertionError("setgid is for setuser");
+  }
+
+  @Override
+  public void setuid(int uid) {
+    throw new AssertionError("setuid is for setuser");
+  }
+
+  @Override
+  public void exec(byte[] path, List<byte[]> argv, List<byte[]> environ) {
+    throw new AssertionError("an init spawns, it never execs: " + text(path));
+  }
+
+  private void end(int child, int rawStatus) {
+    lock.lock();
+    try {
+      if (!children.containsKey(child)) {
+        throw new IllegalStateException("pid " + child + " is not a child");
+      }
+      if (!isRunning(child)) {
+        throw new IllegalStateException("pid " + child + " has already ended");
+      }
+      ended.add(new WaitStatus(child, rawStatus));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void deliver(int child, int signal) {
+    if (signal == 0 || !isRunning(child)) {
+      return;
+    }
+    children.get(child).reaction(signal).ifPresent(status -> {
+      ended.add(new WaitStatus(child, status));
+      changed.signalAll();
+    });
+  }
+
+  /** Started or adopted, and not ended yet (a zombie is not running). */
+  private boolean isRunning(int child) {
+    return children.containsKey(child) && ended.stream().noneMatch(status -> status.pid() == child);
+  }
+
+  private Program behaviourOf(String path) {
+    Program exact = programs.get(path);
+    if (exact != null) {
+      return exact;
+    }
+    return programs.getOrDefault(path.substring(path.lastIndexOf('/') + 1), DEFAULT);
+  }
+
+  private static boolean matches(String program, String path) {
+    return path.equals(program) || path.endsWith("/" + program);
+  }
+
+  private void call(String call) {
+    lock.lock();
+    try {
+      calls.add(call);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static String description(int errno) {
+    return switch (errno) {
+      case ENOENT -> "No such file or directory";
+      case EACCES -> "Permission denied";
+      case ESRCH -> "No such process";
+      case E2BIG -> "Argument list too long";
+      case EPERM -> "Operation not permitted";
+      default -> "errno " + errno;
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package io.baseimage.startup.testing;
+
+import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.startup.internal.posix.WaitStatus;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fake behaves like the kernel where the tests of the init system rely on it. */
+class FakePosixTest {
+  @TempDir Path dir;
+  private final FakePosix posix = new FakePosix();
+
+  private int spawn(String name) throws ErrnoException {
+    Path file = executable(dir, name);
+    return posix.spawn(file.toString().getBytes(), List.of(file.toString().getBytes()), List.of(), false);
+  }
+
+  @Test
+  void waitAnyReturnsEmptyWithoutChildren() {
+    assertThat(posix.waitAny()).isEmpty();
+  }
+
+  @Test
+  void waitAnyBlocksUntilAChildEnds() throws Exception {
+    int pid = spawn("prog");
+    CompletableFuture<Optional<WaitStatus>> waiting = CompletableFuture.supplyAsync(posix::waitAny);
+    Thread.sleep(20);
+    assertThat(waiting).isNotDone();
+
+    posix.exit(pid, 3);
+
+    assertThat(waiting.get(2, TimeUnit.SECONDS)).contains(new WaitStatus(pid, 3 << 8));
+    assertThat(posix.waitAny()).isEmpty();
+  }
+
+  @Test
+  void handsOutIncreasingPids() throws Exception {
+    assertThat(spawn("a")).isLessThan(spawn("b"));
+  }
+
+  @Test
+  void signalsEndChildrenAsScripted() throws Exception {
+    posix.program("polite").exitsOn(Posix.SIGTERM, 143);
+    posix.program("stubborn").ignores(Posix.SIGTERM, Posix.SIGKILL);
+    int polite = spawn("polite");
+    int stubborn = spawn("stubborn");
+    int plain = spawn("plain");
+
+    posix.kill(plain, Posix.SIGWINCH);
+    posix.kill(polite, Posix.SIGTERM);
+    posix.kill(stubborn, Posix.SIGTERM);
+    posix.kill(plain, Posix.SIGTERM);
+    posix.kill(stubborn, Posix.SIGKILL);
+
+    assertThat(List.of(posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow()))
+        .containsExactly(new WaitStatus(polite, 143 << 8), new WaitStatus(plain, Posix.SIGTERM),
+            new WaitStatus(stubborn, Posix.SIGKILL));
+  }
+
+  @Test
+  void killMinusOneReachesEveryChild() throws Exception {
+    int a = spawn("a");
+    posix.adopt(900, FakePosix.behaviour());
+
+    posix.kill(-1, Posix.SIGTERM);
+
+    assertThat(List.of(posix.waitAny().orElseThrow().pid(), posix.waitAny().orElseThrow().pid()))
+        .containsExactlyInAnyOrder(a, 900);
+  }
+
+  @Test
+  void spawnFailsLikePosixSpawnForMissingOrNonExecutableFiles() {
+    assertThatThrownBy(() -> posix.spawn(dir.resolve("x").toString().getBytes(), List.of(), List.of(), false))
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Posix.ENOENT));
+    Path plain = ScratchFiles.plainFile(dir, "plain");
+    assertThatThrownBy(() -> posix.spawn(plain.toString().getBytes(), List.of(), List.of(), false))
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Posix.EACCES));
+    assertThat(posix.spawns()).isEmpty();
+  }
+}
