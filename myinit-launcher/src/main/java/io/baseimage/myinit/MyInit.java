@@ -126,6 +126,8 @@ final class MyInit {
     if (command.foreground()) {
       giveTerminalTo(pid);
     }
+    // Booted: from here on my_init mostly sleeps.
+    posix.releaseIdleMemory();
     Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
       if (isShutdownSignal(signal)) {
         abortSignal = signal;
@@ -154,6 +156,7 @@ final class MyInit {
   }
 
   private int awaitRunsvdir() throws InterruptedException {
+    posix.releaseIdleMemory();
     int[] signal = {0};
     Optional<ExitStatus> status = supervisor.awaitExit(runsvdir, Long.MAX_VALUE, s -> {
       signal[0] = s;

@@ -68,6 +68,8 @@ public final class JffiPosix implements Posix {
   private static final NativeFunction STRERROR = NativeFunction.of("strerror", POINTER, INT);
   private static final NativeFunction CLOSE_RANGE = NativeFunction.of("close_range", INT, UINT, UINT, INT);
   private static final NativeFunction FCNTL = NativeFunction.of("fcntl", INT, INT, INT, INT);
+  private static final NativeFunction MALLOC_TRIM = NativeFunction.of("malloc_trim", INT, Type.ULONG);
+  private static final NativeFunction MADVISE = NativeFunction.of("madvise", INT, POINTER, Type.ULONG, INT);
 
   private static final short POSIX_SPAWN_SETPGROUP = 0x02;
   private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -79,6 +81,7 @@ public final class JffiPosix implements Posix {
   private static final long SYS_PIDFD_OPEN = 434;
   private static final short POLLIN = 1;
   private static final int CLOSE_RANGE_CLOEXEC = 4;
+  private static final int MADV_PAGEOUT = 21;
   private static final int F_GETFD = 1;
   private static final int F_SETFD = 2;
   private static final int FD_CLOEXEC = 1;
@@ -391,6 +394,28 @@ public final class JffiPosix implements Posix {
       }
       if (FCNTL.callInt(fd, F_SETFD, flags | FD_CLOEXEC) != 0 && NativeFunction.errno() != EBADF) {
         throw failure("fcntl(" + fd + ", F_SETFD, FD_CLOEXEC)", NativeFunction.errno());
+      }
+    }
+  }
+
+  @Override
+  public void releaseIdleMemory() {
+    MALLOC_TRIM.call(0);
+    List<String> maps;
+    try {
+      maps = Files.readAllLines(Path.of("/proc/self/maps"));
+    } catch (IOException e) {
+      return;
+    }
+    for (String line : maps) {
+      // "start-end perms offset dev inode path": file-backed and not writable, so the pages are
+      // clean and reclaiming them loses nothing. Best effort: kernels before 5.4 lack PAGEOUT.
+      String[] fields = line.split("\\s+", 6);
+      if (fields.length == 6 && fields[5].startsWith("/") && fields[1].charAt(1) == '-') {
+        String[] range = fields[0].split("-");
+        long start = Long.parseUnsignedLong(range[0], 16);
+        long end = Long.parseUnsignedLong(range[1], 16);
+        MADVISE.call(start, end - start, MADV_PAGEOUT);
       }
     }
   }

@@ -107,4 +107,11 @@ public interface Posix {
   default void closeOnExec(int lowest) throws ErrnoException {
     throw new UnsupportedOperationException("closeOnExec");
   }
+
+  /**
+   * Gives back memory that a process which from now on mostly sleeps does not need: free heap
+   * pages of the C library, and the read-only file pages touched at start-up (the JVM's code and
+   * its AOT cache), which come back from the page cache if they are needed again.
+   */
+  default void releaseIdleMemory() {}
 }
