@@ -68,7 +68,7 @@ esac
 case "$overlay" in /*) echo "build-image: --overlay must be relative to $here" >&2; exit 2 ;; esac
 if [ ! -x "$here/$overlay/sbin/my_init" ]; then
     echo "build-image: $here/$overlay/sbin/my_init missing: build the overlay first" >&2
-    echo "  (./mvnw -pl jlink-image -am package, or scripts/fake-overlay.sh + --overlay target/fake-overlay)" >&2
+    echo "  (./mvnw -pl jlink-image -am package -DskipTests)" >&2
     exit 1
 fi
 

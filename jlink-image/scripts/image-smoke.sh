@@ -3,7 +3,9 @@
 # Prints one PASS/FAIL line per check and exits 1 if any failed.
 #   --quick  skip the cron-job check (it waits for the next minute, up to ~70 s)
 #   --full   also run the README examples that need the REAL my_init/setuser (env import,
-#            dumps, one-shot command, startup script, setuser service); fail on the fake overlay
+#            dumps, one-shot command, startup script, setuser service). ImageIT (mvn verify)
+#            covers these in detail; this script is for images built elsewhere (docker, AL2023)
+#            and for the cron-job check, which waits up to 75 s.
 # Env: CONTAINER_TOOL (default podman).
 set -u
 

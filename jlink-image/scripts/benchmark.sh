@@ -1,0 +1,444 @@
+#!/bin/bash
+# Speed and footprint of my_init and setuser (SPEC §6), side by side with tini, dumb-init, a bare
+# python3 start and (when given) a copy of phusion's Python my_init/setuser, in one run on one
+# machine. Every init runs as PID 1 of a fresh pid namespace in one sandbox root: an overlayfs over
+# the host root (or --base DIR) with the built overlay copied in. Prints a markdown table of medians
+# and ratios and writes it, with the raw numbers and logs, to --out DIR.
+#
+#   jlink-image/scripts/benchmark.sh [--overlay DIR] [--phusion DIR] [--runs N] [--base DIR] [--out DIR]
+#
+#   --overlay DIR   the built rootfs overlay (default jlink-image/target/overlay; it is copied first,
+#                   so a concurrent rebuild cannot change it mid-run)
+#   --phusion DIR   a directory with phusion's my_init and setuser (Python); never downloaded or
+#                   bundled by this script
+#   --runs N        runs per measure (default 10; orphans: at most 5); medians are reported
+#   --base DIR      lower layer of the sandbox root (default /, the host root); must have runit
+#                   (/usr/bin/runsvdir, /usr/bin/sv), /usr/bin/python3, /usr/bin/tini, /usr/bin/dumb-init
+#   --out DIR       where results go (default /tmp/baseimage-bench-DATE)
+#
+# Root only (mounts, pid namespaces). Needs unshare, gcc (static libc), hyperfine, runit, python3,
+# tini, dumb-init: as root on Debian, missing ones are installed with apt-get. my_init never runs
+# on the host itself: only inside the sandbox (it writes /etc/container_environment* and kills all
+# processes of its pid namespace when it ends).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+overlay=$repo/jlink-image/target/overlay
+phusion=
+runs=10
+base=/
+out=/tmp/baseimage-bench-$(date +%Y%m%d-%H%M%S)
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+die() { echo "benchmark: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        --overlay) overlay=$2; shift 2 ;;
+        --phusion) phusion=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --base) base=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --inner) inner=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+done
+case $runs in ''|*[!0-9]*|0) die "--runs needs a positive number" ;; esac
+
+PY=/usr/bin/python3   # the host's system python, for parsing results (not a pyenv shim)
+
+# ---------------------------------------------------------------------------------------------
+# Outside: checks, tools, then re-run ourselves in a private mount namespace (mounts vanish on exit).
+if [ -z "${inner:-}" ]; then
+    [ "$(id -u)" = 0 ] || die "run as root (needs mounts and pid namespaces)"
+    [ -x "$overlay/sbin/my_init" ] && [ -x "$overlay/sbin/setuser" ] ||
+        die "no built overlay at $overlay (./mvnw -B -o -pl jlink-image -am package -DskipTests)"
+    if [ -n "$phusion" ]; then
+        [ -f "$phusion/my_init" ] && [ -f "$phusion/setuser" ] || die "--phusion $phusion: needs my_init and setuser"
+    fi
+    missing=
+    for t in /usr/bin/unshare:util-linux /usr/bin/gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev \
+             /usr/bin/hyperfine:hyperfine /usr/bin/python3:python3; do
+        [ -e "${t%%:*}" ] || missing="$missing ${t##*:}"
+    done
+    if [ "$base" = / ]; then
+        for t in /usr/bin/runsvdir:runit /usr/bin/tini:tini /usr/bin/dumb-init:dumb-init; do
+            [ -e "${t%%:*}" ] || missing="$missing ${t##*:}"
+        done
+    else
+        for f in usr/bin/runsvdir usr/bin/sv usr/bin/python3 usr/bin/tini usr/bin/dumb-init bin/sh; do
+            [ -e "$base/$f" ] || die "--base $base lacks /$f (install runit python3 tini dumb-init there)"
+        done
+    fi
+    if [ -n "$missing" ]; then
+        command -v apt-get >/dev/null || die "missing:$missing — install them"
+        echo "benchmark: installing:$missing" >&2
+        apt-get install -y --no-install-recommends $missing >&2 ||
+            { apt-get update >&2 && apt-get install -y --no-install-recommends $missing >&2; } ||
+            die "could not install:$missing"
+    fi
+    mkdir -p "$out"
+    private=$(mktemp -d /tmp/bench-overlay.XXXXXX)
+    # A private copy: other builds may rewrite target/overlay while we measure.
+    cp -a "$overlay/." "$private/"
+    set +e
+    args=(--inner --overlay "$private" --runs "$runs" --base "$base" --out "$out")
+    [ -n "$phusion" ] && args+=(--phusion "$(cd "$phusion" && pwd)")
+    unshare --mount --propagation private -- "$0" "${args[@]}"
+    rc=$?
+    rm -rf "$private"
+    exit $rc
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Inside the private mount namespace: one sandbox root for every measure.
+work=$(mktemp -d /dev/shm/bench.XXXXXX)
+R=$work/m
+cleanup() {
+    # Anything still running in a sandbox namespace dies with its PID 1.
+    for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    umount -R "$R" 2>/dev/null || umount -lR "$R" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$work/u" "$work/w" "$R"
+mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/u,workdir=$work/w" "$R"
+mount --rbind /dev "$R/dev"
+mount -t proc proc "$R/proc"            # for setuser (chroot); pid-namespace runs mount their own
+mount --rbind /sys "$R/sys"; mount -o remount,bind,ro "$R/sys" 2>/dev/null || true
+mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
+mount -t tmpfs -o mode=755 tmpfs "$R/run"
+rm -rf "$R/etc/service" "$R/etc/my_init.d" "$R/etc/my_init.pre_shutdown.d" "$R/etc/my_init.post_shutdown.d" \
+       "$R/etc/rc.local" "$R/etc/container_environment" "$R/etc/container_environment.sh" "$R/etc/container_environment.json"
+mkdir -p "$R/etc/service" "$R/etc/my_init.d" "$R/bench"
+tar -C "$overlay" -cf - . | tar -C "$R" -xf - --keep-directory-symlink
+cp -a "$R/etc/container_environment" "$work/container_environment.image"
+if [ -n "$phusion" ]; then
+    mkdir -p "$R/opt/phusion"
+    cp "$phusion/my_init" "$phusion/setuser" "$R/opt/phusion/"
+    chmod 755 "$R/opt/phusion/my_init" "$R/opt/phusion/setuser"
+    head -1 "$R/opt/phusion/my_init" | grep -q '^#!/usr/bin/python3' || echo "benchmark: note: phusion my_init shebang is $(head -1 "$R/opt/phusion/my_init")" >&2
+fi
+gcc -O2 -static -o "$R/bench/orphans" "$here/orphans.c"
+
+mkdir -p "$out"
+raw=$out/raw.tsv          # measure <TAB> subject <TAB> value
+: > "$raw"
+log=$out/log; mkdir -p "$log"
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$raw"; }
+say() { echo "benchmark: $*" >&2; }
+
+# A typical 20-variable container environment for every start.
+ENV20=(
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+    HOME=/root HOSTNAME=3f2a9c1d7b6e TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+    APP_ENV=production APP_NAME=orders-service APP_PORT=8080 APP_LOG_LEVEL=info
+    DATABASE_URL=postgres://app:s3cr3t@db.internal:5432/orders?sslmode=require
+    REDIS_URL=redis://cache.internal:6379/0 AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
+    JAVA_OPTS=-Xmx512m FEATURE_FLAGS=checkout,search,recommendations
+    GREETING="hello world" SENTRY_DSN=https://abc123@o1.ingest.example.com/42
+    BUILD_SHA=2403c5825475dbc95d4a44ab91406e20f391c7c5
+)
+[ ${#ENV20[@]} = 20 ] || die "ENV20 has ${#ENV20[@]} variables"
+export_env() { env -i "${ENV20[@]}" "$@"; }
+NS=(/usr/bin/unshare --pid --fork --root="$R" --mount-proc --)
+
+reset_state() {
+    rm -rf "$R/etc/container_environment" "$R/etc/container_environment.sh" "$R/etc/container_environment.json"
+    cp -a "$work/container_environment.image" "$R/etc/container_environment"
+    rm -rf "$R"/etc/service/* "$R/bench/ready"
+    mkdir -p "$R/bench/ready"
+}
+
+# The subjects. PID 1 commands (inside the sandbox root).
+declare -A ONESHOT SUPERVISE ORPHANS
+subjects=(ours)
+ONESHOT[ours]="/sbin/my_init --skip-runit -- /bin/true"
+SUPERVISE[ours]="/sbin/my_init"
+ORPHANS[ours]="/sbin/my_init --skip-runit -- /bench/orphans"
+if [ -n "$phusion" ]; then
+    subjects+=(phusion)
+    ONESHOT[phusion]="/opt/phusion/my_init --skip-runit -- /bin/true"
+    SUPERVISE[phusion]="/opt/phusion/my_init"
+    ORPHANS[phusion]="/opt/phusion/my_init --skip-runit -- /bench/orphans"
+fi
+subjects+=(tini dumb-init)
+ONESHOT[tini]="/usr/bin/tini -- /bin/true"
+SUPERVISE[tini]="/usr/bin/tini -- /usr/bin/runsvdir -P /etc/service"
+ORPHANS[tini]="/usr/bin/tini -- /bench/orphans"
+ONESHOT[dumb-init]="/usr/bin/dumb-init /bin/true"
+SUPERVISE[dumb-init]="/usr/bin/dumb-init /usr/bin/runsvdir -P /etc/service"
+ORPHANS[dumb-init]="/usr/bin/dumb-init /bench/orphans"
+ONESHOT[python3]="/usr/bin/python3 -c pass"
+ONESHOT[floor]="/bin/true"
+
+# ---------------------------------------------------------------------------------------------
+# 0. One sanity run of each: exit status, anything on stdout, the AOT cache.
+say "sanity runs"
+reset_state
+odd=$out/odd.txt; : > "$odd"
+for s in "${subjects[@]}"; do
+    rc=0
+    # shellcheck disable=SC2086
+    export_env "${NS[@]}" ${ONESHOT[$s]} > "$log/sanity-$s.out" 2> "$log/sanity-$s.err" || rc=$?
+    [ $rc = 0 ] || echo "- \`${ONESHOT[$s]}\` exited $rc (see log/sanity-$s.err)" >> "$odd"
+    [ -s "$log/sanity-$s.out" ] && echo "- \`${ONESHOT[$s]}\` wrote to stdout: $(head -c 200 "$log/sanity-$s.out" | tr '\n' ' ')" >> "$odd"
+done
+# Is the AOT cache used? The same flags as the launcher's args file, with -Xlog:aot on.
+for prog in my_init setuser; do
+    sed -e '/^-Xlog:disable$/d' -e '/^-m /i -Xlog:aot=info:stderr' "$R/usr/lib/baseimage-java/$prog.args" > "$R/bench/$prog-aot.args"
+    if [ $prog = my_init ]; then a=(--skip-runit -- /bin/true); else a=(nobody /bin/true); fi
+    export_env "${NS[@]}" /usr/lib/baseimage-java/bin/java "@/bench/$prog-aot.args" "/sbin/$prog" "${a[@]}" \
+        > /dev/null 2> "$log/aot-$prog.err" || true
+    if grep -q '\[error\]' "$log/aot-$prog.err" || ! grep -qi 'opened.*aot cache\|mapped.*aot\|AOT cache.*opened' "$log/aot-$prog.err"; then
+        echo "- $prog: the AOT cache looks unused: $(grep -E '\[(error|warning)' "$log/aot-$prog.err" | head -2 | tr '\n' ' ') (log/aot-$prog.err)" >> "$odd"
+    fi
+done
+
+# ---------------------------------------------------------------------------------------------
+# 1. start -> one-shot command done, as PID 1; 3. setuser nobody /bin/true. hyperfine, no shell.
+say "1. start -> /bin/true done (hyperfine, $runs runs each)"
+reset_state
+hf=(/usr/bin/hyperfine -N --style basic --warmup 2 --runs "$runs")
+startcmds=()
+for s in "${subjects[@]}" python3 floor; do startcmds+=("${NS[*]} ${ONESHOT[$s]}"); done
+export_env "${hf[@]}" --export-json "$out/start.json" "${startcmds[@]}" > "$log/start.hyperfine" 2>&1 ||
+    die "hyperfine (start) failed: see $log/start.hyperfine"
+
+say "3. setuser nobody /bin/true (hyperfine, $runs runs each)"
+setcmds=("/usr/sbin/chroot $R /sbin/setuser nobody /bin/true")
+setnames=(ours)
+if [ -n "$phusion" ]; then setcmds+=("/usr/sbin/chroot $R /opt/phusion/setuser nobody /bin/true"); setnames+=(phusion); fi
+setcmds+=("/usr/sbin/chroot $R /usr/bin/chpst -u nobody /bin/true" "/usr/sbin/chroot $R /usr/bin/python3 -c pass" "/usr/sbin/chroot $R /bin/true")
+setnames+=(chpst python3 floor)
+export_env "${hf[@]}" --export-json "$out/setuser.json" "${setcmds[@]}" > "$log/setuser.hyperfine" 2>&1 ||
+    die "hyperfine (setuser) failed: see $log/setuser.hyperfine"
+$PY - "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor" "${setnames[*]}" >> "$raw" <<'EOF'
+import json, sys
+for path, names, measure in ((sys.argv[1], sys.argv[3].split(), "start_ms"), (sys.argv[2], sys.argv[4].split(), "setuser_ms")):
+    for name, r in zip(names, json.load(open(path))["results"]):
+        for t in r["times"]:
+            print(f"{measure}\t{name}\t{t * 1000:.3f}")
+EOF
+
+# ---------------------------------------------------------------------------------------------
+# 2. idle memory with runit + two services, and 4. SIGTERM -> exit (two services that stop at once;
+# one that ignores TERM, with KILL_PROCESS_TIMEOUT=1).
+write_services() {  # coop | ignore
+    local kind=$1
+    for svc in a b; do
+        mkdir -p "$R/etc/service/$svc"
+        if [ "$kind" = ignore ] && [ $svc = a ]; then
+            # An ignored signal stays ignored across exec: the sleep ignores TERM too.
+            printf '#!/bin/sh\ntrap "" TERM\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
+        else
+            printf '#!/bin/sh\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
+        fi
+        chmod 755 "$R/etc/service/$svc/run"
+    done
+}
+
+now_ns() { date +%s%N; }
+
+# one_supervised SUBJECT KIND RUN: boot, wait for both services, (coop: idle 2 s, read memory),
+# SIGTERM to PID 1 from the host, time until it has exited.
+one_supervised() {
+    local s=$1 kind=$2 i=$3 t0 t1 t2 upid pid="" n=0
+    reset_state
+    write_services "$kind"
+    t0=$(now_ns)
+    # shellcheck disable=SC2086
+    export_env KILL_PROCESS_TIMEOUT=1 KILL_ALL_PROCESSES_TIMEOUT=1 "${NS[@]}" ${SUPERVISE[$s]} \
+        > "$log/$kind-$s-$i.out" 2> "$log/$kind-$s-$i.err" &
+    upid=$!
+    until [ -e "$R/bench/ready/a" ] && [ -e "$R/bench/ready/b" ]; do
+        n=$((n + 1))
+        if [ $n -gt 3000 ] || ! kill -0 $upid 2>/dev/null; then
+            echo "- $s ($kind, run $i): services not up within 30 s (see log/$kind-$s-$i.err)" >> "$odd"
+            kill -KILL $upid 2>/dev/null; wait $upid 2>/dev/null || true
+            return 0
+        fi
+        sleep 0.01
+    done
+    t1=$(now_ns)
+    pid=$(cat /proc/$upid/task/$upid/children 2>/dev/null | awk '{print $1}')
+    [ -n "$pid" ] || { echo "- $s: no PID 1 found" >> "$odd"; return 0; }
+    record "boot_ms_$kind" "$s" "$(( (t1 - t0) / 1000 ))e-3"
+    if [ "$kind" = coop ]; then
+        sleep 2
+        awk -v s="$s" '/^Rss:/{r=$2} /^Pss:/{p=$2} /^Pss_Anon:/{pa=$2} /^Anonymous:/{a=$2}
+            END{printf "rss_kb\t%s\t%s\nanon_kb\t%s\t%s\npss_kb\t%s\t%s\n", s, r, s, a, s, p}' \
+            "/proc/$pid/smaps_rollup" >> "$raw"
+        record threads "$s" "$(awk '/^Threads:/{print $2}' /proc/$pid/status)"
+        if [ "$s" = ours ] && [ "$i" = 1 ]; then
+            grep -q 'my_init.aot' "/proc/$pid/maps" || echo "- my_init (PID 1, idle): my_init.aot is not mapped — the AOT cache is not used" >> "$odd"
+            cp "/proc/$pid/smaps_rollup" "$log/smaps_rollup-ours.txt"; cp "/proc/$pid/status" "$log/status-ours.txt"
+        fi
+    else
+        sleep 0.3
+    fi
+    t1=$(now_ns)
+    kill -TERM "$pid"
+    wait $upid || true
+    t2=$(now_ns)
+    record "stop_ms_$kind" "$s" "$(( (t2 - t1) / 1000 ))e-3"
+}
+
+for kind in coop ignore; do
+    say "2./4. runit + two services ($kind), $runs runs each"
+    for i in $(seq 1 "$runs"); do
+        for s in "${subjects[@]}"; do one_supervised "$s" "$kind" "$i"; done
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# 5. orphans reaped per second (10,000 orphans that exit at once).
+orphan_runs=$(( runs < 5 ? runs : 5 ))
+say "5. 10,000 orphans, $orphan_runs runs each"
+for i in $(seq 1 $orphan_runs); do
+    for s in "${subjects[@]}"; do
+        reset_state
+        # shellcheck disable=SC2086
+        export_env "${NS[@]}" ${ORPHANS[$s]} > "$log/orphans-$s-$i.out" 2> "$log/orphans-$s-$i.err" || true
+        line=$(grep -a '^orphans ' "$log/orphans-$s-$i.out" | tail -1 || true)
+        if [ -z "$line" ]; then echo "- $s: orphan run $i printed no result (see log/orphans-$s-$i.err)" >> "$odd"; continue; fi
+        set -- $line
+        record orphans_per_s "$s" "$8"
+        record orphans_ms "$s" "$6"
+        record orphans_left "$s" "$(( $2 - $4 + ${10} ))"
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# 6. bytes the runtime adds to the image.
+say "6. runtime size"
+rt=(usr/lib/baseimage-java sbin/my_init sbin/setuser)
+record size_bytes ours "$(cd "$overlay" && du -scb --apparent-size "${rt[@]}" | tail -1 | cut -f1)"
+record size_disk ours "$(( $(cd "$overlay" && du -sck "${rt[@]}" | tail -1 | cut -f1) * 1024 ))"
+record size_gz ours "$(tar -C "$overlay" -cf - "${rt[@]}" | gzip -6 | wc -c)"
+for s in tini dumb-init; do
+    f=$R/usr/bin/$s
+    record size_bytes "$s" "$(stat -c %s "$f")"; record size_disk "$s" "$(( $(du -k "$f" | cut -f1) * 1024 ))"
+    record size_gz "$s" "$(gzip -6 -c "$f" | wc -c)"
+done
+if [ -n "$phusion" ]; then
+    record size_bytes phusion "$(cat "$R/opt/phusion/my_init" "$R/opt/phusion/setuser" | wc -c)"
+    record size_gz phusion "$(cat "$R/opt/phusion/my_init" "$R/opt/phusion/setuser" | gzip -6 | wc -c)"
+fi
+# python3 itself, for a base without it (Amazon Linux 2023 ships python3.9; Debian slim does not).
+pykb=$(chroot "$R" dpkg-query -W -f='${Installed-Size}\n' python3 python3-minimal 'python3.[0-9]*-minimal' \
+       'libpython3.[0-9]*-minimal' 'libpython3.[0-9]*-stdlib' 'python3.[0-9]*' 2>/dev/null |
+       awk '{s+=$1} END{print s+0}') || pykb=0
+record size_bytes python3 "$(( pykb * 1024 ))"
+
+# ---------------------------------------------------------------------------------------------
+# Report.
+{
+    echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load before run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- versions: $(/usr/bin/tini --version 2>&1 | head -1); dumb-init $(/usr/bin/dumb-init --version 2>&1 | head -1 | sed 's/^dumb-init //'); $(/usr/bin/python3 --version); runit $(dpkg-query -W -f='${Version}' runit 2>/dev/null || echo '?'); JVM: $(grep JAVA_VERSION= "$overlay/usr/lib/baseimage-java/release" | cut -d'"' -f2)"
+} > "$out/machine.txt"
+$PY - "$raw" "$out/machine.txt" "$odd" "$runs" "$orphan_runs" "${subjects[*]}" > "$out/results.md" <<'EOF'
+import sys, statistics, collections
+raw, machine, odd, runs, orphan_runs, subjects = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split()
+data = collections.defaultdict(list)
+for line in open(raw):
+    m, s, v = line.rstrip("\n").split("\t")
+    try:
+        data[(m, s)].append(float(v))
+    except ValueError:
+        pass
+def med(m, s):
+    v = data.get((m, s))
+    return statistics.median(v) if v else None
+MiB = 1024 * 1024
+for s in subjects:
+    if data.get(("orphans_left", s)):
+        data[("orphans_left_max", s)] = [max(data[("orphans_left", s)])]
+cols = [s for s in ["ours", "phusion", "tini", "dumb-init", "python3", "chpst", "floor"]]
+names = {"ours": "baseimage-java", "phusion": "phusion (Python)", "tini": "tini", "dumb-init": "dumb-init",
+         "python3": "python3 -c pass", "chpst": "chpst -u (runit, C)", "floor": "floor"}
+def fmt(v, unit):
+    if v is None: return "—"
+    if unit == "ms": return f"{v:.1f} ms" if v < 100 else f"{v:.0f} ms"
+    if unit == "MiB": return f"{v / MiB:.1f} MiB"
+    if unit == "kB": return f"{v / 1024:.1f} MiB"
+    if unit == "/s": return f"{v:,.0f}/s"
+    if unit == "n": return f"{v:.0f}"
+    return f"{v}"
+def row(label, measure, unit, peers, higher_better=False, budget="", verdict=""):
+    ours = med(measure, "ours")
+    cells = []
+    for c in cols:
+        v = med(measure, c)
+        if c not in peers or v is None:
+            cells.append("" if c not in peers else "—"); continue
+        cell = fmt(v, unit)
+        if c != "ours" and ours is not None and v:
+            ratio = ours / v
+            cell += f" · {ratio:.2f}×"
+        cells.append(cell)
+    return f"| {label} | " + " | ".join(cells) + f" | {budget} | {verdict} |"
+def verdict(ok, how):
+    return ("pass" if ok else "**FAIL**") + (f" ({how})" if how else "")
+out = []
+out.append("| measure (median) | " + " | ".join(names[c] for c in cols) + " | budget | verdict |")
+out.append("|---|" + "---|" * len(cols) + "---|---|")
+# 1 start
+o, p = med("start_ms", "ours"), med("start_ms", "phusion")
+v = verdict(o <= p, f"{o / p:.2f}× phusion") if o is not None and p else "n/a (no --phusion)"
+out.append(row("1. start → `/bin/true` done, as PID 1", "start_ms", "ms", ["ours", "phusion", "tini", "dumb-init", "python3", "floor"], budget="≤ 1.0× phusion", verdict=v))
+# 2 memory
+o = med("rss_kb", "ours")
+out.append(row("2. idle PID 1 RSS (runit + 2 services)", "rss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 32 MiB",
+               verdict=verdict(o is not None and o / 1024 <= 32, f"{o / 1024 - 32:+.1f} MiB" if o is not None else "")))
+o = med("anon_kb", "ours")
+out.append(row("2. idle PID 1 anonymous RSS", "anon_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 16 MiB",
+               verdict=verdict(o is not None and o / 1024 <= 16, f"{o / 1024 - 16:+.1f} MiB" if o is not None else "")))
+out.append(row("2. idle PID 1 PSS", "pss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"]))
+out.append(row("2. idle PID 1 threads", "threads", "n", ["ours", "phusion", "tini", "dumb-init"]))
+out.append(row("boot → both services up", "boot_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"]))
+# 3 setuser
+o, p = med("setuser_ms", "ours"), med("setuser_ms", "phusion")
+v = verdict(o <= p, f"{o / p:.2f}× phusion") if o is not None and p else "n/a (no --phusion)"
+out.append(row("3. `setuser nobody /bin/true`", "setuser_ms", "ms", ["ours", "phusion", "python3", "chpst", "floor"], budget="≤ 1.0× phusion setuser", verdict=v))
+# 4 shutdown
+o = med("stop_ms_coop", "ours")
+out.append(row("4. SIGTERM → exit, 2 services stop at once", "stop_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 50 ms",
+               verdict=verdict(o is not None and o <= 50, f"{o - 50:+.0f} ms" if o is not None else "")))
+o = med("stop_ms_ignore", "ours")
+out.append(row("4. SIGTERM → exit, 1 service ignores TERM (KILL_PROCESS_TIMEOUT=1)", "stop_ms_ignore", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 1000 + 100 ms",
+               verdict=verdict(o is not None and o <= 1100, f"timeout + {o - 1000:.0f} ms" if o is not None else "")))
+# 5 orphans
+o, left = med("orphans_per_s", "ours"), max(data.get(("orphans_left", "ours"), [1e9]))
+out.append(row("5. orphans reaped per second (10,000 at once)", "orphans_per_s", "/s", ["ours", "phusion", "tini", "dumb-init"], budget="≥ 10,000/s",
+               verdict=verdict(o is not None and o >= 10000, f"{o / 10000:.2f}× budget" if o is not None else "")))
+out.append(row("5. zombies/orphans left (worst run)", "orphans_left_max", "n", ["ours", "phusion", "tini", "dumb-init"], budget="0",
+               verdict=verdict(left == 0, "")))
+# 6 size
+o = med("size_disk", "ours")
+out.append(row("6. runtime on disk (du)", "size_disk", "MiB", ["ours", "tini", "dumb-init"], budget="≤ 40 MiB",
+               verdict=verdict(o is not None and o / MiB <= 40, f"{o / MiB - 40:+.1f} MiB" if o is not None else "")))
+out.append(row("6. runtime, bytes", "size_bytes", "MiB", ["ours", "phusion", "tini", "dumb-init", "python3"]))
+out.append(row("6. runtime, gzip -6 (≈ layer)", "size_gz", "MiB", ["ours", "phusion", "tini", "dumb-init"]))
+# fill in helper measures computed from others
+text = "\n".join(out)
+print("\n".join(open(machine).read().splitlines()))
+print(f"- runs: {runs} per measure (orphans: {orphan_runs}); medians. `A · r×` = that peer's median A, r = baseimage-java ÷ peer.")
+print()
+print(text)
+print()
+print("Notes: tini and dumb-init run `runsvdir` as their child; on SIGTERM runsvdir exits at once and the kernel")
+print("SIGKILLs the services when PID 1 exits — no graceful service stop, so their shutdown times are a floor, not a peer.")
+print("`6. runtime, bytes` for python3 is the installed size of the python3 packages, for a base image without python3")
+print("(Amazon Linux 2023 has python3.9; phusion's scripts need it). runit is needed by all and not counted.")
+o = open(odd).read().strip()
+print()
+print("Odd things seen in this run:" if o else "Odd things seen in this run: none.")
+if o: print(o)
+EOF
+cat "$out/results.md"
+say "results in $out (results.md, raw.tsv, start.json, setuser.json, log/)"

@@ -1,0 +1,578 @@
+package io.baseimage.image;
+
+import static io.baseimage.image.Podman.podman;
+import static io.baseimage.image.Podman.podmanWithInput;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.baseimage.image.Podman.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The container image, built with podman from the Containerfile on a local Debian 12 base with the
+ * real rootfs overlay (target/overlay), running every example of the original image's README
+ * (/work/shared/reference/baseimage-amzn-README.md, SPEC §5) as written -- {@code docker} is
+ * {@code podman} here, and an interactive {@code -t -i} session gets its input on stdin.
+ *
+ * <p>Needs root and podman (.ci/podman-setup.sh). System properties: {@code baseimage.it.image}
+ * (tag to build and test, default {@value #DEFAULT_IMAGE}); {@code baseimage.it.build=false} tests
+ * that image as it is, without rebuilding it.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ImageIT {
+  static final String DEFAULT_IMAGE = "localhost/baseimage-amzn:it";
+  private static final Duration RUN = Duration.ofSeconds(60);
+  private static final Duration SHORT = Duration.ofSeconds(30);
+
+  private static String image;
+  private static String derivedImage;
+
+  // ---------------------------------------------------------------------------------- set-up
+
+  @BeforeAll
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  static void buildImages() throws Exception {
+    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    if (!Integer.valueOf(0).equals(uid)) {
+      String reason = "ImageIT skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
+      System.out.println(reason);
+      Assumptions.abort(reason);
+    }
+    if (Podman.find().isEmpty()) {
+      fail("ImageIT needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
+          + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
+    }
+    image = System.getProperty("baseimage.it.image", DEFAULT_IMAGE);
+    Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
+    if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
+      buildBaseImage(basedir);
+    } else {
+      podman(SHORT, "image", "exists", image).hasStatus(0);
+    }
+    derivedImage = buildDerivedImage();
+  }
+
+  /** scripts/build-image.sh --debian: the Debian base (built once, kept), then the image. */
+  private static void buildBaseImage(Path basedir) throws IOException {
+    Path overlay = basedir.resolve("target/overlay/sbin/my_init");
+    if (!Files.isExecutable(overlay)) {
+      fail(overlay + " missing: the overlay is built in the package phase "
+          + "(./mvnw -pl jlink-image -am package -DskipTests)");
+    }
+    Path log = basedir.resolve("target/image-it-build.log");
+    Result build = null;
+    // Another build may be rewriting target/overlay right now: a half-written overlay makes the
+    // COPY or the RUN checks after it fail; the next attempt sees the finished one.
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      build = Podman.run(List.of("sh", basedir.resolve("scripts/build-image.sh").toString(),
+          "--debian", "--tag", image), null, Duration.ofMinutes(6), basedir);
+      Files.writeString(log, build.describe());
+      if (build.exitCode() == 0) {
+        System.out.println("ImageIT: built " + image + " in " + build.elapsed().toSeconds() + " s (log: " + log + ")");
+        return;
+      }
+      System.out.println("ImageIT: image build attempt " + attempt + " failed, see " + log);
+    }
+    build.hasStatus(0);
+  }
+
+  /**
+   * The README's "using the image as a base" examples, in one derived image: a build-time
+   * variable, a memcached-style runit service started through setuser (sleep stands in for
+   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
+   */
+  private static String buildDerivedImage() throws IOException {
+    Path dir = Files.createTempDirectory("image-it-derived");
+    try {
+      Files.writeString(dir.resolve("memcached.sh"), """
+          #!/bin/sh
+          # `/sbin/setuser memcache` runs the given command as the user `memcache`.
+          exec /sbin/setuser memcache /bin/sleep 100000 >> /var/log/memcached.log 2>&1
+          """);
+      Files.writeString(dir.resolve("logtime.sh"), """
+          #!/bin/sh
+          date > /tmp/boottime.txt
+          """);
+      Files.writeString(dir.resolve("rc.local"), """
+          #!/bin/sh
+          test -s /tmp/boottime.txt && echo after-my_init.d > /tmp/rc-local.txt
+          """);
+      Files.writeString(dir.resolve("Containerfile"), """
+          FROM %s
+          CMD ["/sbin/my_init"]
+          RUN echo Apachai Hopachai > /etc/container_environment/MY_NAME
+          RUN groupadd --system memcache && useradd --system -g memcache -d /nonexistent -s /usr/sbin/nologin memcache
+          RUN mkdir /etc/service/memcached
+          ADD --chmod=755 memcached.sh /etc/service/memcached/run
+          RUN mkdir -p /etc/my_init.d
+          ADD --chmod=755 logtime.sh /etc/my_init.d/logtime.sh
+          ADD --chmod=755 rc.local /etc/rc.local
+          """.formatted(image));
+      String tag = image.replaceFirst(":[^:/]*$", "") + "-derived:it";
+      Podman.run(List.of("podman", "build", "-q", "-t", tag, dir.toString()), null, Duration.ofMinutes(3), dir)
+          .hasStatus(0);
+      return tag;
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- helpers
+
+  /** {@code podman run --rm --name N OPTIONS... IMAGE COMMAND...}; the container is removed in any case. */
+  private static Result run(List<String> options, String img, String... command) {
+    return runWithInput(null, options, img, command);
+  }
+
+  private static Result runWithInput(String stdin, List<String> options, String img, String... command) {
+    String name = Podman.newName();
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", name));
+    args.addAll(options);
+    args.add(img);
+    args.addAll(Arrays.asList(command));
+    try {
+      return podmanWithInput(RUN, stdin, args.toArray(String[]::new));
+    } finally {
+      Podman.removeContainer(name);
+    }
+  }
+
+  /** A detached container ({@code docker run -d IMAGE}), removed by close(). */
+  private record Daemon(String name) implements AutoCloseable {
+    static Daemon start(String img, String... options) {
+      String name = Podman.newName();
+      List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name));
+      args.addAll(Arrays.asList(options));
+      args.add(img);
+      try {
+        podman(RUN, args.toArray(String[]::new)).hasStatus(0);
+      } catch (AssertionError e) {
+        Podman.removeContainer(name);
+        throw e;
+      }
+      return new Daemon(name);
+    }
+
+    Result exec(String... command) {
+      List<String> args = new ArrayList<>(List.of("exec", name));
+      args.addAll(Arrays.asList(command));
+      return podman(SHORT, args.toArray(String[]::new));
+    }
+
+    /** Waits until runit reports every service under /etc/service up. */
+    Result awaitServicesUp(int count) {
+      Result status = Podman.poll(Duration.ofSeconds(20),
+          r -> r.exitCode() == 0 && r.stdout().lines().filter(l -> l.startsWith("run: ")).count() == count,
+          "exec", name, "sh", "-c", "sv status /etc/service/*");
+      assertThat(status.stdout().lines().filter(l -> l.startsWith("run: ")))
+          .as("all %d services up:\n%s\nlogs:\n%s", count, status.describe(), logs()).hasSize(count);
+      return status;
+    }
+
+    String logs() {
+      Result logs = podman(SHORT, "logs", name);
+      return logs.stdout() + logs.stderr();
+    }
+
+    @Override
+    public void close() {
+      Podman.removeContainer(name);
+    }
+  }
+
+  private static final Pattern RUNIT_PID = Pattern.compile("\\*\\*\\* Runit started as PID (\\d+)\n");
+
+  private static String runitPid(Result result) {
+    Matcher m = RUNIT_PID.matcher(result.stderr());
+    assertThat(m.find()).as("'*** Runit started as PID N' in\n%s", result.describe()).isTrue();
+    return m.group(1);
+  }
+
+  // ---------------------------------------------------------------------------------- README: docker run -d + exec
+
+  /** README "Building and running": {@code docker exec C /usr/bin/pstree}. */
+  @Test
+  void pstreeShowsMyInitRunsvdirAndBothServices() {
+    try (Daemon c = Daemon.start(image)) {
+      c.awaitServicesUp(2);
+      // The README's shape, process tree only: -T hides threads (the JVM's, rsyslogd's).
+      Result tree = Podman.poll(Duration.ofSeconds(10),
+          r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
+          "exec", c.name(), "/usr/bin/pstree", "-T");
+      assertThat(tree.stdout()).as(tree.describe()).isIn(
+          "my_init---runsvdir-+-runsv---rsyslogd\n                   `-runsv---cron\n",
+          "my_init---runsvdir-+-runsv---cron\n                   `-runsv---rsyslogd\n");
+
+      // As written in the README: the same tree plus thread entries ({my_init} = JVM threads).
+      Result plain = c.exec("/usr/bin/pstree").hasStatus(0);
+      assertThat(plain.stdout()).as(plain.describe())
+          .startsWith("my_init-")
+          .containsPattern("my_init-[+-]-runsvdir-\\+-runsv---")
+          .containsPattern("runsv---rsyslogd(---\\d*\\*?\\[?\\{rsyslogd\\}\\]?)?\n")
+          .contains("runsv---cron\n")
+          .contains("{my_init}");
+      // Nothing else in the container: every line is part of the runsvdir tree or a thread entry.
+      assertThat(plain.stdout().lines().skip(1))
+          .as(plain.describe())
+          .allMatch(line -> line.matches("\\s*(\\|\\s+)?[`|]-runsv---(rsyslogd.*|cron)")
+              || line.matches("\\s*`-(\\d+\\*\\[)?\\{my_init}]?"));
+
+      Result pids = c.exec("/usr/bin/pstree", "-p", "-T").hasStatus(0);
+      assertThat(pids.stdout()).as(pids.describe()).startsWith("my_init(1)---runsvdir(");
+    }
+  }
+
+  /** README "Running a command in an existing container". */
+  @Test
+  void execRunsCommandsInTheRunningContainer() {
+    try (Daemon c = Daemon.start(image, "--env", "HELLO=my beautiful world")) {
+      Result echo = c.exec("/bin/echo", "hello", "world").hasStatus(0);
+      assertThat(echo.stdout()).isEqualTo("hello world\n");
+
+      // docker exec -t -i C /bin/bash -l, with the session's input on stdin.
+      c.awaitServicesUp(2);
+      Result bash = podmanWithInput(SHORT, "echo \"[$HELLO] [$(id -un)]\"\nexit\n",
+          "exec", "-t", "-i", c.name(), "/bin/bash", "-l");
+      assertThat(bash.exitCode()).as(bash.describe()).isZero();
+      assertThat(bash.stdout()).as(bash.describe())
+          .contains("[my beautiful world] [root]")
+          .containsPattern("\\[root@[0-9a-f]{12}] / # ");
+    }
+  }
+
+  /** {@code docker stop}: my_init shuts down by itself, well inside the default 10 s grace period. */
+  @Test
+  void stopEndsTheContainerCleanlyAndQuickly() {
+    try (Daemon c = Daemon.start(image)) {
+      c.awaitServicesUp(2);
+      Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
+      assertThat(stop.elapsed()).as("podman stop took %d ms", stop.elapsed().toMillis())
+          .isLessThan(Duration.ofSeconds(5));
+      Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+      // SPEC §3.7: SIGTERM -> 2 (phusion); 137 would mean podman had to SIGKILL it.
+      assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
+      String logs = c.logs();
+      assertThat(logs).as(logs).containsSubsequence(
+          "*** Booting runit daemon...\n",
+          "*** Runit started as PID ",
+          "*** Shutting down runit daemon (PID ",
+          "*** Init system aborted.\n",
+          "*** Killing all processes...\n");
+      assertThat(logs).as(logs).doesNotContain("Not all processes have exited in time", "Exception");
+      System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- README: inspecting, environment
+
+  /** README "Environment variables", with {@code -c} for the typed commands. */
+  @Test
+  void envVariablesReachTheLoginShell() {
+    Result r = run(List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
+        "/sbin/my_init", "--", "/bin/bash", "-l", "-c", "echo $FOO; echo $HELLO").hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo("bar\nmy beautiful world\n");
+    assertThat(r.stderr()).as(r.describe()).contains("*** Running /bin/bash -l -c echo $FOO; echo $HELLO...\n");
+  }
+
+  /** README "Environment variables", as written: an interactive {@code -t -i} login shell. */
+  @Test
+  void interactiveLoginShellSeesTheVariables() {
+    Result r = runWithInput("echo \"[$FOO]\"\necho \"[$HELLO]\"\nexit\n",
+        List.of("-t", "-i", "--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
+        "/sbin/my_init", "--", "/bin/bash", "-l");
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    // With a terminal, podman merges stderr into stdout.
+    assertThat(r.stdout()).as(r.describe())
+        .contains("*** Running /bin/bash -l...")
+        .containsPattern("\\[root@[0-9a-f]{12}] / # ")
+        .contains("[bar]", "[my beautiful world]")
+        .contains("*** /bin/bash -l exited with status 0.");
+  }
+
+  /** README "Inspecting": {@code my_init -- /sbin/setuser ll-user /bin/bash -l}. */
+  @Test
+  void setuserGivesALoginShellAsLlUser() {
+    Result r = run(List.of(), image,
+        "/sbin/my_init", "--", "/sbin/setuser", "ll-user", "/bin/bash", "-l", "-c", "id; echo $HOME").hasStatus(0);
+    assertThat(r.stdout()).as(r.describe())
+        .isEqualTo("uid=500(ll-user) gid=500(ll-user) groups=500(ll-user)\n/home/ll-user\n");
+
+    Result tty = runWithInput("echo \"[$(id -un) $HOME]\"\nexit\n", List.of("-t", "-i"), image,
+        "/sbin/my_init", "--", "/sbin/setuser", "ll-user", "/bin/bash", "-l");
+    assertThat(tty.exitCode()).as(tty.describe()).isZero();
+    assertThat(tty.stdout()).as(tty.describe())
+        // ll-user's ~/.bashrc (from /etc/skel) sets the distribution's own prompt.
+        .containsPattern("ll-user@[0-9a-f]{12}[^\\n]*\\$ ")
+        .contains("[ll-user /home/ll-user]");
+  }
+
+  /** README "Defining environment variables in our image at build time". */
+  @Test
+  void buildTimeVariableFromTheEnvironmentDirectory() {
+    Result r = run(List.of(), derivedImage, "/sbin/my_init", "--", "/bin/bash", "-l", "-c", "echo $MY_NAME")
+        .hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo("Apachai Hopachai\n");
+  }
+
+  /** README "Using environment variable dump files". */
+  @Test
+  void environmentDumpsAsInTheReadme() throws Exception {
+    String script = String.join("\n",
+        "ls /etc/container_environment",
+        "echo ==",
+        "cat /etc/container_environment/FOO; echo",
+        "cat /etc/container_environment/HELLO; echo",
+        "echo ==",
+        "cat /etc/container_environment.json",
+        "echo ==",
+        "source /etc/container_environment.sh",
+        "echo $HELLO",
+        "echo ==",
+        "ls -la /etc/container_environment.sh",
+        "ls -la /etc/container_environment.json");
+    Result r = run(List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
+        "/sbin/my_init", "--", "/bin/bash", "-l", "-c", script).hasStatus(0);
+    String[] parts = r.stdout().split("==\n", -1);
+    assertThat(parts).as(r.describe()).hasSize(5);
+
+    // podman adds "container" to the environment; docker does not.
+    assertThat(parts[0].lines()).as(r.describe())
+        .containsAll(List.of("FOO", "HELLO", "HOME", "HOSTNAME", "LANG", "LC_CTYPE", "PATH", "PS1", "TERM"));
+    assertThat(parts[1]).as(r.describe()).isEqualTo("bar\nmy beautiful world\n");
+
+    // The JSON dump parses with a real JSON parser on the host.
+    Result json = parseJson(parts[2]);
+    assertThat(json.stdout()).as(json.describe() + "\n" + r.describe()).contains(
+        "FOO=bar\n", "HELLO=my beautiful world\n", "LANG=en_US.UTF-8\n", "LC_CTYPE=en_US.UTF-8\n",
+        "TERM=xterm\n", "HOME=/root\n", "PS1=[\\u@\\h] \\w \\$ \n",
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+    assertThat(json.stdout()).as(json.describe()).containsPattern("(?m)^HOSTNAME=[0-9a-f]{12}$");
+
+    assertThat(parts[3]).as(r.describe()).isEqualTo("my beautiful world\n");
+    assertThat(parts[4].lines()).as(r.describe()).satisfiesExactly(
+        sh -> assertThat(sh).matches("-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.sh"),
+        js -> assertThat(js).matches("-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.json"));
+  }
+
+  /** Parses {@code json} with jq (or python3) on the host; prints KEY=VALUE lines, sorted. */
+  private static Result parseJson(String json) {
+    if (Path.of("/usr/bin/jq").toFile().canExecute()) {
+      return Podman.run(List.of("/usr/bin/jq", "-r", "to_entries[] | \"\\(.key)=\\(.value)\""), json, SHORT, null)
+          .hasStatus(0);
+    }
+    return Podman.run(List.of("python3", "-c",
+        "import json, sys\nfor k, v in sorted(json.load(sys.stdin).items()): print(f'{k}={v}')"), json, SHORT, null)
+        .hasStatus(0);
+  }
+
+  // ---------------------------------------------------------------------------------- README: one-shot commands
+
+  /** README "Running a one-shot command in a new container". */
+  @Test
+  void oneShotCommandPrintsTheLogLinesAndExitsZero() {
+    Result r = run(List.of(), image, "/sbin/my_init", "--", "/bin/ls", "/").hasStatus(0);
+    assertThat(r.stdout().lines()).as(r.describe()).contains("bin", "etc", "usr", "var");
+    String pid = runitPid(r);
+    assertThat(r.stderr()).as(r.describe()).containsSubsequence(
+        "*** Booting runit daemon...\n",
+        "*** Runit started as PID " + pid + "\n",
+        "*** Running /bin/ls /...\n",
+        "*** /bin/ls / exited with status 0.\n",
+        "*** Shutting down runit daemon (PID " + pid + ")...\n",
+        "*** Killing all processes...\n");
+    assertThat(r.stderr()).as(r.describe()).doesNotContain("WARNING", "ERROR", "Exception");
+  }
+
+  @Test
+  void oneShotCommandStatusPropagates() {
+    Result r = run(List.of(), image, "/sbin/my_init", "--", "sh", "-c", "exit 7").hasStatus(7);
+    assertThat(r.stderr()).as(r.describe())
+        .contains("*** sh -c exit 7 exited with status 7.\n", "*** Killing all processes...\n");
+  }
+
+  /** README: {@code my_init --skip-startup-files --quiet -- /bin/ls}: nothing but the ls output. */
+  @Test
+  void quietOneShotPrintsOnlyTheCommandOutput() {
+    Result plain = run(List.of(), image, "/bin/ls", "/").hasStatus(0);
+    Result r = run(List.of(), derivedImage,
+        "/sbin/my_init", "--skip-startup-files", "--quiet", "--", "/bin/ls", "/").hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo(plain.stdout());
+    assertThat(r.stderr()).as(r.describe()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------- README: services, startup scripts
+
+  /** README "Adding additional daemons": the memcached runit entry through setuser. */
+  @Test
+  void setuserServiceRunsAsItsUserAndRestartsWhenKilled() {
+    try (Daemon c = Daemon.start(derivedImage)) {
+      c.awaitServicesUp(3);
+      String first = servicePid(c);
+      Result user = c.exec("ps", "-o", "user=,args=", "-p", first).hasStatus(0);
+      assertThat(user.stdout().strip()).as(user.describe()).matches("memcache +/bin/sleep 100000");
+      // setuser replaced itself: runsv's child is the service, no JVM left behind.
+      Result tree = c.exec("pstree", "-T").hasStatus(0);
+      assertThat(tree.stdout()).as(tree.describe()).contains("runsv---sleep\n").doesNotContain("java", "setuser");
+
+      c.exec("kill", "-9", first).hasStatus(0);
+      Result again = Podman.poll(Duration.ofSeconds(15),
+          r -> r.exitCode() == 0 && !r.stdout().isBlank() && !r.stdout().strip().equals(first),
+          "exec", c.name(), "pgrep", "-x", "sleep");
+      String second = again.stdout().strip();
+      assertThat(second).as(again.describe()).matches("\\d+").isNotEqualTo(first);
+      Result user2 = c.exec("ps", "-o", "user=", "-p", second).hasStatus(0);
+      assertThat(user2.stdout().strip()).isEqualTo("memcache");
+      Result log = c.exec("ls", "-l", "/var/log/memcached.log").hasStatus(0);
+      assertThat(log.stdout()).startsWith("-rw-");
+    }
+  }
+
+  private static String servicePid(Daemon c) {
+    Result r = Podman.poll(Duration.ofSeconds(15), x -> x.exitCode() == 0, "exec", c.name(), "pgrep", "-x", "sleep");
+    assertThat(r.stdout().strip()).as(r.describe() + "\nlogs:\n" + c.logs()).matches("\\d+");
+    return r.stdout().strip();
+  }
+
+  /** README "Running scripts during container startup": /etc/my_init.d, then /etc/rc.local. */
+  @Test
+  void startupScriptsRunAtBoot() {
+    Result r = run(List.of(), derivedImage,
+        "/sbin/my_init", "--", "/bin/sh", "-c", "cat /tmp/boottime.txt /tmp/rc-local.txt").hasStatus(0);
+    assertThat(r.stdout().lines()).as(r.describe()).satisfiesExactly(
+        date -> assertThat(date).containsPattern("\\d\\d:\\d\\d:\\d\\d"),
+        rc -> assertThat(rc).isEqualTo("after-my_init.d"));
+    assertThat(r.stderr()).as(r.describe()).containsSubsequence(
+        "*** Running /etc/my_init.d/logtime.sh...\n",
+        "*** Running /etc/rc.local...\n",
+        "*** Booting runit daemon...\n");
+
+    // In a long-running container too (docker run -d).
+    try (Daemon c = Daemon.start(derivedImage)) {
+      Result boot = Podman.poll(Duration.ofSeconds(15), x -> x.exitCode() == 0,
+          "exec", c.name(), "cat", "/tmp/boottime.txt");
+      assertThat(boot.stdout()).as(boot.describe()).containsPattern("\\d\\d:\\d\\d:\\d\\d");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- the image itself (SPEC §5)
+
+  /** rsyslog takes messages on /dev/log; after logrotate it writes to the new file (sv hup). */
+  @Test
+  void syslogWorksAndSurvivesLogrotate() {
+    try (Daemon c = Daemon.start(image)) {
+      c.awaitServicesUp(2);
+      for (String tag : List.of("image-it-before-rotate", "image-it-after-rotate")) {
+        if (tag.endsWith("after-rotate")) {
+          c.exec("logrotate", "-f", "/etc/logrotate.conf").hasStatus(0);
+        }
+        c.exec("logger", "-t", "image-it", tag).hasStatus(0);
+        Result logged = Podman.poll(Duration.ofSeconds(10), r -> r.stdout().contains(tag),
+            "exec", c.name(), "sh", "-c", "cat /var/log/syslog /var/log/messages 2>/dev/null");
+        assertThat(logged.stdout()).as("%s in /var/log/syslog\n%s\nlogs:\n%s", tag, logged.describe(), c.logs())
+            .contains(tag);
+      }
+      Result cron = c.exec("sh", "-c", "test -x /etc/cron.daily/logrotate && echo daily").hasStatus(0);
+      assertThat(cron.stdout()).isEqualTo("daily\n");
+    }
+  }
+
+  /** Users, groups, the environment directory and its defaults, locale, package caches. */
+  @Test
+  void usersFilesAndDefaults() {
+    String script = String.join("; ",
+        "id ll-user",
+        "getent passwd ll-user | cut -d: -f6,7",
+        "stat -c '%u %g %a' /home/ll-user",
+        "getent group docker_env | cut -d: -f1,3",
+        "stat -c '%a %U %G' /etc/container_environment",
+        "cd /etc/container_environment && for f in HOME LANG LC_CTYPE TERM PS1; do printf '%s=%s\\n' $f \"$(cat $f)\"; done",
+        "stat -c '%a %U %G' /etc/container_environment.sh /etc/container_environment.json",
+        "ls -d /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d",
+        "test -L /etc/service || echo service-dir",
+        "LC_ALL=en_US.UTF-8 locale charmap",
+        "ls /var/lib/apt/lists /var/cache/dnf 2>/dev/null | grep -cv -e lock -e partial -e : || true");
+    Result r = run(List.of(), image, "/bin/sh", "-c", script).hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo("""
+        uid=500(ll-user) gid=500(ll-user) groups=500(ll-user)
+        /home/ll-user:/bin/bash
+        500 500 755
+        docker_env:8377
+        700 root root
+        HOME=/root
+        LANG=en_US.UTF-8
+        LC_CTYPE=en_US.UTF-8
+        TERM=xterm
+        PS1=[\\u@\\h] \\w \\$\s
+        640 root docker_env
+        640 root docker_env
+        /etc/my_init.d
+        /etc/my_init.post_shutdown.d
+        /etc/my_init.pre_shutdown.d
+        service-dir
+        UTF-8
+        0
+        """);
+    assertThat(r.stderr()).as(r.describe()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------- beyond the README (SPEC §1.5, §3.2a, §5)
+
+  /** SPEC §1.5: {@code --read-only} boots, with one warning about the dumps; the services still run. */
+  @Test
+  void readOnlyRootFilesystemStillBoots() {
+    Result r = run(List.of("--read-only", "--env", "FOO=x"), image,
+        "/sbin/my_init", "--", "/bin/sh", "-c",
+        "echo $FOO; for i in $(seq 100); do [ $(sv status /etc/service/* | grep -c '^run:') = 2 ] && break; "
+            + "sleep 0.1; done; sv status /etc/service/*").hasStatus(0);
+    assertThat(r.stdout().lines()).as(r.describe()).first().isEqualTo("x");
+    assertThat(r.stdout()).as(r.describe()).contains("run: /etc/service/cron:", "run: /etc/service/rsyslog:");
+    assertThat(r.stderr()).as(r.describe())
+        .containsOnlyOnce("*** WARNING: cannot save the environment")
+        .doesNotContain("supervise", "Exception");
+  }
+
+  /** SPEC §5: {@code --version} of both tools is the image's version label. */
+  @Test
+  void versionsMatchTheImageLabel() {
+    Result label = podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
+        .hasStatus(0);
+    String version = label.stdout().strip();
+    assertThat(version).matches("\\d{4}\\.\\d{2}-\\d{3}");
+    Result myInit = run(List.of(), image, "/sbin/my_init", "--version").hasStatus(0);
+    assertThat(myInit.stdout()).as(myInit.describe()).isEqualTo("my_init " + version + "\n");
+    Result setuser = run(List.of(), image, "/sbin/setuser", "--version").hasStatus(0);
+    assertThat(setuser.stdout()).as(setuser.describe()).isEqualTo("setuser " + version + "\n");
+    Result cmd = podman(SHORT, "image", "inspect", "--format", "{{json .Config.Cmd}}", image).hasStatus(0);
+    assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
+  }
+
+  /** SPEC §3.2a: {@code docker run --user 500} boots as non-root. */
+  @Test
+  void bootsAsNonRootUser() {
+    Result r = run(List.of("--user", "500"), image, "/sbin/my_init", "--", "id", "-u").hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo("500\n");
+    assertThat(r.stderr()).as(r.describe())
+        .contains("*** id -u exited with status 0.\n")
+        .doesNotContain("Exception");
+    // The directory (0700 root) and the dumps are out of reach: warnings that say why, no more.
+    assertThat(r.stderr().lines().filter(line -> line.startsWith("*** WARNING")))
+        .as(r.describe())
+        .hasSizeBetween(1, 2)
+        .allMatch(line -> line.contains("(permission denied)"));
+  }
+}
