@@ -24,5 +24,7 @@ mount --rbind /dev "$root/dev"
 if [ "$read_only" = yes ]; then
   mount -o remount,ro "$root"
 fi
-# bash added _, SHLVL and PWD to the environment: take them out again.
-exec unshare --pid --fork --root="$root" --mount-proc -- /usr/bin/env -u _ -u SHLVL -u PWD "$@"
+# bash added _, SHLVL and PWD to the environment: take them out again. Start the command with
+# default signal dispositions, as a container runtime does: the test JVM starts this script
+# through posix_spawn, which leaves glibc's signal 32 ignored, and exec would pass that on.
+exec unshare --pid --fork --root="$root" --mount-proc -- /usr/bin/env --default-signal -u _ -u SHLVL -u PWD "$@"

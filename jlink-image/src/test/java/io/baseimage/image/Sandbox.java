@@ -52,12 +52,17 @@ final class Sandbox implements AutoCloseable {
   }
 
   /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
+  /** The Debian root with runit, as a tar file (built by scripts/it-rootfs.sh when missing). */
+  static Path rootfsTar() {
+    return Path.of(System.getProperty("baseimage.it.rootfs",
+        System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
+  }
+
   static synchronized Path lowerRoot() throws IOException {
     if (lower != null) {
       return lower;
     }
-    Path tar = Path.of(System.getProperty("baseimage.it.rootfs",
-        System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
+    Path tar = rootfsTar();
     sh("scripts/it-rootfs.sh '" + tar + "'", Duration.ofMinutes(10));
     Path root = TARGET.resolve("it-root");
     sh("rm -rf '" + root + "' && mkdir -p '" + root + "' && tar -C '" + root + "' -xf '" + tar + "'"
