@@ -304,6 +304,38 @@ class ImageIT {
         .contains("*** /bin/bash -l exited with status 0.");
   }
 
+  /** SPEC 3.3: with a terminal, the command's process group owns it, and Ctrl-C reaches the command. */
+  @Test
+  @Timeout(90)
+  void commandOwnsTheTerminalAndGetsCtrlC() throws Exception {
+    String script = "[ \"$(ps -o tpgid= -p $$)\" -eq \"$(ps -o pgid= -p $$)\" ] && echo FOREGROUND;"
+        + " trap 'echo GOT_INT; exit 5' INT; echo READY; read line; echo NOT_INTERRUPTED";
+    String name = Podman.newName();
+    Process podman = new ProcessBuilder("podman", "run", "--rm", "-t", "-i", "--name", name, image,
+        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", script).redirectErrorStream(true).start();
+    try {
+      StringBuilder output = new StringBuilder();
+      var in = podman.getInputStream();
+      int c;
+      while (output.indexOf("READY\r") < 0 && (c = in.read()) >= 0) {
+        output.append((char) c);
+      }
+      // ETX (Ctrl-C) typed on the terminal: the line discipline signals the foreground group only.
+      podman.getOutputStream().write(3);
+      podman.getOutputStream().flush();
+      output.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(podman.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(output.toString())
+          // Output lines on a terminal end in \r\n; the "*** Running" line holds the words too.
+          .contains("FOREGROUND\r", "GOT_INT\r", "exited with status 5.")
+          .doesNotContain("NOT_INTERRUPTED\r", "Init system aborted");
+      assertThat(podman.exitValue()).as(output.toString()).isEqualTo(5);
+    } finally {
+      podman.destroyForcibly();
+      Podman.removeContainer(name);
+    }
+  }
+
   /** README "Inspecting": {@code my_init -- /sbin/setuser ll-user /bin/bash -l}. */
   @Test
   void setuserGivesALoginShellAsLlUser() {
