@@ -70,6 +70,8 @@ flags() { # MODULE/CLASS
   # is class loading, and compiling costs more than it saves) and keeps ~7 MB of code cache and
   # compiler memory out of a process that then sleeps; ArchiveRelocationMode=0 maps the AOT cache
   # where it was made instead of relocating (and so dirtying) it, ~5 MB less anonymous memory.
+  # The heap limit costs nothing until used: an environment directory may hold up to 8 MiB of
+  # variables, and the dumps are built in memory.
   cat <<FLAGS
 -XX:+UnlockDiagnosticVMOptions
 -XX:ArchiveRelocationMode=0
@@ -79,7 +81,7 @@ flags() { # MODULE/CLASS
 -Xint
 -XX:+UseSerialGC
 -Xms4m
--Xmx16m
+-Xmx96m
 -Xss256k
 -XX:ReservedCodeCacheSize=3m
 -XX:MaxMetaspaceSize=32m

@@ -37,6 +37,15 @@ public final class EnvironmentDirectory {
    */
   public static final int MAX_VARIABLE_BYTES = 128 * 1024;
 
+  /**
+   * More than any {@code execve} accepts (the kernel takes at most 6 MiB of arguments and
+   * environment): a directory holding more is hostile or broken, and is not read beyond it.
+   */
+  public static final int MAX_ENVIRONMENT_BYTES = 8 * 1024 * 1024;
+
+  /** More variables than any process environment holds; entries beyond it are not read. */
+  public static final int MAX_ENTRIES = 10_000;
+
   private static final ByteString DOT = ByteString.of(".");
   private static final ByteString DOT_DOT = ByteString.of("..");
 
@@ -50,8 +59,14 @@ public final class EnvironmentDirectory {
     // Names as exact bytes (not Path.toString(), which loses non-ASCII bytes without a locale),
     // read in byte order so that problems come in a stable order.
     TreeMap<ByteString, Path> entries = new TreeMap<>();
+    List<Problem> problems = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path entry : stream) {
+        if (entries.size() == MAX_ENTRIES) {
+          problems.add(new Problem(dir.toString(),
+              "holds more than " + MAX_ENTRIES + " entries; the others are not read"));
+          break;
+        }
         entries.put(FileNames.nameOf(entry), entry);
       }
     } catch (NoSuchFileException e) {
@@ -59,13 +74,20 @@ public final class EnvironmentDirectory {
     } catch (DirectoryIteratorException e) {
       throw e.getCause();
     }
-    List<Problem> problems = new ArrayList<>();
     Map<ByteString, ByteString> variables = new TreeMap<>();
+    long total = 0;
     for (Map.Entry<ByteString, Path> entry : entries.entrySet()) {
       ByteString value = readVariable(dir, entry.getValue(), entry.getKey(), problems);
-      if (value != null) {
-        variables.put(entry.getKey(), value);
+      if (value == null) {
+        continue;
       }
+      total += entry.getKey().length() + value.length() + 2;
+      if (total > MAX_ENVIRONMENT_BYTES) {
+        problems.add(new Problem(entry.getValue().toString(), "skipped, with the entries after it: together"
+            + " they exceed " + MAX_ENVIRONMENT_BYTES / (1024 * 1024) + " MiB, more than any process can get"));
+        break;
+      }
+      variables.put(entry.getKey(), value);
     }
     return new Decoded<>(ContainerEnvironment.ofBytes(variables), problems);
   }

@@ -471,4 +471,39 @@ class EnvironmentDirectoryTest {
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("1");
     assertThat(Files.isDirectory(dir.resolve("ADIR"), LinkOption.NOFOLLOW_LINKS)).isTrue();
   }
+
+  @Test
+  void stopsReadingWhereTheVariablesExceedWhatAnyProcessCanGet() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("env"));
+    byte[] value = new byte[120 * 1024];
+    Arrays.fill(value, (byte) 'v');
+    int files = EnvironmentDirectory.MAX_ENVIRONMENT_BYTES / value.length + 5;
+    for (int i = 0; i < files; i++) {
+      Files.write(dir.resolve(String.format("V%03d", i)), value);
+    }
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    int kept = read.value().size();
+    assertThat(kept).isBetween(files - 6, files - 1);
+    assertThat(read.value().asStringMap()).containsKey("V000").doesNotContainKey(String.format("V%03d", files - 1));
+    assertThat(read.problems()).singleElement()
+        .satisfies(p -> assertThat(p.subject()).endsWith(String.format("V%03d", kept)))
+        .satisfies(p -> assertThat(p.reason()).contains("8 MiB"));
+  }
+
+  @Test
+  @Timeout(60)
+  void readsNoMoreThanTheEntryLimit() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("env"));
+    for (int i = 0; i < EnvironmentDirectory.MAX_ENTRIES + 3; i++) {
+      Files.createFile(dir.resolve("V" + i));
+    }
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().size()).isEqualTo(EnvironmentDirectory.MAX_ENTRIES);
+    assertThat(read.problems()).singleElement()
+        .satisfies(p -> assertThat(p.reason()).contains("more than " + EnvironmentDirectory.MAX_ENTRIES));
+  }
 }

@@ -614,6 +614,42 @@ class MyInitIT {
   }
 
   @Test
+  void hostileEnvironmentDirectoryIsSkippedEntryByEntryWithWarnings() throws Exception {
+    sandbox.write("/etc/container_environment/GOOD", "kept\n");
+    sandbox.write("/etc/container_environment/SUBDIR/x", "a directory is no variable");
+    sandbox.write("/etc/container_environment/A=B", "a name with =");
+    sandbox.write("/etc/container_environment/HUGE", "x".repeat(200 * 1024));
+    Files.createSymbolicLink(sandbox.path("/etc/container_environment/DANGLING"), Path.of("/nowhere"));
+    Sandbox.sh("mkfifo '" + sandbox.path("/etc/container_environment/FIFO") + "'", Duration.ofSeconds(10));
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo \"[$GOOD]\"");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("[kept]\n");
+    assertThat(result.stderr().lines().filter(l -> l.startsWith("*** WARNING: "))).hasSize(5)
+        .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/SUBDIR", "directory"))
+        .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/A=B"))
+        .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/HUGE", "128 KiB"))
+        .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/DANGLING"))
+        .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/FIFO"));
+  }
+
+  @Test
+  void environmentTooLargeForExecveIsOneClearLine() throws Exception {
+    // 24 variables of 120 KiB: each fits the kernel's 128 KiB limit, all together exceed ARG_MAX.
+    for (int i = 0; i < 24; i++) {
+      sandbox.write("/etc/container_environment/BIG" + i, "y".repeat(120 * 1024));
+    }
+
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/true");
+
+    result.hasStatus(126);
+    assertThat(result.stderr()).containsOnlyOnce("E2BIG").doesNotContain("Exception", "\tat ");
+    assertThat(result.stderr().lines().filter(l -> l.contains("E2BIG")))
+        .singleElement().asString().startsWith("*** ").contains("/bin/true", "too large");
+  }
+
+  @Test
   void variableWhoseNameIsNoShellNameReachesTheCommandAndTheDumps() throws Exception {
     // No shell between pid1.sh's env and my_init: dash would drop A.B.
     Sandbox.Result result = sandbox.run(environment("A.B", "1"), "/sbin/my_init", "--skip-runit", "--", "/usr/bin/env");

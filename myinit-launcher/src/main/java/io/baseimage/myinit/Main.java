@@ -67,9 +67,9 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return MyInit.EXIT_ABORTED;
-    } catch (RuntimeException | LinkageError e) {
-      // A bug or a broken runtime (such as a missing native library): one line, not a stack trace
-      // in the container's log. The exit takes the container's processes down with it.
+    } catch (RuntimeException | Error e) {
+      // A bug, a broken runtime (a missing native library) or exhausted memory: one line, not a
+      // stack trace in the container's log. The exit takes the container's processes down with it.
       log.error("my_init failed: " + e);
       return 1;
     }

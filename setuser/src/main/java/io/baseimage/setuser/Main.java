@@ -70,7 +70,13 @@ public final class Main {
       print(err, "setuser: cannot read the environment: " + e.getMessage() + "\n");
       return 1;
     }
-    return run(args, environment, JffiPosix.load(), out, err);
+    try {
+      return run(args, environment, JffiPosix.load(), out, err);
+    } catch (RuntimeException | Error e) {
+      // A bug or a broken runtime (a missing native library): one line, no stack trace.
+      print(err, "setuser: failed: " + e + "\n");
+      return 1;
+    }
   }
 
   /**
