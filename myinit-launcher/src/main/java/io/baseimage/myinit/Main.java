@@ -49,12 +49,14 @@ public final class Main {
       return 1;
     }
     try {
-      ContainerEnvironment environment = ContainerEnvironment.ofProcess();
-      Settings settings = Settings.from(environment);
+      // Signals first: until our handlers are in place, the JVM's would end the process on SIGTERM
+      // without a shutdown. A signal that comes meanwhile waits in the queue.
       Posix posix = JffiPosix.load();
-      prepareProcess(posix, log);
       Supervisor supervisor = Supervisor.start(posix, log::warn);
       SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");
+      prepareProcess(posix, log);
+      ContainerEnvironment environment = ContainerEnvironment.ofProcess();
+      Settings settings = Settings.from(environment);
       Path root = Path.of(System.getProperty("baseimage.root", "/"));
       MyInit init = new MyInit(supervisor, options, settings, Layout.under(root, settings), log);
       return init.run(environment);
