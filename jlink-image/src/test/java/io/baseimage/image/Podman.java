@@ -1,6 +1,7 @@
 package io.baseimage.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs podman (and other host commands) for {@link ImageIT}: stdout and stderr captured
- * separately, a hard time limit per command, container names that the test removes itself.
+ * Runs podman (and other host commands) for {@link ImageIT} and {@link KubeIT}: stdout and stderr
+ * captured separately, a hard time limit per command, container names that the test removes itself.
  */
 final class Podman {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -47,6 +49,56 @@ final class Podman {
         .map(dir -> Path.of(dir, "podman"))
         .filter(Files::isExecutable)
         .findFirst();
+  }
+
+  /**
+   * The common precondition of the image tests: root (podman, the image build), else the test class
+   * is skipped with the reason printed; podman on PATH, else the test fails and says how to get it.
+   */
+  static void requireRootAndPodman(String who) throws IOException {
+    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    if (!Integer.valueOf(0).equals(uid)) {
+      String reason = who + " skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
+      System.out.println(reason);
+      Assumptions.abort(reason);
+    }
+    if (find().isEmpty()) {
+      fail(who + " needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
+          + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
+    }
+  }
+
+  /**
+   * scripts/build-image.sh --debian --tag IMAGE: the Debian base (built once, kept), then the image
+   * from the Containerfile and target/overlay. The build's output goes to target/LOGNAME.
+   */
+  static void buildImage(Path basedir, String image, String who, String logName) throws IOException {
+    Path overlay = basedir.resolve("target/overlay/sbin/my_init");
+    if (!Files.isExecutable(overlay)) {
+      fail(overlay + " missing: the overlay is built in the package phase "
+          + "(./mvnw -pl jlink-image -am package -DskipTests)");
+    }
+    Path log = basedir.resolve("target").resolve(logName);
+    Result build = null;
+    // Another build may be rewriting target/overlay right now: a half-written overlay makes the
+    // COPY or the RUN checks after it fail; the next attempt sees the finished one.
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      build = run(List.of("sh", basedir.resolve("scripts/build-image.sh").toString(),
+          "--debian", "--tag", image), null, Duration.ofMinutes(6), basedir);
+      Files.writeString(log, build.describe());
+      if (build.exitCode() == 0) {
+        System.out.println(who + ": built " + image + " in " + build.elapsed().toSeconds() + " s (log: " + log + ")");
+        return;
+      }
+      System.out.println(who + ": image build attempt " + attempt + " failed, see " + log);
+    }
+    build.hasStatus(0);
+  }
+
+  /** The id of a local image, if it exists. */
+  static Optional<String> imageId(String image) {
+    Result r = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Id}}", image);
+    return r.exitCode() == 0 && !r.stdout().isBlank() ? Optional.of(r.stdout().strip()) : Optional.empty();
   }
 
   /** A container name unique to this JVM run, to pass to {@code --name} and remove afterwards. */
