@@ -3,7 +3,6 @@ package io.baseimage.image;
 import static io.baseimage.image.Podman.podman;
 import static io.baseimage.image.Podman.podmanWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.baseimage.image.Podman.Result;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,48 +43,15 @@ class ImageIT {
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   static void buildImages() throws Exception {
-    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    if (!Integer.valueOf(0).equals(uid)) {
-      String reason = "ImageIT skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
-      System.out.println(reason);
-      Assumptions.abort(reason);
-    }
-    if (Podman.find().isEmpty()) {
-      fail("ImageIT needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
-          + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
-    }
+    Podman.requireRootAndPodman("ImageIT");
     image = System.getProperty("baseimage.it.image", DEFAULT_IMAGE);
     Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
     if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
-      buildBaseImage(basedir);
+      Podman.buildImage(basedir, image, "ImageIT", "image-it-build.log");
     } else {
       podman(SHORT, "image", "exists", image).hasStatus(0);
     }
     derivedImage = buildDerivedImage();
-  }
-
-  /** scripts/build-image.sh --debian: the Debian base (built once, kept), then the image. */
-  private static void buildBaseImage(Path basedir) throws IOException {
-    Path overlay = basedir.resolve("target/overlay/sbin/my_init");
-    if (!Files.isExecutable(overlay)) {
-      fail(overlay + " missing: the overlay is built in the package phase "
-          + "(./mvnw -pl jlink-image -am package -DskipTests)");
-    }
-    Path log = basedir.resolve("target/image-it-build.log");
-    Result build = null;
-    // Another build may be rewriting target/overlay right now: a half-written overlay makes the
-    // COPY or the RUN checks after it fail; the next attempt sees the finished one.
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      build = Podman.run(List.of("sh", basedir.resolve("scripts/build-image.sh").toString(),
-          "--debian", "--tag", image), null, Duration.ofMinutes(6), basedir);
-      Files.writeString(log, build.describe());
-      if (build.exitCode() == 0) {
-        System.out.println("ImageIT: built " + image + " in " + build.elapsed().toSeconds() + " s (log: " + log + ")");
-        return;
-      }
-      System.out.println("ImageIT: image build attempt " + attempt + " failed, see " + log);
-    }
-    build.hasStatus(0);
   }
 
   /**
