@@ -2,34 +2,14 @@ package io.baseimage.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import io.baseimage.startup.testing.ModuleSources;
 import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** STYLE: module name = root package. */
 class ModulePackagesTest {
-  private static final Path SOURCES = Path.of("src/main/java");
-
   private static ModuleDescriptor descriptor() throws Exception {
-    Path classes = Path.of(Supervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-      return ModuleDescriptor.read(in);
-    }
-  }
-
-  private static Set<String> sourcePackages() throws Exception {
-    Set<String> packages = new TreeSet<>();
-    try (Stream<Path> files = Files.walk(SOURCES)) {
-      files.filter(file -> file.toString().endsWith(".java"))
-          .filter(file -> !file.getFileName().toString().equals("module-info.java"))
-          .forEach(file -> packages.add(SOURCES.relativize(file.getParent()).toString().replace('/', '.')));
-    }
-    return packages;
+    return ModuleSources.descriptorOf(Supervisor.class);
   }
 
   @Test
@@ -42,7 +22,7 @@ class ModulePackagesTest {
   void everyPackageStartsWithTheModuleName() throws Exception {
     String module = descriptor().name();
 
-    assertThat(sourcePackages()).isNotEmpty()
+    assertThat(ModuleSources.sourcePackages()).isNotEmpty()
         .allSatisfy(pkg -> assertThat(pkg.equals(module) || pkg.startsWith(module + "."))
             .as("package %s of module %s", pkg, module).isTrue());
   }
