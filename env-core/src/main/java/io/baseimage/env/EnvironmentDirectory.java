@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -165,7 +166,10 @@ public final class EnvironmentDirectory {
         continue;
       }
       try {
-        writeValue(FileNames.resolve(dir, name), variable.getValue());
+        String refused = writeValue(FileNames.resolve(dir, name), variable.getValue());
+        if (refused != null) {
+          problems.add(new Problem(subject(dir, name), "not written: " + refused));
+        }
       } catch (IOException e) {
         IOException classified = NotWritableException.classify(e, dir);
         if (classified instanceof NotWritableException) {
@@ -186,21 +190,45 @@ public final class EnvironmentDirectory {
     return (prefix.endsWith("/") ? prefix : prefix + "/") + name;
   }
 
-  private static void writeValue(Path file, ByteString value) throws IOException {
+  /**
+   * Writes one variable's file, unless it already holds the value.
+   *
+   * @return why the file was not written, or null
+   */
+  private static String writeValue(Path file, ByteString value) throws IOException {
     byte[] bytes = value.array();
     boolean endsInNewline = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
+    byte[] content = endsInNewline ? Arrays.copyOf(bytes, bytes.length + 1) : bytes;
+    if (endsInNewline) {
+      content[bytes.length] = '\n';
+    }
+    BasicFileAttributes existing;
     try {
+      existing = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      existing = null;
+    }
+    if (existing == null) {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException e) {
-      // Keep the owner and mode the image gave it.
+    } else if (!existing.isRegularFile() && !(existing.isSymbolicLink() && Files.isRegularFile(file))) {
+      // Opening a fifo would hang, writing a directory fails.
+      return "not a regular file";
+    } else if (Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content)) {
+      // my_init rewrites the directory after every startup script: most files already hold their
+      // value, and reading is far cheaper than truncating and writing again.
+      return null;
+    } else if (existing.isSymbolicLink()) {
+      return "a symbolic link, which is not written through";
     }
-    try (var out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      out.write(bytes);
-      if (endsInNewline) {
-        out.write('\n');
-      }
+    // An existing file keeps the owner and mode the image gave it.
+    try (var out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+        LinkOption.NOFOLLOW_LINKS)) {
+      out.write(content);
     }
+    return null;
   }
+
+
 
   private static void createPrivateDirectory(Path dir) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();

@@ -506,4 +506,41 @@ class EnvironmentDirectoryTest {
     assertThat(read.problems()).singleElement()
         .satisfies(p -> assertThat(p.reason()).contains("more than " + EnvironmentDirectory.MAX_ENTRIES));
   }
+
+  @Test
+  @Timeout(10)
+  void neverOpensAFifoThatHasAVariablesName() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("env"));
+    Commands.checked("mkfifo", dir.resolve("FOO").toString());
+
+    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "", "BAR", "b")), dir);
+
+    assertThat(problems).singleElement().satisfies(p -> assertThat(p.toString()).contains("FOO", "not a regular file"));
+    assertThat(Files.readString(dir.resolve("BAR"))).isEqualTo("b");
+  }
+
+  @Test
+  void neverWritesThroughASymbolicLink() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("env"));
+    Path target = Files.writeString(temp.resolve("elsewhere"), "old");
+    Files.createSymbolicLink(dir.resolve("LINKED"), target);
+    Files.createSymbolicLink(dir.resolve("SAME"), Files.writeString(temp.resolve("same"), "same"));
+
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("LINKED", "new", "SAME", "same")), dir);
+
+    assertThat(Files.readString(target)).isEqualTo("old");
+    assertThat(problems).singleElement().satisfies(p -> assertThat(p.toString()).contains("LINKED", "symbolic link"));
+  }
+
+  @Test
+  void leavesFilesThatAlreadyHoldTheirValueUntouched() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("env"));
+    Path file = Files.writeString(dir.resolve("KEEP"), "v\n\n");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+
+    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("KEEP", "v\n")), dir);
+
+    assertThat(Files.getLastModifiedTime(file).toMillis()).isZero();
+  }
 }
