@@ -63,7 +63,8 @@ public final class DumpFile {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(false);
+        // No fsync: the rename already keeps readers from half a file, and a dump lost to a power
+        // failure is written again at the next boot; a sync would cost every boot milliseconds.
       }
       PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
       readerGroup(temp).ifPresent(group -> setGroup(view, group));

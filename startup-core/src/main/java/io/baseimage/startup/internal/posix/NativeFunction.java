@@ -20,12 +20,16 @@ final class NativeFunction {
   private static final Invoker INVOKER = Invoker.getInstance();
 
   private final String name;
-  private final CallContext context;
+  private final Type result;
+  private final Type[] parameters;
+  // Made on first call: most functions are never called by a given run of my_init or setuser.
+  private CallContext context;
   private long address;
 
   private NativeFunction(String name, Type result, Type... parameters) {
     this.name = name;
-    this.context = CallContext.getCallContext(result, parameters, CallingConvention.DEFAULT, true);
+    this.result = result;
+    this.parameters = parameters;
   }
 
   static NativeFunction of(String name, Type result, Type... parameters) {
@@ -35,6 +39,7 @@ final class NativeFunction {
   /** Calls the function; {@link #errno()} then holds the error number it set. */
   long call(long... arguments) {
     long function = address();
+    CallContext context = context();
     return switch (arguments.length) {
       case 0 -> INVOKER.invokeL0(context, function);
       case 1 -> INVOKER.invokeL1(context, function, arguments[0]);
@@ -62,6 +67,15 @@ final class NativeFunction {
   /** Whether the C library has the function (glibc versions differ). */
   boolean exists() {
     return Library.getDefault().getSymbolAddress(name) != 0;
+  }
+
+  private CallContext context() {
+    CallContext made = context;
+    if (made == null) {
+      made = CallContext.getCallContext(result, parameters, CallingConvention.DEFAULT, true);
+      context = made;
+    }
+    return made;
   }
 
   private long address() {
