@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The boot and shutdown sequence of my_init (SPEC §3): environment, startup scripts, runit, the
@@ -27,6 +28,7 @@ import java.util.Optional;
 final class MyInit {
   static final int EXIT_SCRIPT_FAILED = 1;
   static final int EXIT_ABORTED = 2;
+  private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
   private final Supervisor supervisor;
   private final Posix posix;
@@ -126,9 +128,7 @@ final class MyInit {
     if (command.foreground()) {
       giveTerminalTo(pid);
     }
-    // Booted: from here on my_init mostly sleeps.
-    posix.releaseIdleMemory();
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
+    Optional<ExitStatus> status = awaitBooted(pid, signal -> {
       if (isShutdownSignal(signal)) {
         abortSignal = signal;
         return true;
@@ -156,18 +156,33 @@ final class MyInit {
   }
 
   private int awaitRunsvdir() throws InterruptedException {
-    posix.releaseIdleMemory();
-    int[] signal = {0};
-    Optional<ExitStatus> status = supervisor.awaitExit(runsvdir, Long.MAX_VALUE, s -> {
-      signal[0] = s;
-      return isShutdownSignal(s);
+    // Without a command, other signals are ignored (SPEC 3.5).
+    Optional<ExitStatus> status = awaitBooted(runsvdir, signal -> {
+      if (isShutdownSignal(signal)) {
+        abortSignal = signal;
+        return true;
+      }
+      return false;
     });
     if (status.isPresent()) {
       log.info("runsvdir " + status.get().describe() + ".");
       return status.get().shellStatus();
     }
-    abortSignal = signal[0];
     return EXIT_ABORTED;
+  }
+
+  /**
+   * Waits for {@code pid} as {@link Supervisor#awaitExit} does, and gives memory back once nothing
+   * has happened for a while: from then on my_init mostly sleeps. Not at once, because a short
+   * command's shutdown would have to read the released pages back.
+   */
+  private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal) throws InterruptedException {
+    Optional<ExitStatus> status = supervisor.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
+    if (status.isPresent() || abortSignal != 0) {
+      return status;
+    }
+    posix.releaseIdleMemory();
+    return supervisor.awaitExit(pid, Long.MAX_VALUE, onSignal);
   }
 
   private void shutdown() throws InterruptedException {
