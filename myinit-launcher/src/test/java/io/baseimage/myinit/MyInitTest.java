@@ -146,6 +146,31 @@ class MyInitTest {
   }
 
   @Test
+  void keepsItsMemoryWhileAShortCommandRuns() throws Exception {
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.calls()).doesNotContain("releaseIdleMemory()");
+  }
+
+  @Test
+  void givesMemoryBackAfterASecondOfQuiet() throws Exception {
+    posix.program("cmd").onSpawn(pid -> new Thread(() -> {
+      try {
+        Thread.sleep(1300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      posix.exit(pid, 0);
+    }).start());
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.calls()).containsOnlyOnce("releaseIdleMemory()");
+  }
+
+  @Test
   void importsTheEnvironmentBeforeTheFirstScriptAndAfterEachScript() throws Exception {
     Files.writeString(layout.environmentDirectory().resolve("FROM_DIRECTORY"), "d");
     Files.writeString(layout.environmentDirectory().resolve("OVERRIDDEN"), "file");

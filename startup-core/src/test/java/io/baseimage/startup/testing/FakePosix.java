@@ -456,6 +456,11 @@ public final class FakePosix implements Posix {
   }
 
   @Override
+  public void releaseIdleMemory() {
+    call("releaseIdleMemory()");
+  }
+
+  @Override
   public List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) {
     call("awaitExits(" + pids + ", " + timeoutMillis + ")");
     lock.lock();
