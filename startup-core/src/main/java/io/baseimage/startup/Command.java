@@ -44,8 +44,4 @@ public record Command(List<byte[]> argv, ContainerEnvironment environment, boole
     }
     return name.toString();
   }
-
-  public String program() {
-    return new String(argv.get(0), StandardCharsets.UTF_8);
-  }
 }
