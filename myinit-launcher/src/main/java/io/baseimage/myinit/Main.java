@@ -5,7 +5,6 @@ import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Supervisor;
 import io.baseimage.startup.Version;
-import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.JffiPosix;
 import io.baseimage.startup.internal.posix.Posix;
 import java.io.FileDescriptor;
@@ -50,11 +49,11 @@ public final class Main {
     }
     try {
       // Signals first: until our handlers are in place, the JVM's would end the process on SIGTERM
-      // without a shutdown. A signal that comes meanwhile waits in the queue.
+      // without a shutdown. A signal that comes meanwhile waits in the queue. The reaper's first
+      // waitpid sets up the native layer (~20 ms) while this thread imports the environment.
       Posix posix = JffiPosix.load();
       Supervisor supervisor = Supervisor.start(posix, log::warn);
       SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");
-      prepareProcess(posix, log);
       ContainerEnvironment environment = ContainerEnvironment.ofProcess();
       Settings settings = Settings.from(environment);
       Path root = Path.of(System.getProperty("baseimage.root", "/"));
@@ -74,22 +73,6 @@ public final class Main {
       // stack trace in the container's log. The exit takes the container's processes down with it.
       log.error("my_init failed: " + e);
       return 1;
-    }
-  }
-
-  private static void prepareProcess(Posix posix, Log log) {
-    posix.setThreadName("my_init");
-    try {
-      // The JVM answers SIGQUIT with a thread dump and Java cannot handle it: ignore it natively.
-      posix.ignore(Posix.SIGQUIT);
-      // Once the command owns the terminal we are in the background and must still be able to log.
-      posix.ignore(Posix.SIGTTOU);
-      posix.ignore(Posix.SIGTTIN);
-      if (posix.pid() != 1) {
-        posix.becomeChildSubreaper();
-      }
-    } catch (ErrnoException e) {
-      log.warn(e.getMessage());
     }
   }
 

@@ -56,9 +56,27 @@ final class MyInit {
   /** Runs the whole life of the init system; returns its exit status. */
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
     env = store.importAtBoot(processEnvironment);
+    prepareProcess();
     int status = boot();
     shutdown();
     return status;
+  }
+
+  /** Before the first child: what the JVM does not do for an init. */
+  private void prepareProcess() {
+    posix.setThreadName("my_init");
+    try {
+      // The JVM answers SIGQUIT with a thread dump and Java cannot handle it: ignore it natively.
+      posix.ignore(Posix.SIGQUIT);
+      // Once the command owns the terminal we are in the background and must still be able to log.
+      posix.ignore(Posix.SIGTTOU);
+      posix.ignore(Posix.SIGTTIN);
+      if (posix.pid() != 1) {
+        posix.becomeChildSubreaper();
+      }
+    } catch (ErrnoException e) {
+      log.warn(e.getMessage());
+    }
   }
 
   private int boot() throws InterruptedException {

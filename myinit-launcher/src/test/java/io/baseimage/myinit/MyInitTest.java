@@ -146,6 +146,26 @@ class MyInitTest {
   }
 
   @Test
+  void notPid1BecomesChildSubreaperAndIgnoresQuitTtouTtin() throws Exception {
+    posix.pid(4242);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.calls()).contains("ignore(3)", "ignore(22)", "ignore(21)", "becomeChildSubreaper()");
+  }
+
+  @Test
+  void asPid1IsNoSubreaper() throws Exception {
+    posix.pid(1);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.calls()).contains("ignore(3)").doesNotContain("becomeChildSubreaper()");
+  }
+
+  @Test
   void keepsItsMemoryWhileAShortCommandRuns() throws Exception {
     posix.program("cmd").exitsAtOnce(0);
 
