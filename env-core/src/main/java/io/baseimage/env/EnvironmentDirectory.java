@@ -2,6 +2,7 @@ package io.baseimage.env;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -72,6 +73,11 @@ public final class EnvironmentDirectory {
       }
     } catch (NoSuchFileException e) {
       return new Decoded<>(ContainerEnvironment.empty(), List.of());
+    } catch (AccessDeniedException e) {
+      // The JDK's exception holds the path alone: name the reason for callers that log it.
+      AccessDeniedException named = new AccessDeniedException(dir.toString(), null, "permission denied");
+      named.initCause(e);
+      throw named;
     } catch (DirectoryIteratorException e) {
       throw e.getCause();
     }
@@ -252,7 +258,7 @@ public final class EnvironmentDirectory {
 
   static String reason(IOException e) {
     String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
     return reason != null ? reason : e.getClass().getSimpleName();

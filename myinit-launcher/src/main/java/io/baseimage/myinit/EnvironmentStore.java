@@ -10,7 +10,6 @@ import io.baseimage.env.NotWritableException;
 import io.baseimage.env.Problem;
 import io.baseimage.env.ShellDump;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -55,22 +54,12 @@ final class EnvironmentStore {
       warnAll(read.problems());
       return read.value();
     } catch (IOException e) {
-      // Not root: the image's directory is 0700 root. The JDK's message would be the path alone.
-      warnOnce("cannot read " + layout.environmentDirectory() + " (" + reason(e)
-          + "); its variables are not imported");
+      // Not root, for one: the image's directory is 0700 root.
+      String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+      warnOnce("cannot read " + layout.environmentDirectory() + " (" + reason + "); its variables are not imported");
       directoryHoldsEnvironment = false;
       return ContainerEnvironment.empty();
     }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException fse && fse.getReason() != null) {
-      return fse.getReason();
-    }
-    return e.getMessage();
   }
 
   private void export(ContainerEnvironment env) {
