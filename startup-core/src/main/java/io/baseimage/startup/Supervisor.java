@@ -43,6 +43,11 @@ public final class Supervisor {
   private final Condition childSpawned = lock.newCondition();
   private final Condition noChildrenLeft = lock.newCondition();
   private boolean childless;
+  /**
+   * Counts spawns and {@link #awaitNoChildren} calls. The reaper reads it before each
+   * {@code waitpid(-1)}: an {@code ECHILD} that raced a spawn or a new wait says nothing about now.
+   */
+  private long generation;
   private final Set<Integer> running = new HashSet<>();
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
   private final AtomicLong orphansReaped = new AtomicLong();
@@ -81,6 +86,7 @@ public final class Supervisor {
     try {
       int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.foreground());
       running.add(pid);
+      generation++;
       childless = false;
       childSpawned.signal();
       return pid;
@@ -202,6 +208,7 @@ public final class Supervisor {
     try {
       // The reaper's last "no children" may be stale: an orphan handed to us since (a `docker
       // exec` job whose shell ended) would never be waited for, or killed. Have it look again.
+      generation++;
       childless = false;
       childSpawned.signal();
       while (!childless) {
@@ -235,15 +242,16 @@ public final class Supervisor {
   private void reap() {
     while (true) {
       try {
+        long seen = generation();
         Optional<WaitStatus> status = posix.waitAny();
         if (status.isPresent()) {
           dispatch(status.get());
         } else {
-          awaitChild();
+          awaitChild(seen);
         }
       } catch (ErrnoException e) {
         errors.accept("reaper: " + e.getMessage());
-        awaitChild();
+        awaitChild(generation());
       } catch (RuntimeException e) {
         // The reaper must outlive anything: an init that stops reaping fills the table with zombies.
         errors.accept("reaper: " + e);
@@ -267,10 +275,25 @@ public final class Supervisor {
     }
   }
 
-  /** No children: wait for a spawn, or a while for a process that a `docker exec` orphans. */
-  private void awaitChild() {
+  private long generation() {
     lock.lock();
     try {
+      return generation;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * No children when {@code waitpid} looked at generation {@code seen}: wait for a spawn, or a while
+   * for a process that a `docker exec` orphans. If a child was spawned since, look again at once.
+   */
+  private void awaitChild(long seen) {
+    lock.lock();
+    try {
+      if (generation != seen) {
+        return;
+      }
       childless = true;
       noChildrenLeft.signalAll();
       if (running.isEmpty()) {

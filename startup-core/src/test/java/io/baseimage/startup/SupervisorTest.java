@@ -237,6 +237,28 @@ class SupervisorTest {
   }
 
   @Test
+  void aNoChildrenAnswerThatRacedASpawnIsNotTakenForNoChildren() throws Exception {
+    // The reaper found no children, then lost the CPU; meanwhile a child was spawned and someone
+    // began to wait for "no children left". The late answer must not end that wait.
+    FakePosix racing = new FakePosix();
+    racing.holdNoChildren();
+    Supervisor raced = Supervisor.start(racing, errors::add);
+    racing.awaitNoChildrenHeld();
+    raced.spawn(Command.of(ENV, program));
+    Thread waiter = Thread.currentThread();
+    Thread releaser = new Thread(() -> {
+      while (waiter.getState() != Thread.State.TIMED_WAITING) {
+        Thread.onSpinWait();
+      }
+      racing.releaseNoChildren();
+    });
+    releaser.start();
+
+    assertThat(raced.awaitNoChildren(in(1000))).as("a child is still running").isFalse();
+    releaser.join();
+  }
+
+  @Test
   void awaitNoChildrenSeesAnOrphanHandedToUsAfterTheLastChildEnded() throws Exception {
     int pid = supervisor.spawn(Command.of(ENV, program));
     posix.exit(pid, 0);

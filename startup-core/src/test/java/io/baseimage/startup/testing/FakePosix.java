@@ -153,6 +153,8 @@ public final class FakePosix implements Posix {
   private int uid;
   private int gid;
   private boolean terminal;
+  private boolean holdNoChildren;
+  private boolean noChildrenHeld;
 
   public FakePosix pid(int pid) {
     this.pid = pid;
@@ -370,6 +372,51 @@ public final class FakePosix implements Posix {
     return child;
   }
 
+  /**
+   * Makes the next {@link #waitAny} that finds no children hold that answer until
+   * {@link #releaseNoChildren}, as a reaper preempted between {@code ECHILD} and its next step is.
+   */
+  public void holdNoChildren() {
+    lock.lock();
+    try {
+      holdNoChildren = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until a {@link #waitAny} has found no children and holds that answer. */
+  public void awaitNoChildrenHeld() {
+    lock.lock();
+    try {
+      while (!noChildrenHeld) {
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lets the held "no children" answer go, stale by now if a child was spawned meanwhile. */
+  public void releaseNoChildren() {
+    lock.lock();
+    try {
+      holdNoChildren = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void deliverStaleNoChildren() {
+    noChildrenHeld = true;
+    changed.signalAll();
+    while (holdNoChildren) {
+      changed.awaitUninterruptibly();
+    }
+    noChildrenHeld = false;
+  }
+
   @Override
   public Optional<WaitStatus> waitAny() {
     lock.lock();
@@ -383,6 +430,9 @@ public final class FakePosix implements Posix {
           return Optional.of(status);
         }
         if (children.isEmpty()) {
+          if (holdNoChildren) {
+            deliverStaleNoChildren();
+          }
           return Optional.empty();
         }
         changed.awaitUninterruptibly();
