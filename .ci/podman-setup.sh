@@ -14,7 +14,9 @@
 set -eu
 
 CONF=${CONF:-/etc/containers/containers.conf.d/50-baseimage-java.conf}
-PACKAGES="podman runc catatonit uidmap mmdebstrap fuse-overlayfs slirp4netns netavark aardvark-dns buildah"
+# iptables: netavark, podman's network stack, needs it for every bridged container and every
+# RUN step of a build ("netavark: No such file or directory" without it); nothing else pulls it in.
+PACKAGES="podman runc catatonit uidmap mmdebstrap fuse-overlayfs slirp4netns netavark aardvark-dns iptables buildah"
 
 if [ "$(id -u)" != 0 ]; then
     echo "podman-setup: must run as root" >&2
