@@ -34,6 +34,8 @@ class ImageIT {
   static final String DEFAULT_IMAGE = "localhost/baseimage-amzn:it";
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration SHORT = Duration.ofSeconds(30);
+  /** How long to wait for something that happens within a second or two on an idle machine. */
+  private static final Duration POLL = Duration.ofSeconds(60);
 
   private static String image;
   private static String derivedImage;
@@ -141,7 +143,7 @@ class ImageIT {
 
     /** Waits until runit reports every service under /etc/service up. */
     Result awaitServicesUp(int count) {
-      Result status = Podman.poll(Duration.ofSeconds(20),
+      Result status = Podman.poll(POLL,
           r -> r.exitCode() == 0 && r.stdout().lines().filter(l -> l.startsWith("run: ")).count() == count,
           "exec", name, "sh", "-c", "sv status /etc/service/*");
       assertThat(status.stdout().lines().filter(l -> l.startsWith("run: ")))
@@ -176,7 +178,7 @@ class ImageIT {
     try (Daemon c = Daemon.start(image)) {
       c.awaitServicesUp(2);
       // The README's shape, process tree only: -T hides threads (the JVM's, rsyslogd's).
-      Result tree = Podman.poll(Duration.ofSeconds(10),
+      Result tree = Podman.poll(POLL,
           r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
           "exec", c.name(), "/usr/bin/pstree", "-T");
       assertThat(tree.stdout()).as(tree.describe()).isIn(
@@ -226,10 +228,10 @@ class ImageIT {
     try (Daemon c = Daemon.start(image)) {
       c.awaitServicesUp(2);
       Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
-      assertThat(stop.elapsed()).as("podman stop took %d ms", stop.elapsed().toMillis())
-          .isLessThan(Duration.ofSeconds(5));
+      System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
       Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
-      // SPEC §3.7: SIGTERM -> 2 (phusion); 137 would mean podman had to SIGKILL it.
+      // SPEC §3.7: SIGTERM -> 2 (phusion). That is also the proof of "within the grace period":
+      // at its end podman SIGKILLs, and the status is 137. podman's own time is no product figure.
       assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
       String logs = c.logs();
       assertThat(logs).as(logs).containsSubsequence(
@@ -427,7 +429,7 @@ class ImageIT {
       assertThat(tree.stdout()).as(tree.describe()).contains("runsv---sleep\n").doesNotContain("java", "setuser");
 
       c.exec("kill", "-9", first).hasStatus(0);
-      Result again = Podman.poll(Duration.ofSeconds(15),
+      Result again = Podman.poll(POLL,
           r -> r.exitCode() == 0 && !r.stdout().isBlank() && !r.stdout().strip().equals(first),
           "exec", c.name(), "pgrep", "-x", "sleep");
       String second = again.stdout().strip();
@@ -440,7 +442,7 @@ class ImageIT {
   }
 
   private static String servicePid(Daemon c) {
-    Result r = Podman.poll(Duration.ofSeconds(15), x -> x.exitCode() == 0, "exec", c.name(), "pgrep", "-x", "sleep");
+    Result r = Podman.poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "pgrep", "-x", "sleep");
     assertThat(r.stdout().strip()).as(r.describe() + "\nlogs:\n" + c.logs()).matches("\\d+");
     return r.stdout().strip();
   }
@@ -460,7 +462,7 @@ class ImageIT {
 
     // In a long-running container too (docker run -d).
     try (Daemon c = Daemon.start(derivedImage)) {
-      Result boot = Podman.poll(Duration.ofSeconds(15), x -> x.exitCode() == 0,
+      Result boot = Podman.poll(POLL, x -> x.exitCode() == 0,
           "exec", c.name(), "cat", "/tmp/boottime.txt");
       assertThat(boot.stdout()).as(boot.describe()).containsPattern("\\d\\d:\\d\\d:\\d\\d");
     }
@@ -478,7 +480,7 @@ class ImageIT {
           c.exec("logrotate", "-f", "/etc/logrotate.conf").hasStatus(0);
         }
         c.exec("logger", "-t", "image-it", tag).hasStatus(0);
-        Result logged = Podman.poll(Duration.ofSeconds(10), r -> r.stdout().contains(tag),
+        Result logged = Podman.poll(POLL, r -> r.stdout().contains(tag),
             "exec", c.name(), "sh", "-c", "cat /var/log/syslog /var/log/messages 2>/dev/null");
         assertThat(logged.stdout()).as("%s in /var/log/syslog\n%s\nlogs:\n%s", tag, logged.describe(), c.logs())
             .contains(tag);
@@ -534,7 +536,7 @@ class ImageIT {
   void readOnlyRootFilesystemStillBoots() {
     Result r = run(List.of("--read-only", "--env", "FOO=x"), image,
         "/sbin/my_init", "--", "/bin/sh", "-c",
-        "echo $FOO; for i in $(seq 100); do [ $(sv status /etc/service/* | grep -c '^run:') = 2 ] && break; "
+        "echo $FOO; for i in $(seq 600); do [ $(sv status /etc/service/* | grep -c '^run:') = 2 ] && break; "
             + "sleep 0.1; done; sv status /etc/service/*").hasStatus(0);
     assertThat(r.stdout().lines()).as(r.describe()).first().isEqualTo("x");
     assertThat(r.stdout()).as(r.describe()).contains("run: /etc/service/cron:", "run: /etc/service/rsyslog:");

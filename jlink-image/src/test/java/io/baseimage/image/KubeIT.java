@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Timeout;
 class KubeIT {
   static final String MANIFEST_IMAGE = "localhost/baseimage-amzn:latest";
   private static final Duration SHORT = Duration.ofSeconds(30);
+  /** How long to wait for something that happens within a second or two on an idle machine. */
+  private static final Duration POLL = Duration.ofSeconds(60);
   private static final Path MANIFESTS = Docs.REPOSITORY.resolve("docs/kubernetes");
   /** The lines of a complete stop of my_init with runit (SPEC §3.6, §3.7). */
   private static final List<String> RUNIT_SHUTDOWN = List.of(
@@ -149,7 +151,7 @@ class KubeIT {
 
     /** Waits until runit reports {@code count} services up under /etc/service. */
     void awaitServicesUp(String container, int count) {
-      Result status = Podman.poll(Duration.ofSeconds(30),
+      Result status = Podman.poll(POLL,
           r -> r.exitCode() == 0 && r.stdout().lines().filter(l -> l.startsWith("run: ")).count() == count,
           "exec", container(container), "sh", "-c", "sv status /etc/service/*");
       assertThat(status.stdout().lines().filter(l -> l.startsWith("run: ")))
@@ -173,8 +175,8 @@ class KubeIT {
       Result stop = stop(grace);
       String logs = allLogs("app");
       System.out.println("KubeIT: " + name + ": pod stop -t " + grace + " took " + stop.elapsed().toMillis() + " ms");
-      assertThat(stop.elapsed()).as("pod stop within the grace period of %d s\n%s\nlogs:\n%s",
-          grace, stop.describe(), logs).isLessThan(Duration.ofSeconds(grace));
+      // Exit status 2 is the proof that my_init ended within the grace period: at its end the
+      // runtime SIGKILLs, and the status is 137. podman's own time on top is no product figure.
       assertThat(state("app")).as("my_init exited by itself (2 = SIGTERM, SPEC §3.7)\nlogs:\n%s", logs)
           .isEqualTo("exited 2");
       assertThat(logs).as(logs).containsSubsequence(lines).doesNotContain("Exception", "\tat ");
@@ -221,7 +223,7 @@ class KubeIT {
   void plainPod() throws Exception {
     try (Pod pod = Pod.play("plain-pod.yaml")) {
       pod.awaitServicesUp("app", 2);
-      Result tree = Podman.poll(Duration.ofSeconds(10),
+      Result tree = Podman.poll(POLL,
           r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
           "exec", pod.container("app"), "pstree", "-T");
       assertThat(tree.stdout()).as(tree.describe()).isIn(
@@ -266,24 +268,24 @@ class KubeIT {
           exec sleep 100000
           """);
       // runsvdir looks at /etc/service every 5 s.
-      Result orphan = pod.sh("app", "for i in $(seq 200); do [ -s /tmp/orphan.pid ] && break; sleep 0.1; done;"
-          + " p=$(cat /tmp/orphan.pid); echo $p; sed -n 's/^PPid:\\s*//p' /proc/$p/status").hasStatus(0);
+      Result orphan = pod.sh("app", "for i in $(seq 600); do [ -s /tmp/orphan.pid ] && break; sleep 0.1; done;"
+          + " p=$(cat /tmp/orphan.pid); echo $p; " + parentOnceOrphaned(myInit)).hasStatus(0);
       List<String> pidAndParent = orphan.stdout().lines().toList();
       assertThat(pidAndParent).as(orphan.describe()).hasSize(2);
       String orphanPid = pidAndParent.get(0);
       assertThat(pidAndParent.get(1)).as("PPid of the orphan %s: my_init (%s)\n%s", orphanPid, myInit,
           orphan.describe()).isEqualTo(myInit);
       // ... and when it ends, my_init reaps it: no zombie left.
-      Result gone = Podman.poll(Duration.ofSeconds(20), r -> r.stdout().strip().equals("gone"),
+      Result gone = Podman.poll(POLL, r -> r.stdout().strip().equals("gone"),
           "exec", pod.container("app"), "sh", "-c", "cat /proc/" + orphanPid + "/stat 2>/dev/null || echo gone");
       assertThat(gone.stdout().strip()).as("orphan %s reaped\n%s", orphanPid, gone.describe()).isEqualTo("gone");
       assertThat(zombies(pod, "app")).isEmpty();
 
       // For contrast: an orphan of `kubectl exec` is not a descendant of my_init; PID 1 gets and reaps it.
-      Result execOrphan = pod.sh("app", "p=$( (sleep 3 >/dev/null 2>&1 & echo $!) ); echo $p; sleep 0.5;"
-          + " sed -n 's/^PPid:\\s*//p' /proc/$p/status").hasStatus(0);
+      Result execOrphan = pod.sh("app", "p=$( (sleep 60 >/dev/null 2>&1 & echo $!) ); echo $p; "
+          + parentOnceOrphaned(myInit) + "; kill $p").hasStatus(0);
       assertThat(execOrphan.stdout().lines().toList()).as(execOrphan.describe()).hasSize(2).last().isEqualTo("1");
-      Result noZombie = Podman.poll(Duration.ofSeconds(20), r -> r.stdout().strip().equals("gone"),
+      Result noZombie = Podman.poll(POLL, r -> r.stdout().strip().equals("gone"),
           "exec", pod.container("app"), "sh", "-c",
           "cat /proc/" + execOrphan.stdout().lines().findFirst().orElseThrow() + "/stat 2>/dev/null || echo gone");
       assertThat(noZombie.stdout().strip()).as(noZombie.describe()).isEqualTo("gone");
@@ -294,8 +296,8 @@ class KubeIT {
       Result stop = podman(Duration.ofSeconds(pod.grace() + 60), "stop", "-t", String.valueOf(pod.grace()),
           pod.container("app")).hasStatus(0);
       String logs = pod.allLogs("app");
-      assertThat(stop.elapsed()).as(stop.describe() + "\nlogs:\n" + logs).isLessThan(Duration.ofSeconds(pod.grace()));
-      assertThat(pod.state("app")).as(logs).isEqualTo("exited 2");
+      // 2, not the runtime's 137: my_init ended within the grace period (see stopWithinGrace).
+      assertThat(pod.state("app")).as(stop.describe() + "\nlogs:\n" + logs).isEqualTo("exited 2");
       assertThat(logs).as(logs).containsSubsequence(RUNIT_SHUTDOWN)
           .doesNotContain("Not all processes have exited in time", "Exception");
       assertThat(pod.state("sidecar")).isEqualTo("running 0");
@@ -353,7 +355,7 @@ class KubeIT {
   @Test
   void nonRootUser() throws Exception {
     try (Pod pod = Pod.play("non-root.yaml")) {
-      Result logs = Podman.poll(Duration.ofSeconds(30), r -> r.stdout().contains("\n"),
+      Result logs = Podman.poll(POLL, r -> r.stdout().contains("\n"),
           "logs", pod.container("app"));
       assertThat(logs.stdout()).as(logs.describe()).isEqualTo("500\n");
       assertThat(pod.exec("app", "ps", "-o", "user=,comm=", "-p", "1").stdout().strip())
@@ -372,6 +374,15 @@ class KubeIT {
           "*** Init system aborted.\n", "*** Killing all processes...\n"));
       pod.down();
     }
+  }
+
+  /**
+   * Shell that prints the parent of orphan {@code $p} once it has one of the two possible ones (PID 1
+   * or my_init): the subshell that started it may still be exiting when its output is read.
+   */
+  private static String parentOnceOrphaned(String myInit) {
+    return "for i in $(seq 600); do pp=$(sed -n 's/^PPid:\\s*//p' /proc/$p/status);"
+        + " [ \"$pp\" = 1 ] || [ \"$pp\" = " + myInit + " ] && break; sleep 0.1; done; echo $pp";
   }
 
   // ---------------------------------------------------------------------------------- short-grace.yaml
@@ -433,7 +444,7 @@ class KubeIT {
         exec sleep 100000
         """);
     pod.awaitServicesUp("app", 3);
-    Result sleeps = Podman.poll(Duration.ofSeconds(10), r -> r.stdout().lines().count() == 2,
+    Result sleeps = Podman.poll(POLL, r -> r.stdout().lines().count() == 2,
         "exec", pod.container("app"), "pgrep", "-f", "^sleep 10000[01]$");
     assertThat(sleeps.stdout().lines()).as("both sleeps of the stubborn service\n%s", sleeps.describe()).hasSize(2);
   }

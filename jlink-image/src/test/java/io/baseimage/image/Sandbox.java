@@ -218,20 +218,30 @@ final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * The host pid of the sandbox's PID 1, once it runs: pid1.sh execs into the last unshare, and
-     * the one child that forks is PID 1 (first an unshare, then the command, same pid).
+     * The host pid of the sandbox's PID 1, once it runs: the descendant whose pid in its own
+     * namespace is 1 ({@code NSpid: HOSTPID 1}). Not merely "the child that is no unshare": before
+     * pid1.sh execs its last unshare, its short-lived mkdir and mount are children too, and a signal
+     * sent to such a pid after it ended could reach whatever process was given that pid next.
      */
     long pid1() throws InterruptedException {
-      for (int i = 0; i < 500; i++) {
-        var pid = process.children()
-            .filter(p -> p.info().command().map(c -> !c.endsWith("unshare")).orElse(false))
-            .findFirst();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        var pid = process.descendants().filter(Run::isNamespaceInit).findFirst();
         if (pid.isPresent()) {
           return pid.get().pid();
         }
         Thread.sleep(10);
       }
       throw new AssertionError("no PID 1 found");
+    }
+
+    private static boolean isNamespaceInit(ProcessHandle process) {
+      try {
+        return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+            .anyMatch(line -> line.matches("NSpid:\\t\\d+\\t1"));
+      } catch (IOException e) {
+        return false;  // ended meanwhile
+      }
     }
   }
 

@@ -210,7 +210,7 @@ class SetuserIT {
         # The pid of the service once setuser has exec'd /bin/sleep, other than $1.
         service_pid() {
           i=0
-          while [ $i -lt 300 ]; do
+          while [ $i -lt 1200 ]; do
             p=$(cat /etc/service/memcached/supervise/pid 2>/dev/null)
             if [ -n "$p" ] && [ "$p" != "$1" ] && [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ]; then
               echo $p; return
