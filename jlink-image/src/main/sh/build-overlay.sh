@@ -14,7 +14,8 @@ runtime=$overlay$runtime_path
 jdk() { "$java_home/bin/$@"; }
 
 # Skip the minute this takes when neither the jars nor this script changed.
-stamp=$(cat "$0" "$modules"/*.jar | sha256sum | cut -d' ' -f1)
+launcher_source=$(dirname "$0")/../c/launcher.c
+stamp=$(cat "$0" "$launcher_source" "$modules"/*.jar | sha256sum | cut -d' ' -f1)
 if [ -f "$work/stamp" ] && [ "$(cat "$work/stamp")" = "$stamp" ] && [ -x "$overlay/sbin/my_init" ]; then
   echo "overlay: $overlay is up to date"
   exit 0
@@ -61,10 +62,13 @@ cp "$work"/native/libjffi-*.so "$runtime/lib/"
 # Its symbol table is 5 MB that a production JVM never reads.
 strip --strip-unneeded "$runtime/lib/server/libjvm.so"
 
-# 3. The launchers. The kernel starts the runtime's java directly from the "#!" line, with the
-#    flags in an @argfile: a /bin/sh in between would be dash on Debian, which drops environment
-#    variables whose names are not shell names (A.B=1) before my_init could read them. Run as
-#    `sh /sbin/my_init`, the second line does the same through the shell.
+# 3. The launchers. The kernel starts bin/launcher (src/main/c/launcher.c) from the "#!" line; it
+#    holds back the container's Java option variables from our JVM, resets the signal state it
+#    inherited, and execs the runtime's java with the flags in an @argfile. A /bin/sh in between
+#    would be dash on Debian, which drops environment variables whose names are not shell names
+#    (A.B=1) before my_init could read them. Run as `sh /sbin/my_init`, the second line does the
+#    same through the shell.
+cc -O2 -s -Wall -Wextra -Werror -o "$runtime/bin/launcher" "$launcher_source"
 flags() { # MODULE/CLASS
   # Measured in docs/benchmarks.md: -Xint starts faster than C1 here (with the AOT cache, start-up
   # is class loading, and compiling costs more than it saves) and keeps ~7 MB of code cache and
@@ -98,8 +102,8 @@ launcher() { # NAME MODULE/CLASS
   flags "$2" | sed "s#$runtime_path#$runtime#" > "$work/$1.training.args"
   mkdir -p "$overlay/sbin"
   cat > "$overlay/sbin/$1" <<SHIM
-#!$runtime_path/bin/java @$runtime_path/$1.args
-exec $runtime_path/bin/java @$runtime_path/$1.args "\$0" "\$@"
+#!$runtime_path/bin/launcher @$runtime_path/$1.args
+exec $runtime_path/bin/launcher @$runtime_path/$1.args "\$0" "\$@"
 SHIM
   chmod 755 "$overlay/sbin/$1"
 }

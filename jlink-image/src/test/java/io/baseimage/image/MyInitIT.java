@@ -469,6 +469,43 @@ class MyInitIT {
     assertThat(result.stderr()).doesNotContain("aborted");
   }
 
+  /**
+   * SPEC §3.2 step 4: {@code docker run -it IMAGE} without a command, then Ctrl-C. The terminal
+   * signals its whole foreground process group; runsvdir is not in it, so my_init alone gets the
+   * SIGINT and stops the services in order.
+   */
+  @Test
+  void ctrlCOnTheTerminalWithoutACommandIsAnOrderlyShutdown() throws Exception {
+    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+        + "while :; do sleep 0.05; done");
+
+    Sandbox.Result result = sandbox.startOnTerminalThenCtrlC("/tmp/svc-up", "/sbin/my_init").await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
+    assertThat(result.stdout()).containsSubsequence("*** Shutting down runit daemon (PID ",
+            "*** Init system aborted.\r\n", "*** Killing all processes...\r\n")
+        .doesNotContain("runsvdir was killed", "WARNING");
+  }
+
+  /**
+   * SPEC §3.2 step 0: a parent that ignored SIGCHLD (the kernel would reap behind our back) and
+   * SIGTERM, and blocked SIGUSR1: my_init still sees its command end, handles TERM and forwards USR1.
+   */
+  @ParameterizedTest
+  @CsvSource({"USR1, 7", "TERM, 2"})
+  void inheritedIgnoredAndBlockedSignalsAreReset(String signal, int status) throws Exception {
+    Sandbox.Run run = sandbox.start("/usr/bin/env", "--ignore-signal=CHLD", "--ignore-signal=TERM",
+        "--ignore-signal=HUP", "--block-signal=USR1", "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
+        "trap 'exit 7' USR1; trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    run.signal(signal);
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(status);
+    assertThat(result.stderr()).doesNotContain("WARNING", "ERROR");
+  }
+
   @Test
   void sigquitIsIgnoredWithoutAThreadDump() throws Exception {
     Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/sh", "-c",
@@ -628,6 +665,37 @@ class MyInitIT {
     assertThat(json).startsWith("{").endsWith("}\n").contains("\"U\":\"héllo\"", "\"V\":\"\uFFFD\uFFFD\"");
     assertThat(result.stderr().lines().filter(l -> l.contains("WARNING"))).containsExactly(
         "*** WARNING: V: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+  }
+
+  /**
+   * SPEC §3.9: JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS set image-wide (an agent, a
+   * second garbage collector, an option our launcher does not know) never reach my_init's JVM,
+   * and reach a startup script, a service, the command, setuser's command and the dumps byte for byte.
+   */
+  @Test
+  void javaOptionVariablesReachEveryChildButNotOurJvm() throws Exception {
+    String save = "printf %s \"$JAVA_TOOL_OPTIONS|$_JAVA_OPTIONS|$JDK_JAVA_OPTIONS\" > /tmp/";
+    sandbox.script("/etc/my_init.d/10-save", save + "script");
+    sandbox.service("svc", save + "service.tmp && mv /tmp/service.tmp /tmp/service\nexec sleep 1000");
+    sandbox.script("/usr/local/bin/check", save + "command\n"
+        + "/sbin/setuser nobody /bin/sh -c '" + save + "setuser'\n"
+        + "while [ ! -e /tmp/service ]; do sleep 0.05; done");
+
+    Sandbox.Result result = sandbox.run("/bin/bash", "-c", "exec env JAVA_TOOL_OPTIONS=$'-javaagent:/nonexistent/agent.jar -Dv=\\xff'"
+        + " _JAVA_OPTIONS=-XX:+UseG1GC JDK_JAVA_OPTIONS=--no-such-option /sbin/my_init -- /usr/local/bin/check");
+
+    result.hasStatus(0);
+    byte[] expected = "-javaagent:/nonexistent/agent.jar -Dv=\u00ff|-XX:+UseG1GC|--no-such-option"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    for (String child : List.of("script", "service", "command", "setuser")) {
+      assertThat(sandbox.bytes("/tmp/" + child)).as(child).isEqualTo(expected);
+    }
+    assertThat(sandbox.bytes("/etc/container_environment/_JAVA_OPTIONS")).isEqualTo("-XX:+UseG1GC".getBytes(StandardCharsets.UTF_8));
+    assertThat(new String(sandbox.bytes("/etc/container_environment.sh"), StandardCharsets.ISO_8859_1))
+        .contains("export JDK_JAVA_OPTIONS=--no-such-option\n")
+        .doesNotContain("BASEIMAGE_HELD_");
+    assertThat(result.stderr()).doesNotContain("Picked up", "agent", "garbage collector", "Unrecognized")
+        .contains("*** /usr/local/bin/check exited with status 0.\n");
   }
 
   @Test

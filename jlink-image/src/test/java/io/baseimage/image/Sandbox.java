@@ -148,7 +148,13 @@ final class Sandbox implements AutoCloseable {
 
   /** Starts {@code command} as PID 1 with exactly {@code environment}. */
   Run start(Map<String, String> environment, String... command) throws IOException {
-    List<String> argv = new ArrayList<>(List.of(SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
+    return start(environment, List.of(), command);
+  }
+
+  /** Starts {@code wrapper}, with the sandbox running {@code command} as PID 1 as its last arguments. */
+  private Run start(Map<String, String> environment, List<String> wrapper, String... command) throws IOException {
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.addAll(List.of(SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
         lower.toString(), upper.toString(), dir.resolve("w").toString(), "--"));
     argv.addAll(List.of(command));
     ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -163,6 +169,16 @@ final class Sandbox implements AutoCloseable {
 
   Run start(String... command) throws IOException {
     return start(defaultEnvironment(), command);
+  }
+
+  /**
+   * Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does, and types
+   * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
+   * showed (lines end in {@code \r\n}).
+   */
+  Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
+    return start(defaultEnvironment(),
+        List.of(SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"), command);
   }
 
   /** Runs {@code command} as PID 1 with a typical container environment, to its end. */

@@ -109,6 +109,31 @@ class SetuserIT {
     return Long.toHexString(Long.parseLong(sigIgnLine.substring("SigIgn: ".length()), 16) & ~0x1_8000_0000L);
   }
 
+  /** SPEC §4: default dispositions and an empty mask, also for what setuser's own parent ignored or blocked. */
+  @Test
+  void commandStartsWithNoSignalIgnoredOrBlockedWhateverTheParentDid() throws Exception {
+    Sandbox.Result result = sandbox.run("/usr/bin/env", "--ignore-signal=HUP", "--ignore-signal=INT",
+        "--ignore-signal=TERM", "--ignore-signal=CHLD", "--block-signal=USR1", "/sbin/setuser", "app",
+        "/bin/sh", "-c", "while IFS= read -r line; do case $line in SigBlk:*|SigIgn:*) echo \"$line\";; esac;"
+            + " done < /proc/$$/status");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+  }
+
+  /** SPEC §3.9: the Java option variables are the command's, not setuser's JVM's. */
+  @Test
+  void javaOptionVariablesReachTheCommandButNotSetusersJvm() throws Exception {
+    Sandbox.Result result = sandbox.run(Sandbox.environment("JAVA_TOOL_OPTIONS", "-javaagent:/nonexistent/agent.jar",
+            "_JAVA_OPTIONS", "-XX:+UseG1GC", "JDK_JAVA_OPTIONS", "--no-such-option"),
+        "/sbin/setuser", "app", "/bin/sh", "-c",
+        "echo \"[$JAVA_TOOL_OPTIONS] [$_JAVA_OPTIONS] [$JDK_JAVA_OPTIONS] held: $(env | grep -c BASEIMAGE_HELD_)\"");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("[-javaagent:/nonexistent/agent.jar] [-XX:+UseG1GC] [--no-such-option] held: 0\n");
+    assertThat(result.stderr()).isEmpty();
+  }
+
   @Test
   void replacesItselfWithTheCommand() throws Exception {
     sandbox.script("/usr/local/bin/same-pid", """

@@ -2,6 +2,7 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.startup.LauncherArguments;
+import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Supervisor;
 import io.baseimage.startup.Version;
@@ -54,7 +55,7 @@ public final class Main {
       Posix posix = JffiPosix.load();
       Supervisor supervisor = Supervisor.start(posix, log::warn);
       SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");
-      ContainerEnvironment environment = ContainerEnvironment.ofProcess();
+      ContainerEnvironment environment = LauncherEnvironment.ofProcess();
       Settings settings = Settings.from(environment);
       Path root = Path.of(System.getProperty("baseimage.root", "/"));
       MyInit init = new MyInit(supervisor, options, settings, Layout.under(root, settings), log);

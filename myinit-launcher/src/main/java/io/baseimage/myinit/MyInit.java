@@ -86,7 +86,10 @@ final class MyInit {
     if (!options.skipRunit()) {
       log.info("Booting runit daemon...");
       try {
-        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P", layout.serviceDirectory().toString())));
+        // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
+        // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
+        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P", layout.serviceDirectory().toString()))
+            .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());
         return e.shellStatus();
@@ -134,7 +137,8 @@ final class MyInit {
   }
 
   private int runCommand() throws InterruptedException {
-    Command command = new Command(options.command(), env, posix.isTerminal(0));
+    boolean foreground = posix.isTerminal(0);
+    Command command = new Command(options.command(), env, foreground);
     log.info("Running " + command.displayName() + "...");
     int pid;
     try {
@@ -143,7 +147,7 @@ final class MyInit {
       log.error(e.getMessage());
       return e.shellStatus();
     }
-    if (command.foreground()) {
+    if (foreground) {
       giveTerminalTo(pid);
     }
     Optional<ExitStatus> status = awaitBooted(pid, signal -> {

@@ -482,6 +482,18 @@ class MyInitTest {
     assertThat(posix.calls()).noneMatch(call -> call.startsWith("setForegroundProcessGroup"));
   }
 
+  @Test
+  void startsRunsvdirInAProcessGroupOfItsOwnWithoutGivingItTheTerminal() throws Exception {
+    posix.terminal(true);
+    posix.program("cmd").exitsAtOnce(0);
+
+    run("--", "cmd");
+
+    Spawn runsvdir = spawnOf("runsvdir");
+    assertThat(runsvdir.newProcessGroup()).as("a terminal's Ctrl-C must not reach runsvdir").isTrue();
+    assertThat(posix.calls()).doesNotContain("setForegroundProcessGroup(0, " + runsvdir.pid() + ")");
+  }
+
   // --- shutdown ---------------------------------------------------------------------------------
 
   @Test

@@ -3,6 +3,7 @@ package io.baseimage.setuser;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.startup.Executables;
 import io.baseimage.startup.LauncherArguments;
+import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Version;
 import io.baseimage.startup.internal.posix.ErrnoException;
@@ -65,7 +66,7 @@ public final class Main {
   static int run(List<byte[]> args, OutputStream out, OutputStream err) {
     ContainerEnvironment environment;
     try {
-      environment = ContainerEnvironment.ofProcess();
+      environment = LauncherEnvironment.ofProcess();
     } catch (IOException e) {
       print(err, "setuser: cannot read the environment: " + e.getMessage() + "\n");
       return 1;

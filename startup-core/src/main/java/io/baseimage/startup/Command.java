@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param argv the program and its arguments; not empty
  * @param environment the child's environment, exactly
- * @param foreground whether the child gets its own process group that owns the terminal
+ * @param ownProcessGroup whether the child leads a process group of its own, so that signals a
+ *     terminal sends to ours (Ctrl-C) do not reach it
  */
-public record Command(List<byte[]> argv, ContainerEnvironment environment, boolean foreground) {
+public record Command(List<byte[]> argv, ContainerEnvironment environment, boolean ownProcessGroup) {
   public Command {
     argv = List.copyOf(argv);
     if (argv.isEmpty()) {
@@ -29,7 +30,7 @@ public record Command(List<byte[]> argv, ContainerEnvironment environment, boole
     return new Command(bytes, environment, false);
   }
 
-  public Command inForeground() {
+  public Command inOwnProcessGroup() {
     return new Command(argv, environment, true);
   }
 

@@ -84,7 +84,7 @@ public final class Supervisor {
     byte[] path = Executables.resolve(command.argv().get(0), command.environment());
     lock.lock();
     try {
-      int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.foreground());
+      int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
       running.add(pid);
       generation++;
       childless = false;

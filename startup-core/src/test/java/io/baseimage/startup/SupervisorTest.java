@@ -49,7 +49,7 @@ class SupervisorTest {
 
   @Test
   void spawnPassesPathArgumentsEnvironmentAndProcessGroup() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program, "x", "y z").inForeground());
+    int pid = supervisor.spawn(Command.of(ENV, program, "x", "y z").inOwnProcessGroup());
 
     assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
       assertThat(spawn.pid()).isEqualTo(pid);

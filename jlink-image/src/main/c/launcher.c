@@ -1,0 +1,105 @@
+/*
+ * The interpreter named on the "#!" line of /sbin/my_init and /sbin/setuser. It starts the
+ * runtime's java next to it, after two things that only a process outside the JVM can do
+ * (docs/architecture.md, "The launchers"):
+ *
+ *  - The container's JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS are the user's (SPEC
+ *    §3.9). HotSpot and the java launcher read them before any Java code runs, and no flag turns
+ *    that off. Each one is renamed BASEIMAGE_HELD_<NAME>, byte for byte; my_init and setuser give
+ *    it back its name in every child's environment.
+ *  - Ignored dispositions and blocked signals survive exec (SPEC §3.2 step 0). A JVM started with
+ *    SIGCHLD ignored never sees its children end, one started with SIGTERM ignored never handles
+ *    it, and one started with SIGUSR1 blocked never sees it. Every signal is reset to its default
+ *    and unblocked, glibc's internal 32 and 33 included (hence the raw system calls).
+ *
+ *   launcher @ARGFILE SCRIPT [ARG...]   ->   DIR/java @ARGFILE SCRIPT [ARG...]
+ *
+ * where DIR is this program's own directory, taken from argv[0] (the kernel passes the "#!" path).
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define HELD_PREFIX "BASEIMAGE_HELD_"
+#define KERNEL_NSIG 64
+
+static const char *const JAVA_OPTION_VARIABLES[] = {"JAVA_TOOL_OPTIONS=", "_JAVA_OPTIONS=", "JDK_JAVA_OPTIONS="};
+
+/* The kernel's struct sigaction for rt_sigaction (not glibc's, which is larger). */
+struct kernel_sigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  unsigned long mask;
+};
+
+static int is_java_option(const char *entry) {
+  for (size_t i = 0; i < sizeof JAVA_OPTION_VARIABLES / sizeof *JAVA_OPTION_VARIABLES; i++) {
+    if (strncmp(entry, JAVA_OPTION_VARIABLES[i], strlen(JAVA_OPTION_VARIABLES[i])) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static char *held(const char *entry) {
+  size_t length = strlen(entry);
+  char *renamed = malloc(sizeof HELD_PREFIX + length);
+  if (renamed == NULL) {
+    return NULL;
+  }
+  memcpy(renamed, HELD_PREFIX, sizeof HELD_PREFIX - 1);
+  memcpy(renamed + sizeof HELD_PREFIX - 1, entry, length + 1);
+  return renamed;
+}
+
+static void reset_signals(void) {
+  struct kernel_sigaction default_action = {SIG_DFL, 0, NULL, 0};
+  for (int signal = 1; signal <= KERNEL_NSIG; signal++) {
+    if (signal != SIGKILL && signal != SIGSTOP) {
+      syscall(SYS_rt_sigaction, signal, &default_action, NULL, sizeof default_action.mask);
+    }
+  }
+  unsigned long none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
+}
+
+int main(int argc, char **argv, char **envp) {
+  const char *slash = strrchr(argv[0], '/');
+  if (argc < 2 || slash == NULL) {
+    fprintf(stderr, "launcher: to be named on the \"#!\" line of /sbin/my_init or /sbin/setuser\n");
+    return 127;
+  }
+  size_t directory = (size_t) (slash - argv[0]) + 1;
+  char *java = malloc(directory + sizeof "java");
+  size_t count = 0;
+  while (envp[count] != NULL) {
+    count++;
+  }
+  char **environment = malloc((count + 1) * sizeof *environment);
+  if (java == NULL || environment == NULL) {
+    perror("launcher");
+    return 127;
+  }
+  memcpy(java, argv[0], directory);
+  memcpy(java + directory, "java", sizeof "java");
+  for (size_t i = 0; i < count; i++) {
+    environment[i] = is_java_option(envp[i]) ? held(envp[i]) : envp[i];
+    if (environment[i] == NULL) {
+      perror("launcher");
+      return 127;
+    }
+  }
+  environment[count] = NULL;
+
+  reset_signals();
+  argv[0] = java;
+  execve(java, argv, environment);
+  fprintf(stderr, "launcher: cannot execute %s: ", java);
+  perror(NULL);
+  return 127;
+}
