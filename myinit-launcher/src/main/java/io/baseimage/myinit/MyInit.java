@@ -27,6 +27,7 @@ import java.util.function.IntPredicate;
  */
 final class MyInit {
   static final int EXIT_SCRIPT_FAILED = 1;
+  static final int EXIT_FAILED = 1;
   static final int EXIT_ABORTED = 2;
   private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
@@ -53,11 +54,21 @@ final class MyInit {
     this.store = new EnvironmentStore(layout, log);
   }
 
-  /** Runs the whole life of the init system; returns its exit status. */
+  /**
+   * Runs the whole life of the init system; returns its exit status. Whatever goes wrong once
+   * children may exist, the shutdown still runs: as PID 1, leaving early would SIGKILL every
+   * process of the container with no pre-shutdown script and no service stopped.
+   */
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
     env = store.importAtBoot(processEnvironment);
     prepareProcess();
-    int status = boot();
+    int status;
+    try {
+      status = boot();
+    } catch (RuntimeException | Error e) {
+      log.error("my_init failed: " + e);
+      status = EXIT_FAILED;
+    }
     shutdown();
     return status;
   }

@@ -494,6 +494,22 @@ class MyInitTest {
     assertThat(posix.calls()).doesNotContain("setForegroundProcessGroup(0, " + runsvdir.pid() + ")");
   }
 
+  @Test
+  void anUnexpectedFailureDuringTheBootStillRunsTheWholeShutdown() throws Exception {
+    Path pre = script(layout.preShutdownDirectory(), "pre", 0);
+    posix.program("cmd").onSpawn(pid -> {
+      throw new IllegalStateException("a bug");
+    });
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(log()).containsSubsequence(
+        "*** my_init failed: java.lang.IllegalStateException: a bug",
+        "*** Running " + pre + "...",
+        "*** Shutting down runit daemon (PID " + spawnOf("runsvdir").pid() + ")...",
+        "*** Killing all processes...");
+  }
+
   // --- shutdown ---------------------------------------------------------------------------------
 
   @Test

@@ -252,8 +252,9 @@ public final class Supervisor {
       } catch (ErrnoException e) {
         errors.accept("reaper: " + e.getMessage());
         awaitChild(generation());
-      } catch (RuntimeException e) {
-        // The reaper must outlive anything: an init that stops reaping fills the table with zombies.
+      } catch (RuntimeException | Error e) {
+        // The reaper must outlive anything, even exhausted memory: an init that stops reaping
+        // fills the process table with zombies.
         errors.accept("reaper: " + e);
       }
     }
