@@ -70,6 +70,12 @@ public final class ByteString implements Comparable<ByteString> {
     return -1;
   }
 
+  /** Whether these bytes begin with exactly the bytes of {@code prefix}. */
+  public boolean startsWith(ByteString prefix) {
+    return bytes.length >= prefix.bytes.length
+        && Arrays.equals(bytes, 0, prefix.bytes.length, prefix.bytes, 0, prefix.bytes.length);
+  }
+
   /** The exact bytes, as a new array. */
   public byte[] toByteArray() {
     return bytes.clone();

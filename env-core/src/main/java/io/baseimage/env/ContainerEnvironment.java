@@ -147,7 +147,10 @@ public final class ContainerEnvironment {
   }
 
   public ContainerEnvironment without(String name) {
-    ByteString key = ByteString.of(name);
+    return without(ByteString.of(name));
+  }
+
+  public ContainerEnvironment without(ByteString key) {
     if (!variables.containsKey(key)) {
       return this;
     }

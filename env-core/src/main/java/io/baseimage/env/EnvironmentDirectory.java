@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -48,6 +49,7 @@ public final class EnvironmentDirectory {
   /** More variables than any process environment holds; entries beyond it are not read. */
   public static final int MAX_ENTRIES = 10_000;
 
+  private static final ByteString TEMPORARY_PREFIX = ByteString.of(AtomicFile.TEMPORARY_PREFIX);
   private static final ByteString DOT = ByteString.of(".");
   private static final ByteString DOT_DOT = ByteString.of("..");
 
@@ -60,16 +62,21 @@ public final class EnvironmentDirectory {
   public static Decoded<ContainerEnvironment> read(Path dir) throws IOException {
     // Names as exact bytes (not Path.toString(), which loses non-ASCII bytes without a locale),
     // read in byte order so that problems come in a stable order.
+    // Only the first MAX_ENTRIES names in byte order are kept, whatever order readdir gives.
     TreeMap<ByteString, Path> entries = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
+    boolean cut = false;
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path entry : stream) {
-        if (entries.size() == MAX_ENTRIES) {
-          problems.add(new Problem(dir.toString(),
-              "holds more than " + MAX_ENTRIES + " entries; the others are not read"));
-          break;
+        ByteString name = FileNames.nameOf(entry);
+        if (name.startsWith(TEMPORARY_PREFIX)) {
+          continue;  // a file being written, or left by a writer that crashed: never a variable
         }
-        entries.put(FileNames.nameOf(entry), entry);
+        entries.put(name, entry);
+        if (entries.size() > MAX_ENTRIES) {
+          entries.pollLastEntry();
+          cut = true;
+        }
       }
     } catch (NoSuchFileException e) {
       return new Decoded<>(ContainerEnvironment.empty(), List.of());
@@ -80,6 +87,10 @@ public final class EnvironmentDirectory {
       throw named;
     } catch (DirectoryIteratorException e) {
       throw e.getCause();
+    }
+    if (cut) {
+      problems.add(new Problem(dir.toString(), "holds more than " + MAX_ENTRIES
+          + " entries; only the first " + MAX_ENTRIES + " in byte order of their names are read"));
     }
     Map<ByteString, ByteString> variables = new TreeMap<>();
     long total = 0;
@@ -147,8 +158,9 @@ public final class EnvironmentDirectory {
 
   /**
    * Writes one file per variable, except {@link ContainerEnvironment#IDENTITY_VARIABLES} and names
-   * that cannot be file names. Creates a missing {@code dir} with mode 0700; new files get 0600,
-   * existing files keep their owner and mode. Files of variables not in {@code env} are left alone.
+   * that cannot be file names. Creates a missing {@code dir} with mode 0700; new files get 0640,
+   * group {@value DumpFile#READER_GROUP} where it exists; existing files keep their owner and mode.
+   * Each file is replaced atomically, never written through a symbolic link. Files of variables not in {@code env} are left alone.
    *
    * @return the variables that were skipped
    * @throws NotWritableException if the directory is read-only or not ours to write
@@ -197,7 +209,8 @@ public final class EnvironmentDirectory {
   }
 
   /**
-   * Writes one variable's file, unless it already holds the value.
+   * Replaces one variable's file, unless it already holds the value: a temporary file in the
+   * directory renamed over it, so a full disk or a crash leaves the old value whole.
    *
    * @return why the file was not written, or null
    */
@@ -208,33 +221,44 @@ public final class EnvironmentDirectory {
     if (endsInNewline) {
       content[bytes.length] = '\n';
     }
-    BasicFileAttributes existing;
+    PosixFileAttributes existing;
     try {
-      existing = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      existing = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       existing = null;
     }
-    if (existing == null) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else if (!existing.isRegularFile() && !(existing.isSymbolicLink() && Files.isRegularFile(file))) {
+    if (existing != null && existing.isSymbolicLink()) {
+      return Files.isRegularFile(file) && holds(file, content) ? null : "a symbolic link, which is not written through";
+    }
+    if (existing != null && !existing.isRegularFile()) {
       // Opening a fifo would hang, writing a directory fails.
       return "not a regular file";
-    } else if (Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content)) {
+    }
+    if (existing != null && existing.size() == content.length && holds(file, content)) {
       // my_init rewrites the directory after every startup script: most files already hold their
-      // value, and reading is far cheaper than truncating and writing again.
+      // value, and reading is far cheaper than writing again.
       return null;
-    } else if (existing.isSymbolicLink()) {
-      return "a symbolic link, which is not written through";
     }
-    // An existing file keeps the owner and mode the image gave it.
-    try (var out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-        LinkOption.NOFOLLOW_LINKS)) {
-      out.write(content);
-    }
+    // A file that replaces an existing one keeps the owner and mode the image gave that one.
+    AtomicFile.replace(file, content, Optional.ofNullable(existing));
     return null;
   }
 
+  private static boolean holds(Path file, byte[] content) throws IOException {
+    return Arrays.equals(Files.readAllBytes(file), content);
+  }
 
+  /**
+   * Removes the temporary files that a writer which crashed left in {@code dir}: they may hold
+   * secrets. For an init at boot, when no other writer runs.
+   */
+  public static void removeLeftovers(Path dir) throws IOException {
+    try {
+      AtomicFile.removeLeftovers(dir);
+    } catch (NoSuchFileException e) {
+      // no directory, no leftovers
+    }
+  }
 
   private static void createPrivateDirectory(Path dir) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
@@ -256,11 +280,12 @@ public final class EnvironmentDirectory {
     return -1;
   }
 
+  /** Why {@code e} happened, as the C library says it ({@code No space left on device}). */
   static String reason(IOException e) {
-    String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
     return reason != null ? reason : e.getClass().getSimpleName();
   }
 }

@@ -5,8 +5,9 @@ package io.baseimage.env;
  *
  * <pre>{@code
  * ContainerEnvironment env = EnvironmentImport.atBoot(directory, ContainerEnvironment.ofProcess());
+ * ContainerEnvironment before = EnvironmentDirectory.read(dir).value();   // after my_init wrote it
  * // ... a startup script ran and may have changed the directory:
- * env = EnvironmentImport.afterScript(env, EnvironmentDirectory.read(dir).value());
+ * env = EnvironmentImport.afterScript(env, before, EnvironmentDirectory.read(dir).value());
  * }</pre>
  */
 public final class EnvironmentImport {
@@ -18,19 +19,28 @@ public final class EnvironmentImport {
   }
 
   /**
-   * After a startup script the directory replaces the environment, so a script can add, change and
-   * delete variables; but {@link ContainerEnvironment#IDENTITY_VARIABLES} keep their current value
-   * unless the directory has a file for them (they are never written there, so they would vanish:
-   * phusion/baseimage-docker#119).
+   * After a startup script: what the script changed in the directory — files it added, changed or
+   * removed between {@code before} (the directory as my_init last read or wrote it) and
+   * {@code after} (the directory now) — applied to {@code current}. Every variable the script did
+   * not touch keeps its value: one given with {@code docker run -e} whose file could not be written
+   * (a symbolic link, a full disk), and {@link ContainerEnvironment#IDENTITY_VARIABLES}, which are
+   * never written there, even where the image ships a default file for them ({@code HOME=/root}:
+   * phusion/baseimage-docker#119, #490). A script sets an identity variable by writing its file;
+   * removing the file does not unset it.
    */
-  public static ContainerEnvironment afterScript(ContainerEnvironment current, ContainerEnvironment directory) {
-    ContainerEnvironment result = directory;
-    for (String name : ContainerEnvironment.IDENTITY_VARIABLES) {
-      if (!directory.contains(name)) {
-        var value = current.getBytes(name);
-        if (value.isPresent()) {
-          result = result.with(ByteString.of(name), value.get());
-        }
+  public static ContainerEnvironment afterScript(
+      ContainerEnvironment current, ContainerEnvironment before, ContainerEnvironment after) {
+    ContainerEnvironment result = current;
+    for (var variable : after.asMap().entrySet()) {
+      if (!variable.getValue().equals(before.asMap().get(variable.getKey()))) {
+        result = result.with(variable.getKey(), variable.getValue());
+      }
+    }
+    for (ByteString name : before.asMap().keySet()) {
+      // The directory never holds identity variables (they are never written there), so a
+      // missing file says nothing about them: only a file can set them.
+      if (!after.asMap().containsKey(name) && !ContainerEnvironment.IDENTITY_VARIABLES.contains(name.toString())) {
+        result = result.without(name);
       }
     }
     return result;

@@ -133,10 +133,11 @@ class EmbeddingExamplesTest {
     ContainerEnvironment env = EnvironmentImport.atBoot(
         EnvironmentDirectory.read(dir).value(), ContainerEnvironment.ofProcess());
     EnvironmentDirectory.write(env, dir);
+    ContainerEnvironment before = EnvironmentDirectory.read(dir).value();
     // ... a startup script changes the directory ...
     Files.writeString(dir.resolve("FROM_SCRIPT"), "yes\n");
-    // After it: the directory replaces the environment; HOME, USER... stay unless it has them.
-    return EnvironmentImport.afterScript(env, EnvironmentDirectory.read(dir).value());
+    // After it: what the script changed in the directory; everything else keeps its value.
+    return EnvironmentImport.afterScript(env, before, EnvironmentDirectory.read(dir).value());
   }
   // docs: end
 

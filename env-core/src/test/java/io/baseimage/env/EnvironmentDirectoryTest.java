@@ -424,21 +424,22 @@ class EnvironmentDirectoryTest {
   }
 
   @Test
-  void createsNewFilesWithMode0600() throws Exception {
+  void createsNewFilesWithMode0640() throws Exception {
     Path dir = dir();
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1", "B", "2\n")), dir);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A")))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("B")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A")))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("B")))).isEqualTo("rw-r-----");
   }
 
   @Test
-  void keepsModeAndOwnerOfExistingFiles() throws Exception {
+  void replacesAnExistingFileKeepingItsModeOwnerAndGroup() throws Exception {
     Path dir = dir();
     Path file = Files.writeString(dir.resolve("A"), "old value that is longer");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     Object owner = Files.getAttribute(file, "unix:uid");
+    Object group = Files.getAttribute(file, "unix:gid");
     Object inode = Files.getAttribute(file, "unix:ino");
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "new")), dir);
@@ -446,7 +447,52 @@ class EnvironmentDirectoryTest {
     assertThat(Files.readString(file)).isEqualTo("new");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(owner);
-    assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+    assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(group);
+    assertThat(Files.getAttribute(file, "unix:ino")).as("a new file renamed over the old one").isNotEqualTo(inode);
+    assertThat(temporaryFiles(dir)).isEmpty();
+  }
+
+  @Test
+  void readsNoTemporaryFileOfAWriterAsAVariable() throws Exception {
+    Path dir = dir();
+    Files.writeString(dir.resolve("A"), "1");
+    Files.writeString(dir.resolve(".baseimage-tmp.77.1"), "a secret being written");
+
+    assertThat(EnvironmentDirectory.read(dir).value()).isEqualTo(ContainerEnvironment.of(Map.of("A", "1")));
+    assertThat(EnvironmentDirectory.read(dir).problems()).isEmpty();
+  }
+
+  @Test
+  void removesTheTemporaryFilesACrashedWriterLeft() throws Exception {
+    Path dir = dir();
+    Files.writeString(dir.resolve("A"), "1");
+    Files.writeString(dir.resolve(".baseimage-tmp.77.1"), "a secret");
+
+    EnvironmentDirectory.removeLeftovers(dir);
+
+    assertThat(temporaryFiles(dir)).isEmpty();
+    assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
+  }
+
+  @Test
+  void cutsAnOverfullDirectoryInByteOrderOfNames() throws Exception {
+    Path dir = dir();
+    for (int i = EnvironmentDirectory.MAX_ENTRIES; i >= 0; i--) {
+      Files.writeString(dir.resolve(String.format("V%05d", i)), "x");
+    }
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+
+    assertThat(read.value().size()).isEqualTo(EnvironmentDirectory.MAX_ENTRIES);
+    assertThat(read.value().contains("V00000")).isTrue();
+    assertThat(read.value().contains(String.format("V%05d", EnvironmentDirectory.MAX_ENTRIES))).isFalse();
+    assertThat(read.problems()).singleElement().asString().contains("only the first 10000 in byte order");
+  }
+
+  private static List<Path> temporaryFiles(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(".baseimage-tmp.")).toList();
+    }
   }
 
   @Test

@@ -18,46 +18,39 @@ class EnvironmentImportTest {
   }
 
   @Test
-  void directoryReplacesEnvironmentAfterScript() {
+  void appliesWhatTheScriptAddedChangedAndRemoved() {
     ContainerEnvironment current = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
-    ContainerEnvironment directory = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "new", "ADD", "added"));
+    ContainerEnvironment before = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
+    ContainerEnvironment after = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "new", "ADD", "added"));
 
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, directory);
+    ContainerEnvironment env = EnvironmentImport.afterScript(current, before, after);
 
     assertThat(env.asStringMap()).containsExactly(
         Map.entry("ADD", "added"), Map.entry("CHANGE", "new"), Map.entry("KEEP", "1"));
   }
 
   @Test
-  void keepsIdentityVariablesThatTheDirectoryLacks() {
-    ContainerEnvironment current = ContainerEnvironment.of(Map.of(
-        "HOME", "/root", "USER", "root", "GROUP", "root", "UID", "0", "GID", "0", "SHELL", "/bin/bash",
-        "OTHER", "x"));
+  void keepsAValueWhoseFileTheScriptDidNotTouch() {
+    // docker run -e FOO=cli, and the image's FOO file could not be replaced (a symlink, a full disk).
+    ContainerEnvironment current = ContainerEnvironment.of(Map.of("FOO", "cli", "BIG", "12000 bytes"));
+    ContainerEnvironment directory = ContainerEnvironment.of(Map.of("FOO", "image", "BIG", "old"));
 
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, ContainerEnvironment.empty());
+    ContainerEnvironment env = EnvironmentImport.afterScript(current, directory, directory);
 
-    assertThat(env.asStringMap()).containsOnlyKeys("HOME", "USER", "GROUP", "UID", "GID", "SHELL");
-    assertThat(env.get("HOME")).hasValue("/root");
-    assertThat(env.get("SHELL")).hasValue("/bin/bash");
+    assertThat(env).isEqualTo(current);
   }
 
   @Test
-  void directoryFileForIdentityVariableWins() {
-    ContainerEnvironment current = ContainerEnvironment.of(Map.of("HOME", "/root", "USER", "root"));
-    ContainerEnvironment directory = ContainerEnvironment.of(Map.of("HOME", "/home/app"));
+  void keepsIdentityVariablesUnlessTheScriptChangedTheirFile() {
+    // docker run -e HOME=/app, and the image ships HOME=/root in the directory.
+    ContainerEnvironment current = ContainerEnvironment.of(Map.of("HOME", "/app", "USER", "root", "SHELL", "/bin/bash"));
+    ContainerEnvironment before = ContainerEnvironment.of(Map.of("HOME", "/root"));
 
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, directory);
-
-    assertThat(env.get("HOME")).hasValue("/home/app");
-    assertThat(env.get("USER")).hasValue("root");
-  }
-
-  @Test
-  void doesNotInventIdentityVariables() {
-    ContainerEnvironment env = EnvironmentImport.afterScript(
-        ContainerEnvironment.of(Map.of("A", "1")), ContainerEnvironment.of(Map.of("B", "2")));
-
-    assertThat(env.asStringMap()).containsOnlyKeys("B");
+    assertThat(EnvironmentImport.afterScript(current, before, before).get("HOME")).hasValue("/app");
+    assertThat(EnvironmentImport.afterScript(current, before, ContainerEnvironment.of(Map.of("HOME", "/home/app"))).get("HOME"))
+        .hasValue("/home/app");
+    assertThat(EnvironmentImport.afterScript(current, before, ContainerEnvironment.empty()).get("HOME"))
+        .as("a removed file does not unset an identity variable").hasValue("/app");
   }
 
   @Test
@@ -67,9 +60,10 @@ class EnvironmentImportTest {
     ContainerEnvironment env = EnvironmentImport.atBoot(
         EnvironmentDirectory.read(dir).value(), ContainerEnvironment.of(Map.of("HOME", "/root", "A", "1")));
     EnvironmentDirectory.write(env, dir);
+    ContainerEnvironment before = EnvironmentDirectory.read(dir).value();
     java.nio.file.Files.writeString(dir.resolve("B"), "from script\n");
 
-    ContainerEnvironment after = EnvironmentImport.afterScript(env, EnvironmentDirectory.read(dir).value());
+    ContainerEnvironment after = EnvironmentImport.afterScript(env, before, EnvironmentDirectory.read(dir).value());
 
     assertThat(after.asStringMap()).containsExactly(
         Map.entry("A", "1"), Map.entry("B", "from script"), Map.entry("HOME", "/root"));

@@ -698,6 +698,29 @@ class MyInitIT {
         .contains("*** /usr/local/bin/check exited with status 0.\n");
   }
 
+  /**
+   * SPEC §1.2, §1.6: a value given with {@code -e} keeps its value for the whole boot unless a
+   * startup script changes that very file: also {@code HOME} (the image ships {@code HOME=/root})
+   * and a variable whose file my_init may not replace (the image made it a symbolic link).
+   */
+  @Test
+  void valuesGivenWithDashEOutliveStartupScriptsUnlessOneChangesThem() throws Exception {
+    sandbox.write("/etc/foo-default", "image\n");
+    Files.createDirectories(sandbox.path("/etc/container_environment"));
+    Files.createSymbolicLink(sandbox.path("/etc/container_environment/FOO"), Path.of("/etc/foo-default"));
+    sandbox.script("/etc/my_init.d/10-unrelated", "echo x > /etc/container_environment/UNRELATED");
+    sandbox.script("/etc/my_init.d/20-changes-one", "echo script > /etc/container_environment/CHANGED");
+
+    Sandbox.Result result = sandbox.run(environment("FOO", "cli", "HOME", "/app", "CHANGED", "cli"),
+        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
+        "echo \"$FOO $HOME $CHANGED $UNRELATED\"; grep -E '^export (FOO|CHANGED)=' /etc/container_environment.sh");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("cli /app script x\nexport CHANGED=script\nexport FOO=cli\n");
+    assertThat(sandbox.read("/etc/foo-default")).isEqualTo("image\n");
+    assertThat(result.stderr()).contains("*** WARNING: /etc/container_environment/FOO: not written: a symbolic link");
+  }
+
   @Test
   void hostileEnvironmentDirectoryIsSkippedEntryByEntryWithWarnings() throws Exception {
     sandbox.write("/etc/container_environment/GOOD", "kept\n");
@@ -754,7 +777,7 @@ class MyInitIT {
     assertThat(mode("/etc/container_environment.sh")).isEqualTo("rw-r-----");
     assertThat(mode("/etc/container_environment.json")).isEqualTo("rw-r-----");
     assertThat(mode("/etc/container_environment")).isEqualTo("rwx------");
-    assertThat(mode("/etc/container_environment/SECRET")).isEqualTo("rw-------");
+    assertThat(mode("/etc/container_environment/SECRET")).isEqualTo("rw-r-----");
     assertThat(sandbox.read("/etc/container_environment/SECRET")).isEqualTo("s3cret");
     assertThat(Files.getOwner(sandbox.file("/etc/container_environment.sh")).getName()).isEqualTo("root");
     // No temporary file is left next to the dumps.

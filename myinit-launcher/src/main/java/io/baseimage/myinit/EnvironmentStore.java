@@ -18,14 +18,18 @@ import java.util.Set;
 
 /**
  * The environment directory and the dumps, as my_init imports and exports them (SPEC §1.6). Each
- * warning is logged once per run: a read-only {@code /etc} is one line, not one per script.
+ * warning is logged once per run: a read-only {@code /etc} is one line, not one per script. A value
+ * that could not be written to the directory is not lost: only what a script changes there is
+ * re-imported.
  */
 final class EnvironmentStore {
   private final Layout layout;
   private final Log log;
   private final Set<String> warned = new HashSet<>();
-  /** False once the directory could not be written: it then lacks the process's variables. */
-  private boolean directoryHoldsEnvironment = true;
+  /** False once the directory could not be read (not root, for one): there is nothing to re-import. */
+  private boolean directoryReadable = true;
+  /** The directory as my_init last wrote it and read it back: what a startup script may change. */
+  private ContainerEnvironment directorySeen = ContainerEnvironment.empty();
   private boolean notWritableWarned;
 
   EnvironmentStore(Layout layout, Log log) {
@@ -34,18 +38,31 @@ final class EnvironmentStore {
   }
 
   ContainerEnvironment importAtBoot(ContainerEnvironment process) {
+    removeLeftovers();
     ContainerEnvironment env = EnvironmentImport.atBoot(readDirectory(), process);
     export(env);
     return env;
   }
 
+  /** Applies what the script changed in the directory (SPEC §1.6), then exports the result. */
   ContainerEnvironment importAfterScript(ContainerEnvironment current) {
-    if (!directoryHoldsEnvironment) {
+    if (!directoryReadable) {
       return current;
     }
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, readDirectory());
+    ContainerEnvironment env = EnvironmentImport.afterScript(current, directorySeen, readDirectory());
     export(env);
     return env;
+  }
+
+  /** Temporary files that a crash left mid-write hold secrets; at boot no other writer runs. */
+  private void removeLeftovers() {
+    try {
+      EnvironmentDirectory.removeLeftovers(layout.environmentDirectory());
+      DumpFile.removeLeftovers(layout.shellDump());
+      DumpFile.removeLeftovers(layout.jsonDump());
+    } catch (IOException e) {
+      // Read-only or not ours: then nothing of ours can be left there either.
+    }
   }
 
   private ContainerEnvironment readDirectory() {
@@ -54,20 +71,22 @@ final class EnvironmentStore {
       warnAll(read.problems());
       return read.value();
     } catch (IOException e) {
-      // Not root, for one: the image's directory is 0700 root.
+      // Not root, for one: the image's directory is 0750 root:docker_env.
       String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
       warnOnce("cannot read " + layout.environmentDirectory() + " (" + reason + "); its variables are not imported");
-      directoryHoldsEnvironment = false;
+      directoryReadable = false;
       return ContainerEnvironment.empty();
     }
   }
 
   private void export(ContainerEnvironment env) {
-    try {
-      warnAll(EnvironmentDirectory.write(env, layout.environmentDirectory()));
-    } catch (IOException e) {
-      directoryHoldsEnvironment = false;
-      warnNotWritten(e);
+    if (directoryReadable) {
+      try {
+        warnAll(EnvironmentDirectory.write(env, layout.environmentDirectory()));
+      } catch (IOException e) {
+        warnNotWritten(e);
+      }
+      directorySeen = readDirectory();
     }
     Decoded<byte[]> shell = ShellDump.format(env);
     warnAll(shell.problems());

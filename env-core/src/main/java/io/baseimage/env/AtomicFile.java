@@ -1,0 +1,136 @@
+package io.baseimage.env;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Replaces a file so that no reader, crash or full disk ever leaves it half-written: the content
+ * goes to a temporary file in the same directory, which is then renamed over the target (SPEC
+ * §1.2, §1.5). A rename replaces a symbolic link instead of writing through it.
+ */
+final class AtomicFile {
+  /** The group that may read what we write, where it exists (gid 8377 in the image). */
+  static final String READER_GROUP = "docker_env";
+  /**
+   * The name every temporary file starts with. Readers of a directory skip such names, and
+   * {@link #removeLeftovers} removes those that a crash left behind: they may hold secrets.
+   */
+  static final String TEMPORARY_PREFIX = ".baseimage-tmp.";
+
+  private static final Set<PosixFilePermission> READER_MODE = PosixFilePermissions.fromString("rw-r-----");
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final AtomicLong COUNTER = new AtomicLong();
+
+  private AtomicFile() {}
+
+  /**
+   * Replaces {@code target} with {@code content}. The new file takes the mode, owner and group of
+   * {@code keep} (the file it replaces) where given and allowed, else mode 0640 and group
+   * {@value #READER_GROUP} if that group exists.
+   */
+  static void replace(Path target, byte[] content, Optional<PosixFileAttributes> keep) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = createTemporary(dir);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        // No fsync: the rename already keeps readers from half a file, and what a power failure
+        // loses is written again at the next boot; a sync would cost every boot milliseconds.
+      }
+      PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+      if (keep.isPresent()) {
+        bestEffort(() -> view.setOwner(keep.get().owner()));
+        bestEffort(() -> view.setGroup(keep.get().group()));
+        view.setPermissions(keep.get().permissions());
+      } else {
+        readerGroup(temp).ifPresent(group -> bestEffort(() -> view.setGroup(group)));
+        // Explicitly, because the umask applies to the mode given at creation.
+        view.setPermissions(READER_MODE);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** Removes the temporary files that a process which crashed mid-write left in {@code dir}. */
+  static void removeLeftovers(Path dir) throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, TEMPORARY_PREFIX + "*")) {
+      for (Path leftover : stream) {
+        if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(leftover);
+        }
+      }
+    } catch (DirectoryIteratorException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * A new private file in {@code dir}. Not {@code Files.createTempFile}: its random name costs a
+   * {@code SecureRandom}, slow to seed at boot and pointless for a file only we create.
+   */
+  private static Path createTemporary(Path dir) throws IOException {
+    while (true) {
+      Path temp = dir.resolve(TEMPORARY_PREFIX + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet());
+      try {
+        return Files.createFile(temp, PRIVATE);
+      } catch (FileAlreadyExistsException e) {
+        // Left over by an earlier process with our pid: take the next name.
+      }
+    }
+  }
+
+  private static Optional<GroupPrincipal> readerGroup(Path file) throws IOException {
+    try {
+      return Optional.of(
+          file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(READER_GROUP));
+    } catch (UserPrincipalNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private interface Change {
+    void apply() throws IOException;
+  }
+
+  /**
+   * A process that may not give a file away (not root, not in the group) keeps its own user or
+   * group: the mode still keeps other users out.
+   */
+  private static void bestEffort(Change change) {
+    try {
+      change.apply();
+    } catch (IOException e) {
+      // see above
+    }
+  }
+}

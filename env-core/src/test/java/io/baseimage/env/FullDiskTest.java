@@ -1,0 +1,77 @@
+package io.baseimage.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full disk, for real: a small tmpfs filled to the last block. Needs root (CI runs as root);
+ * skipped with a message otherwise. SPEC §1.2: the old value stays whole, the warning says why.
+ */
+class FullDiskTest {
+  private static final String BIG = "x".repeat(12_000);
+
+  @TempDir Path temp;
+  private Path etc;
+  private boolean mounted;
+
+  @BeforeEach
+  void mountFullEtc() throws Exception {
+    Commands.assumeRoot("mounting a file system needs root");
+    etc = Files.createDirectory(temp.resolve("etc"));
+    Commands.Result mount = Commands.run("mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", etc.toString());
+    Commands.assume(mount.exitCode() == 0, "skipped: cannot mount tmpfs here: " + mount.stderr());
+    mounted = true;
+    Files.createDirectory(etc.resolve("container_environment"));
+    Files.writeString(etc.resolve("container_environment/BIG"), "old");
+    Files.writeString(etc.resolve("container_environment.json"), "{\"BIG\":\"old\"}\n");
+    try {
+      Files.write(etc.resolve("filler"), new byte[1024 * 1024]);
+    } catch (IOException full) {
+      // as intended: not one block left
+    }
+  }
+
+  @AfterEach
+  void unmount() {
+    if (mounted) {
+      Commands.checked("umount", "-l", etc.toString());
+    }
+  }
+
+  @Test
+  void directoryWriteKeepsTheOldValueWholeAndNamesTheReason() throws Exception {
+    Path dir = etc.resolve("container_environment");
+
+    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("BIG", BIG)), dir);
+
+    assertThat(problems).containsExactly(new Problem(dir + "/BIG", "not written: No space left on device"));
+    assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
+    assertThat(leftovers(dir)).isEmpty();
+  }
+
+  @Test
+  void dumpWriteKeepsTheOldDumpWhole() throws Exception {
+    Path json = etc.resolve("container_environment.json");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DumpFile.write(json, JsonDump.format(
+            ContainerEnvironment.of(Map.of("BIG", BIG))).value()))
+        .hasMessageContaining("No space left on device");
+    assertThat(Files.readString(json)).isEqualTo("{\"BIG\":\"old\"}\n");
+    assertThat(leftovers(etc)).isEmpty();
+  }
+
+  private static List<Path> leftovers(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(".baseimage-tmp.")).toList();
+    }
+  }
+}
