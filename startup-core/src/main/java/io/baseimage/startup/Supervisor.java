@@ -86,6 +86,8 @@ public final class Supervisor {
     try {
       int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
       running.add(pid);
+      // An earlier child may have had this pid: its status says nothing about the new one.
+      ended.remove(pid);
       generation++;
       childless = false;
       childSpawned.signal();
