@@ -9,8 +9,13 @@
  *    it back its name in every child's environment.
  *  - Ignored dispositions and blocked signals survive exec (SPEC §3.2 step 0). A JVM started with
  *    SIGCHLD ignored never sees its children end, one started with SIGTERM ignored never handles
- *    it, and one started with SIGUSR1 blocked never sees it. Every signal is reset to its default
- *    and unblocked, glibc's internal 32 and 33 included (hence the raw system calls).
+ *    it. Every signal is reset to its default, glibc's internal 32 and 33 included (hence the raw
+ *    system calls), and unblocked, except for the ones below.
+ *  - The signals my_init takes (TERM, INT, HUP, USR1, USR2, WINCH) and QUIT are blocked (SPEC
+ *    §3.5). The JVM runs with -Xrs, which leaves them blocked in every thread: one that comes while
+ *    the JVM starts stays pending until my_init takes it with sigwaitinfo, instead of ending the
+ *    JVM without a shutdown or, for QUIT, printing a thread dump. setuser clears the mask before
+ *    it execs its command.
  *
  *   launcher @ARGFILE SCRIPT [ARG...]   ->   DIR/java @ARGFILE SCRIPT [ARG...]
  *
@@ -64,8 +69,12 @@ static void reset_signals(void) {
       syscall(SYS_rt_sigaction, signal, &default_action, NULL, sizeof default_action.mask);
     }
   }
-  unsigned long none = 0;
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
+  static const int taken_later[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH};
+  unsigned long blocked = 0;
+  for (size_t i = 0; i < sizeof taken_later / sizeof *taken_later; i++) {
+    blocked |= 1UL << (taken_later[i] - 1);
+  }
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &blocked, NULL, sizeof blocked);
 }
 
 int main(int argc, char **argv, char **envp) {

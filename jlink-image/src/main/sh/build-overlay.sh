@@ -75,7 +75,8 @@ flags() { # MODULE/CLASS
   # compiler memory out of a process that then sleeps; ArchiveRelocationMode=0 maps the AOT cache
   # where it was made instead of relocating (and so dirtying) it, ~5 MB less anonymous memory.
   # The heap limit costs nothing until used: an environment directory may hold up to 8 MiB of
-  # variables, and the dumps are built in memory.
+  # variables, and the dumps are built in memory. -Xrs: the JVM installs no handler for TERM, INT,
+  # HUP and QUIT and leaves them blocked as the launcher did; my_init takes them (SignalEvents).
   cat <<FLAGS
 -XX:+UnlockDiagnosticVMOptions
 -XX:ArchiveRelocationMode=0
@@ -90,6 +91,7 @@ flags() { # MODULE/CLASS
 -XX:ReservedCodeCacheSize=3m
 -XX:MaxMetaspaceSize=32m
 -XX:-UsePerfData
+-Xrs
 -Djffi.boot.library.path=$runtime_path/lib
 -Dbaseimage.launcher.shebang=true
 --enable-native-access=org.jnrproject.jffi

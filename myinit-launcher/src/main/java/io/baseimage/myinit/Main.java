@@ -49,12 +49,13 @@ public final class Main {
       return 1;
     }
     try {
-      // Signals first: until our handlers are in place, the JVM's would end the process on SIGTERM
-      // without a shutdown. A signal that comes meanwhile waits in the queue. The reaper's first
-      // waitpid sets up the native layer (~20 ms) while this thread imports the environment.
+      // The launcher blocked these signals before the JVM started: one that came since is pending
+      // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
+      // while this thread imports the environment.
       Posix posix = JffiPosix.load();
       Supervisor supervisor = Supervisor.start(posix, log::warn);
-      SignalEvents.queueTo(supervisor, "TERM", "INT", "HUP", "USR1", "USR2", "WINCH");
+      SignalEvents.queueTo(supervisor, posix, log::error, Posix.SIGTERM, Posix.SIGINT, Posix.SIGHUP,
+          Posix.SIGUSR1, Posix.SIGUSR2, Posix.SIGWINCH);
       ContainerEnvironment environment = LauncherEnvironment.ofProcess();
       Settings settings = Settings.from(environment);
       Path root = Path.of(System.getProperty("baseimage.root", "/"));

@@ -181,6 +181,11 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public int awaitSignal(int... signals) {
+    throw new AssertionError("awaitSignal");
+  }
+
+  @Override
   public boolean isTerminal(int fd) {
     throw new AssertionError("isTerminal");
   }

@@ -1,21 +1,37 @@
 package io.baseimage.startup;
 
-import sun.misc.Signal;
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import java.util.function.Consumer;
 
 /**
- * Turns signals into {@link Event.Signaled} events. The JVM runs each handler on a new thread, so a
- * handler only queues: all work happens on the thread that takes events.
+ * Turns signals into {@link Event.Signaled} events, taken synchronously by one thread.
+ *
+ * <p>Not {@code sun.misc.Signal}: a JVM's handlers exist only once its start-up is done, and until
+ * then a {@code SIGTERM} ends the process without a shutdown and a {@code SIGQUIT} prints a thread
+ * dump. Instead the launcher blocks these signals before the JVM starts and the JVM runs with
+ * {@code -Xrs}, which leaves them blocked in every thread; a signal that comes before this thread
+ * waits for it stays pending, and is taken here as soon as it does (docs/architecture.md).
  */
 public final class SignalEvents {
   private SignalEvents() {}
 
   /**
-   * Handles the named signals ({@code "TERM"}, {@code "HUP"}, ...) by queueing them to
-   * {@code supervisor}.
+   * Starts a daemon thread that takes {@code signals} and queues each to {@code supervisor}.
+   *
+   * @param errors receives a line if taking signals fails (it then stops)
    */
-  public static void queueTo(Supervisor supervisor, String... names) {
-    for (String name : names) {
-      Signal.handle(new Signal(name), signal -> supervisor.signalReceived(signal.getNumber()));
-    }
+  public static void queueTo(Supervisor supervisor, Posix posix, Consumer<String> errors, int... signals) {
+    Thread taker = new Thread(() -> {
+      try {
+        while (true) {
+          supervisor.signalReceived(posix.awaitSignal(signals));
+        }
+      } catch (ErrnoException e) {
+        errors.accept("signals are no longer handled: " + e.getMessage());
+      }
+    }, "signals");
+    taker.setDaemon(true);
+    taker.start();
   }
 }

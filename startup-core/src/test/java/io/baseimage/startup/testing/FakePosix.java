@@ -154,6 +154,7 @@ public final class FakePosix implements Posix {
   private int gid;
   private boolean terminal;
   private boolean holdNoChildren;
+  private final List<Integer> pendingSignals = new ArrayList<>();
   private boolean noChildrenHeld;
 
   public FakePosix pid(int pid) {
@@ -488,6 +489,34 @@ public final class FakePosix implements Posix {
   @Override
   public void ignore(int signal) {
     call("ignore(" + signal + ")");
+  }
+
+  /** A signal sent to this process: {@link #awaitSignal} takes it. */
+  public void raise(int signal) {
+    lock.lock();
+    try {
+      pendingSignals.add(signal);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int awaitSignal(int... signals) {
+    lock.lock();
+    try {
+      while (true) {
+        for (int signal : signals) {
+          if (pendingSignals.remove(Integer.valueOf(signal))) {
+            return signal;
+          }
+        }
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

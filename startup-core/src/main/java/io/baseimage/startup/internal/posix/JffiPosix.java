@@ -46,6 +46,7 @@ public final class JffiPosix implements Posix {
       NativeFunction.of("posix_spawn_file_actions_addclosefrom_np", INT, POINTER, INT);
   private static final NativeFunction SIGPROCMASK = NativeFunction.of("sigprocmask", INT, INT, POINTER, POINTER);
   private static final NativeFunction SIGNAL = NativeFunction.of("signal", POINTER, INT, POINTER);
+  private static final NativeFunction SIGWAITINFO = NativeFunction.of("sigwaitinfo", INT, POINTER, POINTER);
   private static final NativeFunction WAITPID = NativeFunction.of("waitpid", INT, INT, POINTER, INT);
   private static final NativeFunction KILL = NativeFunction.of("kill", INT, INT, INT);
   private static final NativeFunction PRCTL = NativeFunction.of("prctl", INT, INT, LONG, LONG, LONG, LONG);
@@ -198,6 +199,28 @@ public final class JffiPosix implements Posix {
   public void ignore(int signal) throws ErrnoException {
     if (SIGNAL.call(signal, SIG_IGN) == SIG_ERR) {
       throw failure("signal(" + signal + ", SIG_IGN)", NativeFunction.errno());
+    }
+  }
+
+  @Override
+  public int awaitSignal(int... signals) throws ErrnoException {
+    try (NativeMemory memory = new NativeMemory()) {
+      // A sigset_t is a bit mask: signal n is bit n - 1.
+      long set = memory.allocate(SIGSET_SIZE);
+      long mask = 0;
+      for (int signal : signals) {
+        mask |= 1L << (signal - 1);
+      }
+      IO.putLong(set, mask);
+      while (true) {
+        int signal = SIGWAITINFO.callInt(set, 0);
+        if (signal > 0) {
+          return signal;
+        }
+        if (NativeFunction.errno() != EINTR) {
+          throw failure("sigwaitinfo", NativeFunction.errno());
+        }
+      }
     }
   }
 

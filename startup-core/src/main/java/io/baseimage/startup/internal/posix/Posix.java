@@ -60,6 +60,15 @@ public interface Posix {
   /** Sets the disposition of {@code signal} to ignore, for signals the JVM will not let Java handle. */
   void ignore(int signal) throws ErrnoException;
 
+  /**
+   * Waits until one of {@code signals} is pending and takes it ({@code sigwaitinfo}). The signals
+   * must be blocked in every thread, as the launcher leaves them (docs/architecture.md): then none
+   * is lost, however early it came.
+   *
+   * @return the signal taken
+   */
+  int awaitSignal(int... signals) throws ErrnoException;
+
   boolean isTerminal(int fd);
 
   /** Makes {@code processGroup} the foreground process group of the terminal on {@code fd}. */
