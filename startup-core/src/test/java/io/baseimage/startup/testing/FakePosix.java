@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
@@ -37,6 +38,10 @@ import java.util.function.Predicate;
  * that per program. {@link #waitAny} blocks until a child has ended and returns empty when no child
  * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the supervisor's reaper thread
  * waits here while the test thread ends children.
+ *
+ * <p>Tests never sleep to let the reaper catch up: they wait for what it does here
+ * ({@link #awaitBlockedInWaitAny}, {@link #awaitReaped}, {@link #awaitHandedOn}), and
+ * {@link #onCall} lets them act at a precise step of the code under test.
  *
  * <pre>{@code
  * FakePosix posix = new FakePosix();
@@ -148,6 +153,12 @@ public final class FakePosix implements Posix {
   private final Deque<WaitStatus> ended = new ArrayDeque<>();
   private final Set<Integer> reaped = new HashSet<>();
   private final Set<Integer> stillRunningAfterAwait = new HashSet<>();
+  /** Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took it. */
+  private long waitAnyCalls;
+  private final Map<Integer, Long> reapedByCall = new HashMap<>();
+  /** Threads inside {@link #waitAny} that wait for a child to end. */
+  private int blockedInWaitAny;
+  private final Map<String, List<Runnable>> onCall = new HashMap<>();
   private int nextPid = 100;
   private int pid = 4242;
   private int uid;
@@ -308,13 +319,49 @@ public final class FakePosix implements Posix {
 
   /** Waits until child {@code child} has been reaped. */
   public void awaitReaped(int child, Duration timeout) throws InterruptedException {
+    await(() -> reaped.contains(child), "pid " + child + " not reaped", timeout);
+  }
+
+  /**
+   * Waits until child {@code child} has been reaped and {@link #waitAny} has been called again. A
+   * reaper that handles each status before it asks for the next one, as the supervisor's does, has
+   * by then passed the status on: the test can look at what it did with it.
+   */
+  public void awaitHandedOn(int child, Duration timeout) throws InterruptedException {
+    await(() -> reapedByCall.containsKey(child) && waitAnyCalls > reapedByCall.get(child),
+        "pid " + child + " not handed on by the reaper", timeout);
+  }
+
+  /**
+   * Waits until a thread is blocked in {@link #waitAny}, waiting for a child to end: from then on
+   * it takes a status without needing anything but this fake.
+   */
+  public void awaitBlockedInWaitAny(Duration timeout) throws InterruptedException {
+    await(() -> blockedInWaitAny > 0, "no thread blocked in waitAny", timeout);
+  }
+
+  /**
+   * Runs {@code action} on the caller's thread each time {@code name} is called, after the call is
+   * recorded; {@code name} is a method as {@link #calls} shows it, such as {@code "releaseIdleMemory"}.
+   */
+  public FakePosix onCall(String name, Runnable action) {
+    lock.lock();
+    try {
+      onCall.computeIfAbsent(name, n -> new ArrayList<>()).add(action);
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void await(BooleanSupplier condition, String failure, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
-      while (!reaped.contains(child)) {
+      while (!condition.getAsBoolean()) {
         long wait = deadline - System.nanoTime();
         if (wait <= 0) {
-          throw new AssertionError("pid " + child + " not reaped within " + timeout);
+          throw new AssertionError(failure + " within " + timeout);
         }
         changed.awaitNanos(wait);
       }
@@ -355,7 +402,8 @@ public final class FakePosix implements Posix {
       changed.signalAll();
       if (program.exitBeforeSpawnReturns) {
         // Give a waiting reaper the status before the caller learns the pid: the spawn/exit race.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Ample time, for a loaded machine; the test checks that the reaper did take it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!reaped.contains(child) && deadline - System.nanoTime() > 0) {
           changed.awaitNanos(deadline - System.nanoTime());
         }
@@ -421,11 +469,14 @@ public final class FakePosix implements Posix {
   public Optional<WaitStatus> waitAny() {
     lock.lock();
     try {
+      long call = ++waitAnyCalls;
+      changed.signalAll();
       while (true) {
         WaitStatus status = ended.poll();
         if (status != null) {
           children.remove(status.pid());
           reaped.add(status.pid());
+          reapedByCall.put(status.pid(), call);
           changed.signalAll();
           return Optional.of(status);
         }
@@ -435,7 +486,13 @@ public final class FakePosix implements Posix {
           }
           return Optional.empty();
         }
-        changed.awaitUninterruptibly();
+        blockedInWaitAny++;
+        changed.signalAll();
+        try {
+          changed.awaitUninterruptibly();
+        } finally {
+          blockedInWaitAny--;
+        }
       }
     } finally {
       lock.unlock();
@@ -610,12 +667,15 @@ public final class FakePosix implements Posix {
   }
 
   private void call(String call) {
+    List<Runnable> actions;
     lock.lock();
     try {
       calls.add(call);
+      actions = List.copyOf(onCall.getOrDefault(call.substring(0, call.indexOf('(')), List.of()));
     } finally {
       lock.unlock();
     }
+    actions.forEach(Runnable::run);
   }
 
   private static String text(byte[] bytes) {
