@@ -41,7 +41,9 @@ import java.util.function.Predicate;
  *
  * <p>Tests never sleep to let the reaper catch up: they wait for what it does here
  * ({@link #awaitBlockedInWaitAny}, {@link #awaitReaped}, {@link #awaitHandedOn}), and
- * {@link #onCall} lets them act at a precise step of the code under test.
+ * {@link #onCall} lets them act at a precise step of the code under test. To check that a test
+ * does not depend on a prompt reaper, run it with {@code -Dfakeposix.lateReaperMillis=1500}: it
+ * must still pass, only slower.
  *
  * <pre>{@code
  * FakePosix posix = new FakePosix();
@@ -137,6 +139,11 @@ public final class FakePosix implements Posix {
     }
   }
 
+  /**
+   * How late the reaper runs: {@link #waitAny} sleeps this long before it looks and after it took a
+   * status, as a reaper that a loaded machine deschedules may. 0 unless set for a check.
+   */
+  private static final long LATE_REAPER_MILLIS = Long.getLong("fakeposix.lateReaperMillis", 0);
   private static final Set<Integer> DEADLY_BY_DEFAULT = Set.of(SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2);
   private static final Program DEFAULT = new Program();
 
@@ -467,6 +474,25 @@ public final class FakePosix implements Posix {
 
   @Override
   public Optional<WaitStatus> waitAny() {
+    runLate();
+    Optional<WaitStatus> status = takeStatus();
+    if (status.isPresent()) {
+      runLate();
+    }
+    return status;
+  }
+
+  private static void runLate() {
+    if (LATE_REAPER_MILLIS > 0) {
+      try {
+        Thread.sleep(LATE_REAPER_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Optional<WaitStatus> takeStatus() {
     lock.lock();
     try {
       long call = ++waitAnyCalls;
