@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,19 @@ import org.junit.jupiter.api.io.TempDir;
  * The boot and shutdown sequence against {@link FakePosix}: nothing is started for real, the
  * programs exist only as files in a temporary tree so that the lookups behave as in a container.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MyInitTest {
-  private static final Duration KILL_PROCESS_TIMEOUT = Duration.ofMillis(100);
-  private static final Duration KILL_ALL_TIMEOUT = Duration.ofMillis(100);
+  /**
+   * The timeouts of a test that expects every step to end by itself (a child that stops on
+   * SIGTERM, a script that exits at once): enough for a loaded machine's reaper, never waited out
+   * when the test passes.
+   */
+  private static final Duration AMPLE = Duration.ofSeconds(10);
+  /**
+   * A timeout that the test expects to pass (a child that ignores SIGTERM): a slow machine only
+   * makes it pass later.
+   */
+  private static final Duration RUNS_OUT = Duration.ofMillis(100);
 
   @TempDir Path root;
   private final FakePosix posix = new FakePosix();
@@ -66,7 +76,11 @@ class MyInitTest {
     executable(bin, "cmd");
     posix.program("sv").exitsAtOnce(0);
     // Deliberately not the temporary tree: the scripts must come from the layout.
-    settings = new Settings(KILL_PROCESS_TIMEOUT, KILL_ALL_TIMEOUT, Path.of("/etc/my_init.d"), Optional.empty());
+    settings = new Settings(AMPLE, AMPLE, Path.of("/etc/my_init.d"), Optional.empty());
+  }
+
+  private void killTimeouts(Duration killProcess, Duration killAllProcesses) {
+    settings = new Settings(killProcess, killAllProcesses, settings.initDirectory(), settings.scriptTimeout());
   }
 
   @AfterEach
@@ -105,6 +119,15 @@ class MyInitTest {
   private Path script(Path dir, String name, int exitCode) {
     posix.program(name).exitsAtOnce(exitCode);
     return executable(dir, name);
+  }
+
+  private void awaitHandedOn(String program) {
+    try {
+      posix.awaitHandedOn(spawnOf(program).pid(), AMPLE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   // --- the sequence ---------------------------------------------------------------------------
@@ -168,6 +191,11 @@ class MyInitTest {
   @Test
   void keepsItsMemoryWhileAShortCommandRuns() throws Exception {
     posix.program("cmd").exitsAtOnce(0);
+    // my_init must have seen the end before its second of quiet is up; a reaper that a loaded
+    // machine runs a second late would rightly make it give memory back. Giving the command the
+    // terminal is the one step between the spawn and that wait: there the test waits for the reaper.
+    posix.terminal(true);
+    posix.onCall("setForegroundProcessGroup", () -> awaitHandedOn("cmd"));
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
@@ -176,18 +204,19 @@ class MyInitTest {
 
   @Test
   void givesMemoryBackAfterASecondOfQuiet() throws Exception {
-    posix.program("cmd").onSpawn(pid -> new Thread(() -> {
-      try {
-        Thread.sleep(1300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      posix.exit(pid, 0);
-    }).start());
+    // The command runs until my_init gives memory back, however long that takes.
+    AtomicLong spawned = new AtomicLong();
+    AtomicLong released = new AtomicLong();
+    posix.program("cmd").onSpawn(pid -> spawned.set(System.nanoTime()));
+    posix.onCall("releaseIdleMemory", () -> {
+      released.set(System.nanoTime());
+      posix.exit(spawnOf("cmd").pid(), 0);
+    });
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     assertThat(posix.calls()).containsOnlyOnce("releaseIdleMemory()");
+    assertThat(Duration.ofNanos(released.get() - spawned.get())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -326,8 +355,7 @@ class MyInitTest {
 
   @Test
   void aScriptOverTheTimeLimitIsStoppedAndFails() throws Exception {
-    settings = new Settings(KILL_PROCESS_TIMEOUT, KILL_ALL_TIMEOUT, settings.initDirectory(),
-        Optional.of(Duration.ofMillis(50)));
+    settings = new Settings(RUNS_OUT, AMPLE, settings.initDirectory(), Optional.of(Duration.ofMillis(50)));
     Path slow = executable(layout.initDirectory(), "10-slow");
     posix.program("10-slow").ignores(Posix.SIGTERM);
 
@@ -341,6 +369,7 @@ class MyInitTest {
 
   @Test
   void sigtermDuringTheCommandStopsItWithTermThenKillAndExits2() throws Exception {
+    killTimeouts(RUNS_OUT, AMPLE);
     posix.program("cmd").ignores(Posix.SIGTERM)
         .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
 
@@ -348,7 +377,7 @@ class MyInitTest {
 
     int cmd = spawnOf("cmd").pid();
     assertThat(posix.signalsTo(cmd)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
-    assertThat(elapsedMillis).isGreaterThanOrEqualTo(KILL_PROCESS_TIMEOUT.toMillis());
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
     assertThat(log()).containsExactly(
         "*** Running cmd...",
         "*** Init system aborted.",
@@ -373,6 +402,9 @@ class MyInitTest {
 
   @Test
   void aSecondSigtermDuringTheShutdownNeitherRestartsNorSkipsIt() throws Exception {
+    // The command ignores SIGTERM, so the test waits out the kill timeout once; it cannot be short,
+    // since runsvdir must stop on SIGTERM within the same timeout.
+    killTimeouts(Duration.ofSeconds(5), AMPLE);
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
     posix.program("cmd").ignores(Posix.SIGTERM).onSpawn(pid -> {
       supervisor.signalReceived(Posix.SIGTERM);
@@ -414,6 +446,7 @@ class MyInitTest {
 
   @Test
   void sigtermWhileWaitingForRunsvdirShutsItDownAndExits2() throws Exception {
+    killTimeouts(RUNS_OUT, AMPLE);
     posix.program("runsvdir").ignores(Posix.SIGTERM)
         .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
 
@@ -544,12 +577,13 @@ class MyInitTest {
     assertThat(sv.get(0).argv().get(1)).isEqualTo("down");
     assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.getParent().toString());
     assertThat(log()).contains("*** WARNING: " + cron.getParent() + " did not stop within "
-        + KILL_PROCESS_TIMEOUT.toMillis() + " ms of SIGTERM; killing it");
+        + AMPLE.toMillis() + " ms of SIGTERM; killing it");
     assertThat(spawned()).containsSubsequence("cmd", "sv", "sv");
   }
 
   @Test
   void killsAllProcessesAsPid1WithKillMinusOneThenKillAfterTheTimeout() throws Exception {
+    killTimeouts(AMPLE, RUNS_OUT);
     posix.pid(1);
     posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
     posix.program("cmd").exitsAtOnce(0);
@@ -558,7 +592,7 @@ class MyInitTest {
 
     assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGKILL));
     assertThat(posix.wasReaped(900)).isTrue();
-    assertThat(elapsedMillis).isGreaterThanOrEqualTo(KILL_ALL_TIMEOUT.toMillis());
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
     assertThat(log()).endsWith(
         "*** Killing all processes...",
         "*** Not all processes have exited in time. Forcing them to exit.");
@@ -579,6 +613,7 @@ class MyInitTest {
 
   @Test
   void killsOnlyItsDescendantsWhenNotPid1() throws Exception {
+    killTimeouts(AMPLE, RUNS_OUT);
     posix.pid(4242);
     posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
     process(4242, "java", 1);

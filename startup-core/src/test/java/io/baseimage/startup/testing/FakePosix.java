@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
@@ -37,6 +38,12 @@ import java.util.function.Predicate;
  * that per program. {@link #waitAny} blocks until a child has ended and returns empty when no child
  * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the supervisor's reaper thread
  * waits here while the test thread ends children.
+ *
+ * <p>Tests never sleep to let the reaper catch up: they wait for what it does here
+ * ({@link #awaitBlockedInWaitAny}, {@link #awaitReaped}, {@link #awaitHandedOn}), and
+ * {@link #onCall} lets them act at a precise step of the code under test. To check that a test
+ * does not depend on a prompt reaper, run it with {@code -Dfakeposix.lateReaperMillis=1500}: it
+ * must still pass, only slower.
  *
  * <pre>{@code
  * FakePosix posix = new FakePosix();
@@ -132,6 +139,11 @@ public final class FakePosix implements Posix {
     }
   }
 
+  /**
+   * How late the reaper runs: {@link #waitAny} sleeps this long before it looks and after it took a
+   * status, as a reaper that a loaded machine deschedules may. 0 unless set for a check.
+   */
+  private static final long LATE_REAPER_MILLIS = Long.getLong("fakeposix.lateReaperMillis", 0);
   private static final Set<Integer> DEADLY_BY_DEFAULT = Set.of(SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2);
   private static final Program DEFAULT = new Program();
 
@@ -148,6 +160,12 @@ public final class FakePosix implements Posix {
   private final Deque<WaitStatus> ended = new ArrayDeque<>();
   private final Set<Integer> reaped = new HashSet<>();
   private final Set<Integer> stillRunningAfterAwait = new HashSet<>();
+  /** Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took it. */
+  private long waitAnyCalls;
+  private final Map<Integer, Long> reapedByCall = new HashMap<>();
+  /** Threads inside {@link #waitAny} that wait for a child to end. */
+  private int blockedInWaitAny;
+  private final Map<String, List<Runnable>> onCall = new HashMap<>();
   private int nextPid = 100;
   private int pid = 4242;
   private int uid;
@@ -309,13 +327,49 @@ public final class FakePosix implements Posix {
 
   /** Waits until child {@code child} has been reaped. */
   public void awaitReaped(int child, Duration timeout) throws InterruptedException {
+    await(() -> reaped.contains(child), "pid " + child + " not reaped", timeout);
+  }
+
+  /**
+   * Waits until child {@code child} has been reaped and {@link #waitAny} has been called again. A
+   * reaper that handles each status before it asks for the next one, as the supervisor's does, has
+   * by then passed the status on: the test can look at what it did with it.
+   */
+  public void awaitHandedOn(int child, Duration timeout) throws InterruptedException {
+    await(() -> reapedByCall.containsKey(child) && waitAnyCalls > reapedByCall.get(child),
+        "pid " + child + " not handed on by the reaper", timeout);
+  }
+
+  /**
+   * Waits until a thread is blocked in {@link #waitAny}, waiting for a child to end: from then on
+   * it takes a status without needing anything but this fake.
+   */
+  public void awaitBlockedInWaitAny(Duration timeout) throws InterruptedException {
+    await(() -> blockedInWaitAny > 0, "no thread blocked in waitAny", timeout);
+  }
+
+  /**
+   * Runs {@code action} on the caller's thread each time {@code name} is called, after the call is
+   * recorded; {@code name} is a method as {@link #calls} shows it, such as {@code "releaseIdleMemory"}.
+   */
+  public FakePosix onCall(String name, Runnable action) {
+    lock.lock();
+    try {
+      onCall.computeIfAbsent(name, n -> new ArrayList<>()).add(action);
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void await(BooleanSupplier condition, String failure, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
-      while (!reaped.contains(child)) {
+      while (!condition.getAsBoolean()) {
         long wait = deadline - System.nanoTime();
         if (wait <= 0) {
-          throw new AssertionError("pid " + child + " not reaped within " + timeout);
+          throw new AssertionError(failure + " within " + timeout);
         }
         changed.awaitNanos(wait);
       }
@@ -356,7 +410,8 @@ public final class FakePosix implements Posix {
       changed.signalAll();
       if (program.exitBeforeSpawnReturns) {
         // Give a waiting reaper the status before the caller learns the pid: the spawn/exit race.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Ample time, for a loaded machine; the test checks that the reaper did take it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!reaped.contains(child) && deadline - System.nanoTime() > 0) {
           changed.awaitNanos(deadline - System.nanoTime());
         }
@@ -420,13 +475,35 @@ public final class FakePosix implements Posix {
 
   @Override
   public Optional<WaitStatus> waitAny() {
+    runLate();
+    Optional<WaitStatus> status = takeStatus();
+    if (status.isPresent()) {
+      runLate();
+    }
+    return status;
+  }
+
+  private static void runLate() {
+    if (LATE_REAPER_MILLIS > 0) {
+      try {
+        Thread.sleep(LATE_REAPER_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Optional<WaitStatus> takeStatus() {
     lock.lock();
     try {
+      long call = ++waitAnyCalls;
+      changed.signalAll();
       while (true) {
         WaitStatus status = ended.poll();
         if (status != null) {
           children.remove(status.pid());
           reaped.add(status.pid());
+          reapedByCall.put(status.pid(), call);
           changed.signalAll();
           return Optional.of(status);
         }
@@ -436,7 +513,13 @@ public final class FakePosix implements Posix {
           }
           return Optional.empty();
         }
-        changed.awaitUninterruptibly();
+        blockedInWaitAny++;
+        changed.signalAll();
+        try {
+          changed.awaitUninterruptibly();
+        } finally {
+          blockedInWaitAny--;
+        }
       }
     } finally {
       lock.unlock();
@@ -639,12 +722,15 @@ public final class FakePosix implements Posix {
   }
 
   private void call(String call) {
+    List<Runnable> actions;
     lock.lock();
     try {
       calls.add(call);
+      actions = List.copyOf(onCall.getOrDefault(call.substring(0, call.indexOf('(')), List.of()));
     } finally {
       lock.unlock();
     }
+    actions.forEach(Runnable::run);
   }
 
   private static String text(byte[] bytes) {

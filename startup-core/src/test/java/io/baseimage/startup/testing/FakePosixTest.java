@@ -8,6 +8,8 @@ import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.Posix;
 import io.baseimage.startup.internal.posix.WaitStatus;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The fake behaves like the kernel where the tests of the init system rely on it. */
 class FakePosixTest {
+  private static final Duration AMPLE = Duration.ofSeconds(10);
+
   @TempDir Path dir;
   private final FakePosix posix = new FakePosix();
 
@@ -34,13 +38,38 @@ class FakePosixTest {
   void waitAnyBlocksUntilAChildEnds() throws Exception {
     int pid = spawn("prog");
     CompletableFuture<Optional<WaitStatus>> waiting = CompletableFuture.supplyAsync(posix::waitAny);
-    Thread.sleep(20);
+    posix.awaitBlockedInWaitAny(AMPLE);
     assertThat(waiting).isNotDone();
 
     posix.exit(pid, 3);
 
-    assertThat(waiting.get(2, TimeUnit.SECONDS)).contains(new WaitStatus(pid, 3 << 8));
+    assertThat(waiting.get(AMPLE.toSeconds(), TimeUnit.SECONDS)).contains(new WaitStatus(pid, 3 << 8));
     assertThat(posix.waitAny()).isEmpty();
+  }
+
+  @Test
+  void aStatusIsHandedOnOnceWaitAnyIsCalledAgain() throws Exception {
+    int pid = spawn("prog");
+    posix.exit(pid, 0);
+    posix.waitAny();
+
+    // Nothing calls waitAny meanwhile: however slow the machine, this can only run out.
+    assertThatThrownBy(() -> posix.awaitHandedOn(pid, Duration.ofMillis(20)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("not handed on");
+
+    posix.waitAny();
+    posix.awaitHandedOn(pid, Duration.ZERO);
+  }
+
+  @Test
+  void runsAnActionWhenItsCallIsMade() throws Exception {
+    List<String> seen = new ArrayList<>();
+    posix.onCall("releaseIdleMemory", () -> seen.add("released after " + posix.calls()));
+
+    posix.setThreadName("main");
+    posix.releaseIdleMemory();
+
+    assertThat(seen).containsExactly("released after [setThreadName(main), releaseIdleMemory()]");
   }
 
   @Test

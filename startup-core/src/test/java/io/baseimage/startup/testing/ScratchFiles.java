@@ -30,20 +30,4 @@ public final class ScratchFiles {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** Waits up to five seconds for {@code assertion} to pass, for state another thread changes. */
-  public static void eventually(Runnable assertion) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(5);
-      }
-    }
-  }
 }
