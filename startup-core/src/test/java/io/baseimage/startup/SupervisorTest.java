@@ -289,6 +289,20 @@ class SupervisorTest {
   }
 
   @Test
+  void aRecycledPidDoesNotReturnTheStatusOfTheChildThatHadItBefore() throws Exception {
+    int first = supervisor.spawn(Command.of(ENV, program));
+    posix.exit(first, 5);
+    assertThat(supervisor.awaitExit(first, in(10_000), s -> false)).contains(ExitStatus.exited(5));
+
+    posix.reusePid(first);
+    int second = supervisor.spawn(Command.of(ENV, program));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(supervisor.exitStatus(second)).as("the new child is still running").isEmpty();
+    assertThat(supervisor.isRunning(second)).isTrue();
+  }
+
+  @Test
   void reportsAMissingProgramAs127() {
     assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, dir.resolve("missing").toString())))
         .isInstanceOfSatisfying(SpawnException.class, e -> {

@@ -175,6 +175,17 @@ public final class FakePosix implements Posix {
   private final List<Integer> pendingSignals = new ArrayList<>();
   private boolean noChildrenHeld;
 
+  /** Gives the next spawn {@code pid}, as the kernel does when it recycles an ended child's pid. */
+  public FakePosix reusePid(int pid) {
+    lock.lock();
+    try {
+      nextPid = pid;
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public FakePosix pid(int pid) {
     this.pid = pid;
     return this;
