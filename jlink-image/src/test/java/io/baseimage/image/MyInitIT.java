@@ -506,6 +506,33 @@ class MyInitIT {
     assertThat(result.stderr()).doesNotContain("WARNING", "ERROR");
   }
 
+  /**
+   * SPEC §3.5: a SIGTERM sent while the JVM is still starting (before any Java code could handle
+   * it) is neither lost nor fatal: it ends in the orderly shutdown. It is sent as soon as PID 1 is
+   * the JVM, ~40 ms before main runs; should it come later, the outcome must be the same.
+   */
+  @Test
+  void sigtermWhileTheJvmStartsEndsInAnOrderlyShutdown() throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
+        "trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    run.signal("TERM", run.awaitJvmStarting());
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n");
+  }
+
+  /** SPEC §3.5: a SIGQUIT never prints a thread dump, however early it comes. */
+  @Test
+  void sigquitWhileTheJvmStartsPrintsNoThreadDump() throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "exit 5");
+    run.signal("QUIT", run.awaitJvmStarting());
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(5);
+    assertThat(result.stdout() + result.stderr()).doesNotContain("Full thread dump", "\tat ");
+  }
+
   @Test
   void sigquitIsIgnoredWithoutAThreadDump() throws Exception {
     Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/sh", "-c",

@@ -227,7 +227,11 @@ final class Sandbox implements AutoCloseable {
      * namespace a signal that PID 1 handles reaches it, as {@code docker kill} does.
      */
     void signal(String name) throws IOException, InterruptedException {
-      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid1())).inheritIO().start();
+      signal(name, pid1());
+    }
+
+    void signal(String name, long pid) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new AssertionError("kill -s " + name + " failed");
       }
@@ -249,6 +253,27 @@ final class Sandbox implements AutoCloseable {
         Thread.sleep(10);
       }
       throw new AssertionError("no PID 1 found");
+    }
+
+    /**
+     * Waits until the sandbox's PID 1 is a JVM that has only just started: the launcher has
+     * exec'd the runtime's java, which is still starting up.
+     */
+    long awaitJvmStarting() throws InterruptedException {
+      long pid = pid1();
+      Path exe = Path.of("/proc/" + pid + "/exe");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          if (Files.readSymbolicLink(exe).toString().endsWith("/bin/java")) {
+            return pid;
+          }
+        } catch (IOException e) {
+          // not yet exec'd, or just exec'ing
+        }
+        Thread.onSpinWait();
+      }
+      throw new AssertionError("PID 1 never became the JVM");
     }
 
     private static boolean isNamespaceInit(ProcessHandle process) {
