@@ -8,4 +8,8 @@ module io.baseimage.env {
   requires com.fasterxml.jackson.core;
 
   exports io.baseimage.env;
+  // Paths as exact bytes, for the launchers' modules and nothing else.
+  exports io.baseimage.env.internal to
+      io.baseimage.startup,
+      io.baseimage.myinit;
 }

@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

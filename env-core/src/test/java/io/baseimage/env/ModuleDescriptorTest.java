@@ -23,12 +23,14 @@ class ModuleDescriptorTest {
   }
 
   @Test
-  void exportsOnlyTheApiPackageAndRequiresOnlyJacksonCore() throws Exception {
+  void exportsOnlyTheApiPackageToAllAndRequiresOnlyJacksonCore() throws Exception {
     ModuleDescriptor module = descriptor();
 
-    assertThat(module.exports()).singleElement().satisfies(e -> {
-      assertThat(e.source()).isEqualTo("io.baseimage.env");
-      assertThat(e.isQualified()).isFalse();
+    assertThat(module.exports()).filteredOn(e -> !e.isQualified()).singleElement()
+        .satisfies(e -> assertThat(e.source()).isEqualTo("io.baseimage.env"));
+    assertThat(module.exports()).filteredOn(ModuleDescriptor.Exports::isQualified).singleElement().satisfies(e -> {
+      assertThat(e.source()).isEqualTo("io.baseimage.env.internal");
+      assertThat(e.targets()).containsExactlyInAnyOrder("io.baseimage.startup", "io.baseimage.myinit");
     });
     assertThat(module.requires()).extracting(ModuleDescriptor.Requires::name)
         .containsExactlyInAnyOrder("java.base", "com.fasterxml.jackson.core");

@@ -748,6 +748,41 @@ class MyInitIT {
     assertThat(result.stderr()).contains("*** WARNING: /etc/container_environment/FOO: not written: a symbolic link");
   }
 
+  /**
+   * SPEC §1.1: with no locale (as in the image), names in UTF-8 ({@code café}) and in no encoding
+   * at all ({@code caf\xe9}) work like ASCII ones: PATH entries, the command found on them,
+   * ENV_INIT_DIRECTORY and the startup scripts in it (byte order, logged readably), a service
+   * directory (started, and stopped by sv with its exact name).
+   */
+  @Test
+  void namesInAnyEncodingWorkWithoutALocale() throws Exception {
+    String utf8 = "caf\\xc3\\xa9";
+    String latin1 = "caf\\xe9";
+    Sandbox.Result result = sandbox.run("/bin/bash", "-c", String.join("\n",
+        "set -e",
+        "mkdir -p $'/opt/" + utf8 + "/bin' $'/opt/" + latin1 + "/bin' $'/etc/init-" + utf8 + "' $'/etc/service/" + latin1 + "'",
+        "printf '#!/bin/sh\\necho utf8-tool\\n' > $'/opt/" + utf8 + "/bin/tool-a'",
+        "printf '#!/bin/sh\\necho latin1-tool\\n' > $'/opt/" + latin1 + "/bin/tool-b'",
+        "printf '#!/bin/sh\\necho 10 >> /tmp/order\\n' > $'/etc/init-" + utf8 + "/10-" + utf8 + "'",
+        "printf '#!/bin/sh\\necho 20 >> /tmp/order\\n' > $'/etc/init-" + utf8 + "/20-" + latin1 + "'",
+        "printf '#!/bin/sh\\ntouch /tmp/svc-up\\nexec sleep 1000\\n' > $'/etc/service/" + latin1 + "/run'",
+        "chmod +x $'/opt/" + utf8 + "/bin/tool-a' $'/opt/" + latin1 + "/bin/tool-b' $'/etc/init-" + utf8 + "'/*"
+            + " $'/etc/service/" + latin1 + "/run'",
+        "exec env -u LANG -u LC_ALL PATH=$'/opt/" + utf8 + "/bin:/opt/" + latin1 + "/bin:/usr/bin:/bin'"
+            + " ENV_INIT_DIRECTORY=$'/etc/init-" + utf8 + "' /sbin/my_init -- /bin/sh -c"
+            + " 'while [ ! -e /tmp/svc-up ]; do sleep 0.05; done; tool-a; tool-b'"));
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("utf8-tool\nlatin1-tool\n");
+    assertThat(sandbox.read("/tmp/order")).isEqualTo("10\n20\n");
+    assertThat(result.stderr()).contains("*** Running /etc/init-café/10-café...\n",
+            "*** Running /etc/init-café/20-caf\\xe9...\n")
+        .doesNotContain("Exception", "\uFFFD", "did not stop");
+    // The one warning: JSON cannot carry the PATH's byte \xe9 (SPEC §1.1).
+    assertThat(result.stderr().lines().filter(line -> line.contains("WARNING"))).containsExactly(
+        "*** WARNING: PATH: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+  }
+
   @Test
   void hostileEnvironmentDirectoryIsSkippedEntryByEntryWithWarnings() throws Exception {
     sandbox.write("/etc/container_environment/GOOD", "kept\n");

@@ -1,6 +1,9 @@
 package io.baseimage.myinit;
 
+import io.baseimage.env.internal.FileNames;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Where my_init finds and writes things; tests point it at a temporary tree. */
 record Layout(
@@ -23,7 +26,7 @@ record Layout(
         in(root, "/etc/container_environment"),
         in(root, "/etc/container_environment.sh"),
         in(root, "/etc/container_environment.json"),
-        in(root, settings.initDirectory().toString()),
+        in(root, FileNames.bytesOf(settings.initDirectory())),
         in(root, "/etc/rc.local"),
         in(root, "/etc/my_init.pre_shutdown.d"),
         in(root, "/etc/my_init.post_shutdown.d"),
@@ -32,6 +35,15 @@ record Layout(
   }
 
   private static Path in(Path root, String absolute) {
-    return root.resolve(absolute.substring(absolute.startsWith("/") ? 1 : 0));
+    return in(root, absolute.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** {@code absolute} under {@code root}, byte for byte (ENV_INIT_DIRECTORY may be in any encoding). */
+  private static Path in(Path root, byte[] absolute) {
+    byte[] base = FileNames.bytesOf(root);
+    int baseLength = base.length == 1 ? 0 : base.length;
+    byte[] joined = Arrays.copyOf(base, baseLength + absolute.length);
+    System.arraycopy(absolute, 0, joined, baseLength, absolute.length);
+    return FileNames.pathOf(joined);
   }
 }

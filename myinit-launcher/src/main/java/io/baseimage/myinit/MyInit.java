@@ -1,6 +1,7 @@
 package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
 import io.baseimage.startup.Command;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
@@ -14,6 +15,7 @@ import io.baseimage.startup.Supervisor;
 import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.Posix;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +101,7 @@ final class MyInit {
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
-        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P", layout.serviceDirectory().toString()))
+        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(layout.serviceDirectory())))
             .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());
@@ -120,17 +122,17 @@ final class MyInit {
     }
     ScriptRunner runner = new ScriptRunner(supervisor, settings.killProcessTimeout(), settings.scriptTimeout());
     for (Path script : scripts) {
-      log.info("Running " + script + "...");
+      log.info("Running " + FileNames.display(script) + "...");
       Outcome outcome = runner.run(script, env, true);
       switch (outcome) {
         case Outcome.Finished finished when finished.status().succeeded() ->
             env = store.importAfterScript(env);
         case Outcome.Finished finished -> {
-          log.error(script + " " + failure(finished.status()) + ".");
+          log.error(FileNames.display(script) + " " + failure(finished.status()) + ".");
           return false;
         }
         case Outcome.TimedOut timedOut -> {
-          log.error(script + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
+          log.error(FileNames.display(script) + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
               + seconds(timedOut.limit()) + ") and was stopped.");
           return false;
         }
@@ -240,12 +242,12 @@ final class MyInit {
     ScriptRunner runner = new ScriptRunner(
         supervisor, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
     for (Path script : scriptsIn(directory)) {
-      log.info("Running " + script + "...");
+      log.info("Running " + FileNames.display(script) + "...");
       switch (runner.run(script, env, false)) {
         case Outcome.Finished finished when finished.status().succeeded() -> {}
-        case Outcome.Finished finished -> log.warn(script + " " + failure(finished.status()) + ".");
+        case Outcome.Finished finished -> log.warn(FileNames.display(script) + " " + failure(finished.status()) + ".");
         case Outcome.TimedOut timedOut ->
-            log.warn(script + " did not finish within " + seconds(timedOut.limit()) + " and was stopped.");
+            log.warn(FileNames.display(script) + " did not finish within " + seconds(timedOut.limit()) + " and was stopped.");
         case Outcome.Aborted aborted -> {}
         case Outcome.NotStarted notStarted -> log.warn(notStarted.cause().getMessage());
       }
@@ -293,7 +295,7 @@ final class MyInit {
     try {
       return Scripts.inDirectory(directory, skipped -> {});
     } catch (IOException e) {
-      log.warn("cannot list " + directory + ": " + e.getMessage());
+      log.warn("cannot list " + FileNames.display(directory) + ": " + e.getMessage());
       return List.of();
     }
   }

@@ -3,6 +3,7 @@ package io.baseimage.myinit;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Supervisor;
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
 import io.baseimage.startup.internal.posix.ErrnoException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class ServiceStopper {
     List<Integer> left = awaitExits(services, timeout);
     if (!left.isEmpty()) {
       List<Service> stuck = services.stream().filter(s -> left.contains(s.pid())).toList();
-      stuck.forEach(s -> log.warn(s.directory() + " did not stop within " + timeout.toMillis()
+      stuck.forEach(s -> log.warn(FileNames.display(s.directory()) + " did not stop within " + timeout.toMillis()
           + " ms of SIGTERM; killing it"));
       sv(env, "kill", stuck, timeout);
       awaitExits(stuck, timeout);
@@ -67,9 +68,9 @@ final class ServiceStopper {
 
   private void sv(ContainerEnvironment env, String verb, List<Service> services, Duration timeout)
       throws InterruptedException {
-    List<String> args = new ArrayList<>();
-    args.add(verb);
-    services.forEach(s -> args.add(s.directory().toString()));
+    List<byte[]> args = new ArrayList<>();
+    args.add(verb.getBytes(StandardCharsets.US_ASCII));
+    services.forEach(s -> args.add(FileNames.bytesOf(s.directory())));
     try {
       int pid = supervisor.spawn(Runit.command(env, "sv", args));
       if (supervisor.awaitExit(pid, System.nanoTime() + timeout.toNanos(), signal -> false).isEmpty()) {

@@ -2,6 +2,7 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,13 +41,14 @@ record Settings(
     }
   }
 
+  /** A directory given by its exact bytes, in any encoding (SPEC §1.1). */
   private static Optional<Path> directory(ContainerEnvironment environment, String name)
       throws SettingsException {
-    Optional<String> text = environment.getBytes(name).map(ByteString::toString);
-    if (text.isPresent() && (text.get().isEmpty() || text.get().indexOf('\0') >= 0)) {
-      throw new SettingsException("invalid " + name + " '" + text.get() + "': expected a directory");
+    Optional<ByteString> bytes = environment.getBytes(name);
+    if (bytes.isPresent() && bytes.get().isEmpty()) {
+      throw new SettingsException("invalid " + name + " '': expected a directory");
     }
-    return text.map(Path::of);
+    return bytes.map(b -> FileNames.pathOf(b.toByteArray()));
   }
 
   /** A limit for shutdown scripts, which must never hang the shutdown. */

@@ -1,5 +1,6 @@
 package io.baseimage.startup;
 
+import io.baseimage.env.internal.FileNames;
 import io.baseimage.env.ContainerEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,14 +35,14 @@ public record Command(List<byte[]> argv, ContainerEnvironment environment, boole
     return new Command(argv, environment, true);
   }
 
-  /** The program and its arguments for a log line: {@code /bin/ls -l}. */
+  /** The program and its arguments for a log line: {@code /bin/ls -l}; bytes that are not UTF-8 as {@code \xNN}. */
   public String displayName() {
     StringBuilder name = new StringBuilder();
     for (byte[] arg : argv) {
       if (name.length() > 0) {
         name.append(' ');
       }
-      name.append(new String(arg, StandardCharsets.UTF_8));
+      name.append(FileNames.display(arg));
     }
     return name.toString();
   }

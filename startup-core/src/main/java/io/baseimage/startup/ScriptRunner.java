@@ -1,5 +1,6 @@
 package io.baseimage.startup;
 
+import io.baseimage.env.internal.FileNames;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.startup.internal.posix.Posix;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class ScriptRunner {
     int pid;
     try {
       pid = supervisor.spawn(new Command(
-          List.of(script.toString().getBytes(StandardCharsets.UTF_8)), environment, false));
+          List.of(FileNames.bytesOf(script)), environment, false));
     } catch (SpawnException e) {
       return new Outcome.NotStarted(e);
     }

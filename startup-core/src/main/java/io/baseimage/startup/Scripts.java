@@ -1,5 +1,6 @@
 package io.baseimage.startup;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -43,6 +44,6 @@ public final class Scripts {
   }
 
   private static byte[] nameBytes(Path path) {
-    return path.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+    return FileNames.nameOf(path).toByteArray();
   }
 }

@@ -1,5 +1,6 @@
 package io.baseimage.startup;
 
+import io.baseimage.env.internal.FileNames;
 import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.Posix;
 import io.baseimage.startup.internal.posix.WaitStatus;
@@ -100,7 +101,7 @@ public final class Supervisor {
   }
 
   private static SpawnException spawnFailure(Command command, byte[] path, ErrnoException e) {
-    String program = new String(path, StandardCharsets.UTF_8);
+    String program = FileNames.display(path);
     return switch (e.errno()) {
       case Posix.ENOENT -> new SpawnException("cannot execute " + program + ": No such file or directory", 127);
       case Posix.E2BIG -> new SpawnException(

@@ -5,7 +5,9 @@ import static io.baseimage.startup.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,10 +74,39 @@ class ExecutablesTest {
   @Test
   void readsAnEmptyPathElementAsTheCurrentDirectory() {
     // The tests run in the module directory, which has a pom.xml (not executable).
-    assertThat(Executables.resolve("pom.xml", "")).contains("./pom.xml");
-    assertThat(Executables.resolve("pom.xml", "/nonexistent::/also-not")).contains("./pom.xml");
-    assertThat(Executables.resolve("pom.xml", "/nonexistent:")).contains("./pom.xml");
-    assertThat(Executables.resolve("pom.xml", "/nonexistent")).isEmpty();
+    assertThat(search("pom.xml", "")).contains("./pom.xml");
+    assertThat(search("pom.xml", "/nonexistent::/also-not")).contains("./pom.xml");
+    assertThat(search("pom.xml", "/nonexistent:")).contains("./pom.xml");
+    assertThat(search("pom.xml", "/nonexistent")).isEmpty();
+  }
+
+  @Test
+  void findsAProgramOnAPathEntryOfAnyEncoding() throws Exception {
+    // /…/café (UTF-8) and /…/caf\xe9 (no encoding at all): neither may become U+FFFD or throw.
+    for (byte[] suffix : List.of("café".getBytes(StandardCharsets.UTF_8), new byte[] {'c', 'a', 'f', (byte) 0xe9})) {
+      byte[] dirBytes = concat(FileNames.bytesOf(dir), new byte[] {'/'}, suffix);
+      Path bin = FileNames.pathOf(dirBytes);
+      java.nio.file.Files.createDirectories(bin);
+      executable(bin, "tool" + suffix.length);
+      byte[] path = concat("/nonexistent:".getBytes(StandardCharsets.UTF_8), dirBytes);
+
+      assertThat(Executables.resolve(("tool" + suffix.length).getBytes(StandardCharsets.UTF_8),
+          ContainerEnvironment.empty().with(ByteString.of("PATH"), ByteString.of(path))))
+          .isEqualTo(concat(dirBytes, ("/tool" + suffix.length).getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static java.util.Optional<String> search(String name, String path) {
+    return Executables.resolve(name.getBytes(StandardCharsets.UTF_8), path.getBytes(StandardCharsets.UTF_8))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   @Test
