@@ -489,6 +489,24 @@ class MyInitIT {
   }
 
   /**
+   * With a terminal the command owns it while it runs; afterwards my_init takes it back, so that a
+   * shutdown script may use it (in the background, changing its settings would stop the script
+   * with SIGTTOU until the script timeout killed it).
+   */
+  @Test
+  void theTerminalIsHandedBackOnceTheCommandHasEnded() throws Exception {
+    sandbox.script("/etc/my_init.pre_shutdown.d/10-terminal", "stty -echo && stty echo && touch /tmp/stty-done");
+
+    // setsid -c: my_init leads its session and the terminal is its own, as docker run -it makes it.
+    Sandbox.Result result = sandbox.startOnTerminal("/usr/bin/setsid", "-c", "/sbin/my_init", "--", "/bin/true")
+        .await(LIMIT);
+
+    result.hasStatus(0);
+    assertThat(sandbox.exists("/tmp/stty-done")).as(result.stdout()).isTrue();
+    assertThat(result.stdout()).doesNotContain("WARNING");
+  }
+
+  /**
    * SPEC §3.2 step 0: a parent that ignored SIGCHLD (the kernel would reap behind our back) and
    * SIGTERM, and blocked SIGUSR1: my_init still sees its command end, handles TERM and forwards USR1.
    */

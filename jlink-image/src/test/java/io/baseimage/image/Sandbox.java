@@ -176,6 +176,11 @@ final class Sandbox implements AutoCloseable {
    * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
    * showed (lines end in {@code \r\n}).
    */
+  /** Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is typed. */
+  Run startOnTerminal(String... command) throws IOException {
+    return startOnTerminalThenCtrlC("/nonexistent/never-written", command);
+  }
+
   Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
     return start(defaultEnvironment(),
         List.of(SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"), command);

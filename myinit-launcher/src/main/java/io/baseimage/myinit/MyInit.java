@@ -173,6 +173,11 @@ final class MyInit {
     });
     if (status.isEmpty()) {
       supervisor.terminate(pid, settings.killProcessTimeout().toNanos());
+    }
+    if (foreground) {
+      takeTerminalBack();
+    }
+    if (status.isEmpty()) {
       return EXIT_ABORTED;
     }
     log.info(command.displayName() + " " + status.get().describe() + ".");
@@ -186,7 +191,28 @@ final class MyInit {
       // The child may have tried to read the terminal before it was its own and stopped itself.
       posix.kill(-pid, Posix.SIGCONT);
     } catch (ErrnoException e) {
-      log.warn("cannot give the terminal to the command: " + e.getMessage());
+      // A command that has already ended has no process group left to give the terminal to.
+      if (supervisor.isRunning(pid)) {
+        log.warn("cannot give the terminal to the command: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Once the command has ended the terminal is ours again: a shutdown script or service that reads
+   * it would otherwise be in the background and stop on SIGTTIN.
+   */
+  private void takeTerminalBack() {
+    int ours = posix.processGroup();
+    if (ours == 0) {
+      // Our process group lies outside our pid namespace (started by `unshare --pid`, not by a
+      // container runtime, which makes PID 1 a session leader): it has no name here to give.
+      return;
+    }
+    try {
+      posix.setForegroundProcessGroup(0, ours);
+    } catch (ErrnoException e) {
+      log.warn("cannot take the terminal back from the command: " + e.getMessage());
     }
   }
 

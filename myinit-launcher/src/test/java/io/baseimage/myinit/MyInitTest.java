@@ -506,6 +506,19 @@ class MyInitTest {
   }
 
   @Test
+  void takesTheTerminalBackOnceTheCommandHasEnded() throws Exception {
+    posix.terminal(true);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    int cmd = spawnOf("cmd").pid();
+    assertThat(posix.calls()).containsSubsequence(
+        "setForegroundProcessGroup(0, " + cmd + ")", "setForegroundProcessGroup(0, " + posix.processGroup() + ")");
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+  }
+
+  @Test
   void runsTheCommandInOurProcessGroupWithoutATerminal() throws Exception {
     posix.program("cmd").exitsAtOnce(0);
 

@@ -149,6 +149,11 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public int processGroup() {
+    throw new AssertionError("processGroup");
+  }
+
+  @Override
   public int pid() {
     return 4242;
   }

@@ -575,6 +575,12 @@ public final class FakePosix implements Posix {
     return gid;
   }
 
+  /** Our process group: we lead our own, as a container's PID 1 does. */
+  @Override
+  public int processGroup() {
+    return pid;
+  }
+
   @Override
   public void becomeChildSubreaper() {
     call("becomeChildSubreaper()");

@@ -52,6 +52,7 @@ public final class JffiPosix implements Posix {
   private static final NativeFunction PRCTL = NativeFunction.of("prctl", INT, INT, LONG, LONG, LONG, LONG);
   private static final NativeFunction GETUID = NativeFunction.of("getuid", UINT);
   private static final NativeFunction GETGID = NativeFunction.of("getgid", UINT);
+  private static final NativeFunction GETPGRP = NativeFunction.of("getpgrp", INT);
   private static final NativeFunction ISATTY = NativeFunction.of("isatty", INT, INT);
   private static final NativeFunction TCSETPGRP = NativeFunction.of("tcsetpgrp", INT, INT, INT);
   private static final NativeFunction GETPWNAM = NativeFunction.of("getpwnam", POINTER, POINTER);
@@ -186,6 +187,11 @@ public final class JffiPosix implements Posix {
   @Override
   public int gid() {
     return GETGID.callInt();
+  }
+
+  @Override
+  public int processGroup() {
+    return GETPGRP.callInt();
   }
 
   @Override

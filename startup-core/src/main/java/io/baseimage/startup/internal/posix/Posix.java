@@ -50,6 +50,9 @@ public interface Posix {
 
   int pid();
 
+  /** This process's process group ({@code getpgrp}). */
+  int processGroup();
+
   int uid();
 
   int gid();
