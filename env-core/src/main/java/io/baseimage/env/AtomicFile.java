@@ -1,8 +1,8 @@
 package io.baseimage.env;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.OutputStream;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,14 +49,16 @@ final class AtomicFile {
    * {@value #READER_GROUP} if that group exists.
    */
   static void replace(Path target, byte[] content, Optional<PosixFileAttributes> keep) throws IOException {
+    replace(target, out -> out.write(content), keep);
+  }
+
+  /** As {@link #replace(Path, byte[], Optional)}, with the content streamed to the temporary file. */
+  static void replace(Path target, DumpFile.Content content, Optional<PosixFileAttributes> keep) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = createTemporary(dir);
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 64 * 1024)) {
+        content.writeTo(out);
         // No fsync: the rename already keeps readers from half a file, and what a power failure
         // loses is written again at the next boot; a sync would cost every boot milliseconds.
       }

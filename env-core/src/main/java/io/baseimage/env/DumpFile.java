@@ -1,6 +1,7 @@
 package io.baseimage.env;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -29,11 +30,27 @@ public final class DumpFile {
    * @throws NotWritableException if the directory is read-only or not ours to write
    */
   public static void write(Path target, byte[] content) throws IOException {
+    write(target, out -> out.write(content));
+  }
+
+  /**
+   * Replaces {@code target} with what {@code content} writes, streamed to the temporary file: a
+   * dump of several MiB is never held whole in memory ({@code out -> JsonDump.write(env, out)}).
+   *
+   * @throws NotWritableException if the directory is read-only or not ours to write
+   */
+  public static void write(Path target, Content content) throws IOException {
     try {
       AtomicFile.replace(target, content, Optional.empty());
     } catch (IOException e) {
       throw NotWritableException.classify(e, target);
     }
+  }
+
+  /** What a dump holds, written to a stream. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
   }
 
   /**

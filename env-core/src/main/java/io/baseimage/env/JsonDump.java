@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,37 +34,63 @@ public final class JsonDump {
 
   private JsonDump() {}
 
+  /** The dump of {@code env}, with a problem for each variable that JSON cannot carry exactly. */
   public static Decoded<byte[]> format(ContainerEnvironment env) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * env.size() + 4);
+    try {
+      write(env, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+    }
+    return new Decoded<>(out.toByteArray(), problems(env));
+  }
+
+  /**
+   * Writes the dump of {@code env} to {@code out}, one value at a time: an environment of several
+   * MiB never needs its whole dump in memory (see {@link DumpFile#write(Path, DumpFile.Content)}).
+   */
+  public static void write(ContainerEnvironment env, OutputStream out) throws IOException {
+    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+      json.writeStartObject();
+      for (Map.Entry<String, ByteString> field : fields(env)) {
+        json.writeStringField(field.getKey(), field.getValue().toString());
+      }
+      json.writeEndObject();
+    }
+    out.write('\n');
+  }
+
+  /** What {@link #write} cannot carry exactly: values and names that are not UTF-8, merged keys. */
+  public static List<Problem> problems(ContainerEnvironment env) {
     List<Problem> problems = new ArrayList<>();
-    // Keys as written, in byte order of their UTF-8 (= code point order, as jq and Python sort).
-    // Two names with invalid bytes can become one key: the later in byte order wins, as in the
-    // shell dump, instead of a duplicate key.
-    TreeMap<ByteString, String[]> byKey = new TreeMap<>();
+    TreeMap<ByteString, ByteString> keys = new TreeMap<>();
     for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
       ByteString name = variable.getKey();
-      ByteString value = variable.getValue();
-      if (!name.isValidUtf8() || !value.isValidUtf8()) {
+      if (!name.isValidUtf8() || !variable.getValue().isValidUtf8()) {
         problems.add(new Problem(name.toString(),
             "not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte"));
       }
       String key = name.toString();
-      String[] previous = byKey.put(ByteString.of(key), new String[] {key, value.toString()});
-      if (previous != null) {
+      if (keys.put(ByteString.of(key), name) != null) {
         problems.add(new Problem(name.toString(), "replaces another variable as " + key + " in the JSON dump"));
       }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * env.size() + 4);
-    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      json.writeStartObject();
-      for (String[] field : byKey.values()) {
-        json.writeStringField(field[0], field[1]);
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+    return problems;
+  }
+
+  /**
+   * Keys as written, in byte order of their UTF-8 (= code point order, as jq and Python sort). Two
+   * names with invalid bytes can become one key: the later in byte order wins, as in the shell
+   * dump, instead of a duplicate key. Values stay bytes until they are written.
+   */
+  private static Collection<Map.Entry<String, ByteString>> fields(ContainerEnvironment env) {
+    TreeMap<ByteString, Map.Entry<String, ByteString>> byKey = new TreeMap<>();
+    for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
+      String key = variable.getKey().toString();
+      byKey.put(ByteString.of(key), Map.entry(key, variable.getValue()));
     }
-    out.write('\n');
-    return new Decoded<>(out.toByteArray(), problems);
+    return byKey.values();
   }
 
   /**

@@ -801,6 +801,28 @@ class MyInitIT {
         "*** WARNING: PATH: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
+  /**
+   * SPEC §1.2: a directory within the documented limits (8 MiB) cannot exhaust my_init's memory,
+   * even where every byte is invalid UTF-8 and triples in the JSON dump (7.3 MB → 22 MB). Such an
+   * environment is too large for execve: one clear line says so.
+   */
+  @Test
+  @Timeout(180)
+  void aFullDirectoryOfInvalidUtf8FitsInMemory() throws Exception {
+    byte[] invalid = new byte[130_000];
+    java.util.Arrays.fill(invalid, (byte) 0xff);
+    for (int i = 0; i < 56; i++) {
+      sandbox.write("/etc/container_environment/V" + i, invalid, "rw-------");
+    }
+
+    Sandbox.Result result = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/true").await(Duration.ofSeconds(170));
+
+    result.hasStatus(126);
+    assertThat(result.stderr()).doesNotContain("OutOfMemoryError", "my_init failed")
+        .contains("cannot execute /bin/true: the environment and arguments are too large for execve (E2BIG");
+    assertThat(Files.size(sandbox.path("/etc/container_environment.json"))).isGreaterThan(56L * 130_000 * 3);
+  }
+
   @Test
   void hostileEnvironmentDirectoryIsSkippedEntryByEntryWithWarnings() throws Exception {
     sandbox.write("/etc/container_environment/GOOD", "kept\n");

@@ -91,12 +91,17 @@ final class EnvironmentStore {
     Decoded<byte[]> shell = ShellDump.format(env);
     warnAll(shell.problems());
     write(layout.shellDump(), shell.value());
-    Decoded<byte[]> json = JsonDump.format(env);
-    warnAll(json.problems());
-    write(layout.jsonDump(), json.value());
+    // Streamed: an environment of several MiB that is not UTF-8 triples in JSON (SPEC §1.2's
+    // 8 MiB directory must fit in the heap the launcher gives, -Xmx96m).
+    warnAll(JsonDump.problems(env));
+    write(layout.jsonDump(), out -> JsonDump.write(env, out));
   }
 
   private void write(Path dump, byte[] content) {
+    write(dump, out -> out.write(content));
+  }
+
+  private void write(Path dump, DumpFile.Content content) {
     try {
       DumpFile.write(dump, content);
     } catch (IOException e) {
