@@ -134,4 +134,21 @@ final class Commands {
   static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * Mounts a tmpfs of {@code size} (as {@code mount -o size=}) on {@code dir}, for tests of full and
+   * read-only file systems; skips the test with a message where that is not possible (not root).
+   * The caller unmounts it with {@link #unmount}.
+   */
+  static void mountTmpfs(Path dir, String size) {
+    assumeRoot("mounting a file system needs root");
+    Result mount = run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "tmpfs", dir.toString());
+    assume(mount.exitCode() == 0, "skipped: cannot mount tmpfs here: " + mount.stderr());
+  }
+
+  static void unmount(Path dir) {
+    if (run("umount", dir.toString()).exitCode() != 0) {
+      checked("umount", "-l", dir.toString());
+    }
+  }
 }
