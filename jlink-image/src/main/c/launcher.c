@@ -3,10 +3,14 @@
  * runtime's java next to it, after two things that only a process outside the JVM can do
  * (docs/architecture.md, "The launchers"):
  *
- *  - The container's JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS are the user's (SPEC
- *    §3.9). HotSpot and the java launcher read them before any Java code runs, and no flag turns
- *    that off. Each one is renamed BASEIMAGE_HELD_<NAME>, byte for byte; my_init and setuser give
- *    it back its name in every child's environment.
+ *  - The container's JAVA_TOOL_OPTIONS, _JAVA_OPTIONS, JDK_JAVA_OPTIONS and _JAVA_SR_SIGNUM are
+ *    the user's (SPEC §3.9). HotSpot and the java launcher read them before any Java code runs,
+ *    and no flag turns that off. Each one is renamed BASEIMAGE_HELD_<NAME>, byte for byte, and so
+ *    is a variable whose name already starts with BASEIMAGE_HELD_ (it gets a second prefix); my_init
+ *    and setuser take one prefix off every such name for their children.
+ *  - HotSpot suspends and resumes threads with SIGUSR2 unless _JAVA_SR_SIGNUM names another signal:
+ *    a SIGUSR2 sent to my_init would be swallowed by the JVM instead of forwarded. Our JVM gets
+ *    _JAVA_SR_SIGNUM=63, a real-time signal nobody sends to an init; my_init removes it again.
  *  - Ignored dispositions and blocked signals survive exec (SPEC §3.2 step 0). A JVM started with
  *    SIGCHLD ignored never sees its children end, one started with SIGTERM ignored never handles
  *    it. Every signal is reset to its default, glibc's internal 32 and 33 included (hence the raw
@@ -32,7 +36,9 @@
 #define HELD_PREFIX "BASEIMAGE_HELD_"
 #define KERNEL_NSIG 64
 
-static const char *const JAVA_OPTION_VARIABLES[] = {"JAVA_TOOL_OPTIONS=", "_JAVA_OPTIONS=", "JDK_JAVA_OPTIONS="};
+static const char *const HELD_VARIABLES[] = {
+    "JAVA_TOOL_OPTIONS=", "_JAVA_OPTIONS=", "JDK_JAVA_OPTIONS=", "_JAVA_SR_SIGNUM=", HELD_PREFIX};
+static char SUSPEND_RESUME_SIGNAL[] = "_JAVA_SR_SIGNUM=63";
 
 /* The kernel's struct sigaction for rt_sigaction (not glibc's, which is larger). */
 struct kernel_sigaction {
@@ -42,9 +48,9 @@ struct kernel_sigaction {
   unsigned long mask;
 };
 
-static int is_java_option(const char *entry) {
-  for (size_t i = 0; i < sizeof JAVA_OPTION_VARIABLES / sizeof *JAVA_OPTION_VARIABLES; i++) {
-    if (strncmp(entry, JAVA_OPTION_VARIABLES[i], strlen(JAVA_OPTION_VARIABLES[i])) == 0) {
+static int is_held(const char *entry) {
+  for (size_t i = 0; i < sizeof HELD_VARIABLES / sizeof *HELD_VARIABLES; i++) {
+    if (strncmp(entry, HELD_VARIABLES[i], strlen(HELD_VARIABLES[i])) == 0) {
       return 1;
     }
   }
@@ -89,7 +95,7 @@ int main(int argc, char **argv, char **envp) {
   while (envp[count] != NULL) {
     count++;
   }
-  char **environment = malloc((count + 1) * sizeof *environment);
+  char **environment = malloc((count + 2) * sizeof *environment);
   if (java == NULL || environment == NULL) {
     perror("launcher");
     return 127;
@@ -97,13 +103,14 @@ int main(int argc, char **argv, char **envp) {
   memcpy(java, argv[0], directory);
   memcpy(java + directory, "java", sizeof "java");
   for (size_t i = 0; i < count; i++) {
-    environment[i] = is_java_option(envp[i]) ? held(envp[i]) : envp[i];
+    environment[i] = is_held(envp[i]) ? held(envp[i]) : envp[i];
     if (environment[i] == NULL) {
       perror("launcher");
       return 127;
     }
   }
-  environment[count] = NULL;
+  environment[count] = SUSPEND_RESUME_SIGNAL;
+  environment[count + 1] = NULL;
 
   reset_signals();
   argv[0] = java;

@@ -77,6 +77,8 @@ flags() { # MODULE/CLASS
   # The heap limit costs nothing until used: an environment directory may hold up to 8 MiB of
   # variables, and the dumps are built in memory. -Xrs: the JVM installs no handler for TERM, INT,
   # HUP and QUIT and leaves them blocked as the launcher did; my_init takes them (SignalEvents).
+  # Flags and CompileCommandFile: a .hotspotrc or .hotspot_compiler in the container's working
+  # directory would make the JVM print warnings into the container's log.
   cat <<FLAGS
 -XX:+UnlockDiagnosticVMOptions
 -XX:ArchiveRelocationMode=0
@@ -91,6 +93,8 @@ flags() { # MODULE/CLASS
 -XX:ReservedCodeCacheSize=3m
 -XX:MaxMetaspaceSize=32m
 -XX:-UsePerfData
+-XX:Flags=/dev/null
+-XX:CompileCommandFile=/dev/null
 -Xrs
 -Djffi.boot.library.path=$runtime_path/lib
 -Dbaseimage.launcher.shebang=true

@@ -551,6 +551,34 @@ class MyInitIT {
     assertThat(result.stdout() + result.stderr()).doesNotContain("Full thread dump", "\tat ");
   }
 
+  /**
+   * HotSpot suspends threads with SIGUSR2 unless told otherwise: a USR2 must still reach the
+   * command, also as the very first signal (the test of all four sends HUP first).
+   */
+  @Test
+  void usr2AloneIsForwardedToTheCommand() throws Exception {
+    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
+        "trap 'exit 7' USR2; " + READY_THEN_WAIT);
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    run.signal("USR2");
+
+    run.await(LIMIT).hasStatus(7);
+  }
+
+  /** A container's own _JAVA_SR_SIGNUM (here TERM) is its applications', not our JVM's. */
+  @Test
+  void theContainersJavaSuspendSignalIsNotOurs() throws Exception {
+    Sandbox.Run run = sandbox.start(environment("_JAVA_SR_SIGNUM", "15"), "/sbin/my_init", "--skip-runit", "--",
+        "/bin/sh", "-c", "echo \"$_JAVA_SR_SIGNUM\" > /tmp/seen; trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains("*** Init system aborted.\n");
+    assertThat(sandbox.read("/tmp/seen")).isEqualTo("15\n");
+  }
+
   @Test
   void sigquitIsIgnoredWithoutAThreadDump() throws Exception {
     Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/sh", "-c",

@@ -32,7 +32,7 @@ public final class Main {
     try {
       options = Options.parse(args);
     } catch (UsageException e) {
-      print(err, "my_init: " + e.getMessage() + "\nTry 'my_init --help'.\n");
+      print(err, "my_init: " + Log.printable(e.getMessage()) + "\nTry 'my_init --help'.\n");
       return 2;
     }
     if (options.help()) {

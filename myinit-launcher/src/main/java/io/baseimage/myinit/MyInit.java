@@ -150,6 +150,9 @@ final class MyInit {
   }
 
   private int runCommand() throws InterruptedException {
+    if (shutdownSignalTakenBeforeTheCommand()) {
+      return EXIT_ABORTED;
+    }
     boolean foreground = posix.isTerminal(0);
     Command command = new Command(options.command(), env, foreground);
     log.info("Running " + command.displayName() + "...");
@@ -184,6 +187,22 @@ final class MyInit {
     return status.get().shellStatus();
   }
 
+  /**
+   * Takes the signals queued while there was no command yet. They are not the command's: a HUP
+   * that came while runit started is dropped, as one during a startup script is (SPEC §3.5); it
+   * would kill a command that has not set its handlers yet. A TERM or INT still stops the boot.
+   */
+  private boolean shutdownSignalTakenBeforeTheCommand() throws InterruptedException {
+    for (Optional<Event> event = supervisor.next(System.nanoTime()); event.isPresent();
+        event = supervisor.next(System.nanoTime())) {
+      if (event.get() instanceof Event.Signaled signaled && isShutdownSignal(signaled.signal())) {
+        abortSignal = signaled.signal();
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Ctrl-C and Ctrl-Z on `docker run -it` must reach the command, as on a login terminal. */
   private void giveTerminalTo(int pid) {
     try {
@@ -192,7 +211,7 @@ final class MyInit {
       posix.kill(-pid, Posix.SIGCONT);
     } catch (ErrnoException e) {
       // A command that has already ended has no process group left to give the terminal to.
-      if (supervisor.isRunning(pid)) {
+      if (e.errno() != Posix.ESRCH && supervisor.isRunning(pid)) {
         log.warn("cannot give the terminal to the command: " + e.getMessage());
       }
     }

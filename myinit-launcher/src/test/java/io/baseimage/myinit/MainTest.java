@@ -25,6 +25,13 @@ class MainTest {
   }
 
   @Test
+  void anUnknownOptionCannotForgeALogLine() {
+    assertThat(run("--bogus\n*** Init system aborted.")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("my_init: unrecognized option '--bogus\\n*** Init system aborted.'\nTry 'my_init --help'.\n");
+  }
+
+  @Test
   void helpPrintsUsageAndExits0() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(Options.USAGE);

@@ -506,6 +506,29 @@ class MyInitTest {
   }
 
   @Test
+  void aSignalTakenBeforeThereIsACommandIsNotForwardedToIt() throws Exception {
+    // A HUP that came while the JVM started or runit was started: the command did not exist yet.
+    supervisor = Supervisor.start(posix, reaperErrors::add);
+    supervisor.signalReceived(Posix.SIGHUP);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).isEmpty();
+  }
+
+  @Test
+  void aShutdownSignalTakenBeforeTheCommandStopsTheBootBeforeItStarts() throws Exception {
+    supervisor = Supervisor.start(posix, reaperErrors::add);
+    supervisor.signalReceived(Posix.SIGTERM);
+
+    assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
+
+    assertThat(spawned()).doesNotContain("cmd");
+    assertThat(log()).contains("*** Init system aborted.");
+  }
+
+  @Test
   void takesTheTerminalBackOnceTheCommandHasEnded() throws Exception {
     posix.terminal(true);
     posix.program("cmd").exitsAtOnce(0);

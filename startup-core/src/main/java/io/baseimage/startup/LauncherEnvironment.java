@@ -3,14 +3,18 @@ package io.baseimage.startup;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The environment the container gave a launcher, as exact bytes. The {@code /sbin} launchers
- * start our JVM through {@code bin/launcher}, which holds back the Java option variables that
- * HotSpot and the java launcher would otherwise apply to our own JVM (SPEC §3.9): it renames each
- * one {@code BASEIMAGE_HELD_<NAME>}. Here they get their names back, byte for byte, for every
- * child and for the dumps.
+ * start our JVM through {@code bin/launcher}, which holds back the variables that HotSpot and the
+ * java launcher would otherwise apply to our own JVM (SPEC §3.9): it renames each one
+ * {@code BASEIMAGE_HELD_<NAME>} (a name that already starts so gets a second prefix), and sets
+ * {@code _JAVA_SR_SIGNUM} for our JVM alone. Here every held name loses one prefix again, byte
+ * for byte, for every child and for the dumps.
  *
  * <pre>{@code
  * ContainerEnvironment env = LauncherEnvironment.ofProcess();   // JAVA_TOOL_OPTIONS as the container set it
@@ -18,26 +22,34 @@ import java.util.List;
  */
 public final class LauncherEnvironment {
   /** The variables that reach our JVM only under a held name. */
-  public static final List<String> JAVA_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
-  static final String HELD_PREFIX = "BASEIMAGE_HELD_";
+  public static final List<String> HELD_VARIABLES =
+      List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_SR_SIGNUM");
+  /** Set by the launcher for our JVM (SIGUSR2, HotSpot's default, must reach my_init). */
+  static final String SUSPEND_RESUME_SIGNAL = "_JAVA_SR_SIGNUM";
+  static final ByteString HELD_PREFIX = ByteString.of("BASEIMAGE_HELD_");
 
   private LauncherEnvironment() {}
 
-  /** This process's environment (read from {@code /proc/self/environ}) with the held variables restored. */
+  /** This process's environment (read from {@code /proc/self/environ}) as the container gave it. */
   public static ContainerEnvironment ofProcess() throws IOException {
     return restored(ContainerEnvironment.ofProcess());
   }
 
-  /** {@code environment} with each {@code BASEIMAGE_HELD_<NAME>} of a Java option variable renamed back. */
+  /**
+   * {@code environment} as the container gave it to the launcher: the launcher's own
+   * {@code _JAVA_SR_SIGNUM} removed, and one {@code BASEIMAGE_HELD_} prefix taken off every name.
+   */
   public static ContainerEnvironment restored(ContainerEnvironment environment) {
-    ContainerEnvironment result = environment;
-    for (String name : JAVA_OPTION_VARIABLES) {
-      String held = HELD_PREFIX + name;
-      var value = environment.getBytes(held);
-      if (value.isPresent()) {
-        result = result.without(held).with(ByteString.of(name), value.get());
+    Map<ByteString, ByteString> variables = new TreeMap<>();
+    for (Map.Entry<ByteString, ByteString> variable : environment.asMap().entrySet()) {
+      ByteString name = variable.getKey();
+      if (name.startsWith(HELD_PREFIX) && name.length() > HELD_PREFIX.length()) {
+        byte[] bytes = name.toByteArray();
+        variables.put(ByteString.of(Arrays.copyOfRange(bytes, HELD_PREFIX.length(), bytes.length)), variable.getValue());
+      } else if (!name.toString().equals(SUSPEND_RESUME_SIGNAL)) {
+        variables.putIfAbsent(name, variable.getValue());
       }
     }
-    return result;
+    return ContainerEnvironment.ofBytes(variables);
   }
 }

@@ -159,6 +159,8 @@ public final class Supervisor {
    */
   public Optional<ExitStatus> terminate(int pid, long killTimeoutNanos) throws InterruptedException {
     signal(pid, Posix.SIGTERM);
+    // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
+    signal(pid, Posix.SIGCONT);
     Optional<ExitStatus> status = awaitExit(pid, System.nanoTime() + killTimeoutNanos, signal -> false);
     if (status.isPresent()) {
       return status;
@@ -194,7 +196,10 @@ public final class Supervisor {
         posix.kill(pid, signal);
       }
     } catch (ErrnoException e) {
-      errors.accept(e.getMessage());
+      // ESRCH: it has just ended, and the reaper has not told us yet.
+      if (e.errno() != Posix.ESRCH) {
+        errors.accept(e.getMessage());
+      }
     } finally {
       lock.unlock();
     }

@@ -33,8 +33,28 @@ class LauncherEnvironmentTest {
   }
 
   @Test
+  void removesTheLaunchersOwnSuspendResumeSignalAndRestoresTheContainersOwn() {
+    assertThat(LauncherEnvironment.restored(ContainerEnvironment.of(Map.of("_JAVA_SR_SIGNUM", "63", "A", "1"))))
+        .isEqualTo(ContainerEnvironment.of(Map.of("A", "1")));
+    assertThat(LauncherEnvironment.restored(ContainerEnvironment.of(Map.of(
+            "_JAVA_SR_SIGNUM", "63", "BASEIMAGE_HELD__JAVA_SR_SIGNUM", "40"))))
+        .isEqualTo(ContainerEnvironment.of(Map.of("_JAVA_SR_SIGNUM", "40")));
+  }
+
+  @Test
+  void aContainerVariableThatLooksHeldKeepsItsName() {
+    // The container itself set BASEIMAGE_HELD_JAVA_TOOL_OPTIONS: the launcher gave it a second prefix.
+    ContainerEnvironment held = ContainerEnvironment.of(Map.of(
+        "BASEIMAGE_HELD_BASEIMAGE_HELD_JAVA_TOOL_OPTIONS", "users-own",
+        "BASEIMAGE_HELD_JAVA_TOOL_OPTIONS", "-Dreal"));
+
+    assertThat(LauncherEnvironment.restored(held)).isEqualTo(ContainerEnvironment.of(Map.of(
+        "BASEIMAGE_HELD_JAVA_TOOL_OPTIONS", "users-own", "JAVA_TOOL_OPTIONS", "-Dreal")));
+  }
+
+  @Test
   void leavesAnEnvironmentWithoutHeldVariablesAlone() {
-    ContainerEnvironment plain = ContainerEnvironment.of(Map.of("A", "1", "BASEIMAGE_HELD_OTHER", "x"));
+    ContainerEnvironment plain = ContainerEnvironment.of(Map.of("A", "1", "B", "x"));
 
     assertThat(LauncherEnvironment.restored(plain)).isEqualTo(plain);
   }

@@ -303,6 +303,17 @@ class SupervisorTest {
   }
 
   @Test
+  void terminateContinuesAStoppedChildSoThatItSeesTheTerm() throws Exception {
+    posix.program("prog").ignores(Posix.SIGTERM);
+    int pid = supervisor.spawn(Command.of(ENV, program));
+
+    supervisor.terminate(pid, MS);
+
+    assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Posix.SIGTERM), new FakePosix.Kill(pid, Posix.SIGCONT),
+        new FakePosix.Kill(pid, Posix.SIGKILL));
+  }
+
+  @Test
   void reportsAMissingProgramAs127() {
     assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, dir.resolve("missing").toString())))
         .isInstanceOfSatisfying(SpawnException.class, e -> {
