@@ -68,22 +68,28 @@ static char *held(const char *entry) {
   return renamed;
 }
 
+/*
+ * First the mask, then the dispositions: a signal that comes in between is then pending, not
+ * discarded (an ignored signal is dropped when it arrives unless it is blocked).
+ */
 static void reset_signals(void) {
-  struct kernel_sigaction default_action = {SIG_DFL, 0, NULL, 0};
-  for (int signal = 1; signal <= KERNEL_NSIG; signal++) {
-    if (signal != SIGKILL && signal != SIGSTOP) {
-      syscall(SYS_rt_sigaction, signal, &default_action, NULL, sizeof default_action.mask);
-    }
-  }
   static const int taken_later[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH};
   unsigned long blocked = 0;
   for (size_t i = 0; i < sizeof taken_later / sizeof *taken_later; i++) {
     blocked |= 1UL << (taken_later[i] - 1);
   }
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &blocked, NULL, sizeof blocked);
+  struct kernel_sigaction default_action = {SIG_DFL, 0, NULL, 0};
+  for (int signal = 1; signal <= KERNEL_NSIG; signal++) {
+    if (signal != SIGKILL && signal != SIGSTOP) {
+      syscall(SYS_rt_sigaction, signal, &default_action, NULL, sizeof default_action.mask);
+    }
+  }
 }
 
 int main(int argc, char **argv, char **envp) {
+  // At once: until the mask is set, a SIGTERM to a PID 1 without a handler is dropped.
+  reset_signals();
   const char *slash = strrchr(argv[0], '/');
   if (argc < 2 || slash == NULL) {
     fprintf(stderr, "launcher: to be named on the \"#!\" line of /sbin/my_init or /sbin/setuser\n");
@@ -112,7 +118,6 @@ int main(int argc, char **argv, char **envp) {
   environment[count] = SUSPEND_RESUME_SIGNAL;
   environment[count + 1] = NULL;
 
-  reset_signals();
   argv[0] = java;
   execve(java, argv, environment);
   fprintf(stderr, "launcher: cannot execute %s: ", java);
