@@ -4,7 +4,6 @@
  */
 module io.baseimage.startup {
   requires transitive io.baseimage.env;
-  requires jdk.unsupported;
   requires org.jnrproject.jffi;
 
   exports io.baseimage.startup;

@@ -14,6 +14,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -28,8 +29,11 @@ final class EnvironmentStore {
   private final Set<String> warned = new HashSet<>();
   /** False once the directory could not be read (not root, for one): there is nothing to re-import. */
   private boolean directoryReadable = true;
-  /** The directory as my_init last wrote it and read it back: what a startup script may change. */
-  private ContainerEnvironment directorySeen = ContainerEnvironment.empty();
+  /**
+   * The directory as my_init last wrote it, read back before the next startup script: what that
+   * script may change. Null until then; without startup scripts it is never read twice.
+   */
+  private ContainerEnvironment directorySeen;
   private boolean notWritableWarned;
 
   EnvironmentStore(Layout layout, Log log) {
@@ -44,12 +48,23 @@ final class EnvironmentStore {
     return env;
   }
 
-  /** Applies what the script changed in the directory (SPEC §1.6), then exports the result. */
+  /** Notes the directory as a startup script about to run finds it. */
+  void beforeScript() {
+    if (directoryReadable && directorySeen == null) {
+      directorySeen = readDirectory();
+    }
+  }
+
+  /**
+   * Applies what the script changed in the directory since {@link #beforeScript} (SPEC §1.6),
+   * then exports the result.
+   */
   ContainerEnvironment importAfterScript(ContainerEnvironment current) {
     if (!directoryReadable) {
       return current;
     }
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, directorySeen, readDirectory());
+    ContainerEnvironment before = Objects.requireNonNull(directorySeen, "beforeScript() was not called");
+    ContainerEnvironment env = EnvironmentImport.afterScript(current, before, readDirectory());
     export(env);
     return env;
   }
@@ -86,7 +101,7 @@ final class EnvironmentStore {
       } catch (IOException e) {
         warnNotWritten(e);
       }
-      directorySeen = readDirectory();
+      directorySeen = null;
     }
     Decoded<byte[]> shell = ShellDump.format(env);
     warnAll(shell.problems());

@@ -123,6 +123,7 @@ final class MyInit {
     ScriptRunner runner = new ScriptRunner(supervisor, settings.killProcessTimeout(), settings.scriptTimeout());
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
+      store.beforeScript();
       Outcome outcome = runner.run(script, env, true);
       switch (outcome) {
         case Outcome.Finished finished when finished.status().succeeded() ->

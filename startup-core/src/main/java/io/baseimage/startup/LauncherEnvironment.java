@@ -4,7 +4,6 @@ import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,9 +20,6 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class LauncherEnvironment {
-  /** The variables that reach our JVM only under a held name. */
-  public static final List<String> HELD_VARIABLES =
-      List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_SR_SIGNUM");
   /** Set by the launcher for our JVM (SIGUSR2, HotSpot's default, must reach my_init). */
   static final String SUSPEND_RESUME_SIGNAL = "_JAVA_SR_SIGNUM";
   static final ByteString HELD_PREFIX = ByteString.of("BASEIMAGE_HELD_");
