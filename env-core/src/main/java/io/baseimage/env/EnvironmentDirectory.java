@@ -229,7 +229,8 @@ public final class EnvironmentDirectory {
       existing = null;
     }
     if (existing != null && existing.isSymbolicLink()) {
-      return Files.isRegularFile(file) && holds(file, content) ? null : "a symbolic link, which is not written through";
+      // A link the image made with `echo` holds "value\n": compare values, as they are read.
+      return Files.isRegularFile(file) && holdsValue(file, bytes) ? null : "a symbolic link, which is not written through";
     }
     if (existing != null && !existing.isRegularFile()) {
       // Opening a fifo would hang, writing a directory fails.
@@ -247,6 +248,12 @@ public final class EnvironmentDirectory {
 
   private static boolean holds(Path file, byte[] content) throws IOException {
     return Arrays.equals(Files.readAllBytes(file), content);
+  }
+
+  private static boolean holdsValue(Path file, byte[] value) throws IOException {
+    byte[] content = Files.readAllBytes(file);
+    int length = content.length > 0 && content[content.length - 1] == '\n' ? content.length - 1 : content.length;
+    return Arrays.equals(content, 0, length, value, 0, value.length);
   }
 
   /**

@@ -453,6 +453,18 @@ class EnvironmentDirectoryTest {
   }
 
   @Test
+  void aSymbolicLinkThatHoldsTheValueAsEchoWroteItNeedsNoWrite() throws Exception {
+    Path dir = dir();
+    Path target = Files.writeString(dir.getParent().resolve("linked-target"), "orig\n");
+    Files.createSymbolicLink(dir.resolve("FOO"), target);
+
+    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "orig")), dir);
+
+    assertThat(problems).isEmpty();
+    assertThat(Files.readString(target)).isEqualTo("orig\n");
+  }
+
+  @Test
   void readsNoTemporaryFileOfAWriterAsAVariable() throws Exception {
     Path dir = dir();
     Files.writeString(dir.resolve("A"), "1");

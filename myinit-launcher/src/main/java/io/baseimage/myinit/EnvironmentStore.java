@@ -64,7 +64,12 @@ final class EnvironmentStore {
       return current;
     }
     ContainerEnvironment before = Objects.requireNonNull(directorySeen, "beforeScript() was not called");
-    ContainerEnvironment env = EnvironmentImport.afterScript(current, before, readDirectory());
+    ContainerEnvironment after = readDirectory();
+    if (!directoryReadable) {
+      // The script made it unreadable (replaced it by a file, say): that deletes nothing.
+      return current;
+    }
+    ContainerEnvironment env = EnvironmentImport.afterScript(current, before, after);
     export(env);
     return env;
   }

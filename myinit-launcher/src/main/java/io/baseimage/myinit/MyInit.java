@@ -308,6 +308,8 @@ final class MyInit {
     log.info("Killing all processes...");
     long deadline = System.nanoTime() + settings.killAllProcessesTimeout().toNanos();
     signalAll(Posix.SIGTERM);
+    // A stopped process (a command's whole group after Ctrl-Z) would see the TERM only at SIGKILL.
+    signalAll(Posix.SIGCONT);
     if (!supervisor.awaitNoChildren(deadline)) {
       log.info("Not all processes have exited in time. Forcing them to exit.");
       signalAll(Posix.SIGKILL);

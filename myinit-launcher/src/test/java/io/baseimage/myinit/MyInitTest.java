@@ -529,6 +529,31 @@ class MyInitTest {
   }
 
   @Test
+  void aScriptThatMakesTheDirectoryUnreadableDeletesNoVariable() throws Exception {
+    Files.writeString(layout.environmentDirectory().resolve("FROM_DIRECTORY"), "d");
+    script(layout.initDirectory(), "10-replace", 0);
+    posix.program("10-replace").onSpawn(pid -> {
+      try {
+        try (var files = Files.list(layout.environmentDirectory())) {
+          for (Path file : files.toList()) {
+            Files.delete(file);
+          }
+        }
+        Files.delete(layout.environmentDirectory());
+        Files.writeString(layout.environmentDirectory(), "a file now");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run(ContainerEnvironment.of(Map.of("PATH", bin.toString(), "FOO", "cli")), "--skip-runit", "--", "cmd"))
+        .isZero();
+
+    assertThat(spawnOf("cmd").environ()).contains("FOO=cli", "FROM_DIRECTORY=d");
+  }
+
+  @Test
   void takesTheTerminalBackOnceTheCommandHasEnded() throws Exception {
     posix.terminal(true);
     posix.program("cmd").exitsAtOnce(0);
@@ -626,7 +651,8 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGKILL));
+    assertThat(posix.kills()).containsExactly(
+        new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGCONT), new Kill(-1, Posix.SIGKILL));
     assertThat(posix.wasReaped(900)).isTrue();
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
     assertThat(log()).endsWith(
@@ -643,7 +669,8 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM));
+    // SIGCONT: a stopped process (a command's group after Ctrl-Z) must see the TERM too.
+    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGCONT));
     assertThat(log()).as("no waiting for the timeout").last().isEqualTo("*** Killing all processes...");
   }
 
