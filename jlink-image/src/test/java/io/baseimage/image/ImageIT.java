@@ -245,6 +245,33 @@ class ImageIT {
     }
   }
 
+  /**
+   * {@code docker stop} with the default settings and grace period, against a service and an orphan
+   * that both ignore SIGTERM: my_init's shutdown deadline (9 s) ends it before podman's SIGKILL (10 s).
+   */
+  @Test
+  void stopWithEverythingIgnoringTermStillEndsWithMyInitsOwnStatus() throws Exception {
+    Path service = Files.createTempDirectory("stubborn");
+    try {
+      Path run = service.resolve("run");
+      Files.writeString(run, "#!/bin/sh\ntrap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\nexec sleep 1000\n");
+      Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      try (Daemon c = Daemon.start(image, "-v", service + ":/etc/service/stubborn")) {
+        c.awaitServicesUp(3);
+        Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
+        System.out.println("ImageIT: podman stop, everything ignoring TERM, took " + stop.elapsed().toMillis() + " ms");
+        Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+        // 137 would be podman's SIGKILL at the end of the grace period.
+        assertThat(state.stdout().strip()).as(state.describe() + c.logs()).isEqualTo("exited 2");
+        assertThat(c.logs()).contains(
+            "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (9 s) has passed: what was still running was killed.\n",
+            "*** Init system aborted.\n");
+      }
+    } finally {
+      Sandbox.sh("rm -rf '" + service + "'", Duration.ofSeconds(10));
+    }
+  }
+
   // ---------------------------------------------------------------------------------- README: inspecting, environment
 
   /** README "Environment variables", with {@code -c} for the typed commands. */

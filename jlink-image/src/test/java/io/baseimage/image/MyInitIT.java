@@ -34,7 +34,7 @@ class MyInitIT {
    */
   private static final Duration WIDE_TIMEOUT = Duration.ofSeconds(30);
   private static final java.util.Map<String, String> WIDE_TIMEOUTS = environment(
-      "KILL_PROCESS_TIMEOUT", "30", "KILL_ALL_PROCESSES_TIMEOUT", "30");
+      "KILL_PROCESS_TIMEOUT", "30", "KILL_ALL_PROCESSES_TIMEOUT", "30", "MY_INIT_SHUTDOWN_TIMEOUT", "90");
   /** What a machine with both cores busy may add to a bound that my_init promises. */
   private static final int SLACK_SECONDS = 3;
 
@@ -428,6 +428,71 @@ class MyInitIT {
     // One timeout of 4 s, not two (8 s): the slack stays well below the second one.
     assertThat(Duration.ofNanos(ended - beforeSignal)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
     assertThat(Duration.ofNanos(ended - signalled)).isLessThan(Duration.ofSeconds(4 + SLACK_SECONDS));
+  }
+
+  @Test
+  void theShutdownDeadlineBoundsEveryStepAndMyInitExitsWithItsOwnStatus() throws Exception {
+    // A service and an orphan of it that both ignore SIGTERM: without the deadline, 30 s + 30 s.
+    sandbox.service("stubborn", "trap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\n"
+        + "touch /tmp/svc-up\nexec sleep 1000");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-post", "touch /tmp/post-ran");
+    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "30", "KILL_ALL_PROCESSES_TIMEOUT", "30",
+        "MY_INIT_SHUTDOWN_TIMEOUT", "3"), "/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc-up", READY);
+    long beforeSignal = System.nanoTime();
+    run.signal("TERM");
+    long signalled = System.nanoTime();
+    Sandbox.Result result = run.await(LIMIT);
+    long ended = System.nanoTime();
+
+    result.hasStatus(2);
+    assertThat(result.stderr()).contains(
+        "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (3 s) has passed: what was still running was killed.\n",
+        "*** Init system aborted.\n",
+        "*** Not all processes have exited in time. Forcing them to exit.\n");
+    assertThat(sandbox.exists("/tmp/post-ran")).as("no script starts after the deadline").isFalse();
+    assertThat(Duration.ofNanos(ended - beforeSignal)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    assertThat(Duration.ofNanos(ended - signalled)).isLessThan(Duration.ofSeconds(3 + SLACK_SECONDS));
+  }
+
+  @Test
+  void aCrashLoopingServiceStopsWithTheOthers() throws Exception {
+    sandbox.service("crash", "echo start >> /tmp/crash-starts\nexit 1");
+    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+        + "while :; do sleep 0.05; done");
+    Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc-up", READY);
+    sandbox.awaitFile(run, "/tmp/crash-starts", READY);
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
+    assertThat(result.stderr()).doesNotContain("WARNING", "Forcing them to exit", "runsv");
+  }
+
+  /**
+   * Where the kernel offers neither inotify nor pidfds (a seccomp profile older than them), the
+   * services are still waited for: a post-shutdown script finds the slow service stopped.
+   */
+  @Test
+  void servicesAreVerifiedDownWithoutInotifyOrPidfds() throws Exception {
+    Path helper = sandbox.path("/usr/local/bin/without-inotify");
+    Files.createDirectories(helper.getParent());
+    Sandbox.sh("gcc -static -O -o '" + helper + "' src/test/c/without-inotify.c", Duration.ofMinutes(1));
+    sandbox.service("slow", "trap 'sleep 0.5; touch /tmp/slow-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+        + "while :; do sleep 0.05; done");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-check",
+        "if [ -e /tmp/slow-stopped ]; then echo stopped; else echo still-up; fi > /tmp/at-post");
+
+    Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/usr/local/bin/without-inotify", "/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc-up", READY);
+    run.signal("TERM");
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(2);
+    assertThat(sandbox.read("/tmp/at-post")).isEqualTo("stopped\n");
+    assertThat(result.stderr()).doesNotContain("WARNING");
   }
 
   @Test

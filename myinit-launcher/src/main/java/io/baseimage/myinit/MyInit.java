@@ -3,9 +3,9 @@ package io.baseimage.myinit;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.startup.Command;
+import io.baseimage.startup.Deadline;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
-import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.ScriptRunner.Outcome;
 import io.baseimage.startup.Scripts;
@@ -45,6 +45,8 @@ final class MyInit {
   private int runsvdir;
   /** The signal (SIGTERM or SIGINT) that aborted the init system, or 0. */
   private int abortSignal;
+  /** Set when the shutdown begins: at the signal that aborts the boot, or at the boot's end. */
+  private Deadline shutdownDeadline;
 
   MyInit(Supervisor supervisor, Options options, Settings settings, Layout layout, Log log) {
     this.supervisor = supervisor;
@@ -71,7 +73,8 @@ final class MyInit {
       log.error("my_init failed: " + e);
       status = EXIT_FAILED;
     }
-    shutdown();
+    new Shutdown(supervisor, settings, layout, log, shutdownDeadline())
+        .run(runsvdir, env, abortSignal != 0, options.killAllOnExit());
     return status;
   }
 
@@ -116,7 +119,7 @@ final class MyInit {
   }
 
   private boolean runStartupScripts() throws InterruptedException {
-    List<Path> scripts = new ArrayList<>(scriptsIn(layout.initDirectory()));
+    List<Path> scripts = new ArrayList<>(scriptsIn(layout.initDirectory(), log));
     if (Scripts.isExecutableFile(layout.rcLocal())) {
       scripts.add(layout.rcLocal());
     }
@@ -124,7 +127,7 @@ final class MyInit {
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
       store.beforeScript();
-      Outcome outcome = runner.run(script, env, true);
+      Outcome outcome = runner.runAtBoot(script, env);
       switch (outcome) {
         case Outcome.Finished finished when finished.status().succeeded() ->
             env = store.importAfterScript(env);
@@ -139,8 +142,10 @@ final class MyInit {
         }
         case Outcome.Aborted aborted -> {
           abortSignal = aborted.signal();
+          supervisor.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
           return false;
         }
+        case Outcome.DeadlinePassed passed -> throw new IllegalStateException("a startup script has no deadline");
         case Outcome.NotStarted notStarted -> {
           log.error(notStarted.cause().getMessage());
           return false;
@@ -176,7 +181,7 @@ final class MyInit {
       return false;
     });
     if (status.isEmpty()) {
-      supervisor.terminate(pid, settings.killProcessTimeout().toNanos());
+      supervisor.terminate(pid, shutdownDeadline(), settings.killProcessTimeout());
     }
     if (foreground) {
       takeTerminalBack();
@@ -266,80 +271,15 @@ final class MyInit {
     return supervisor.awaitExit(pid, Long.MAX_VALUE, onSignal);
   }
 
-  private void shutdown() throws InterruptedException {
-    if (runsvdir != 0) {
-      runShutdownScripts(layout.preShutdownDirectory());
-      new ServiceStopper(supervisor, log).stopAll(layout.serviceDirectory(), env, settings.killProcessTimeout());
-      if (supervisor.isRunning(runsvdir)) {
-        log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
-        supervisor.terminate(runsvdir, settings.killProcessTimeout().toNanos());
-      }
-      runShutdownScripts(layout.postShutdownDirectory());
+  /** The shutdown's deadline, which starts counting at the first call. */
+  private Deadline shutdownDeadline() {
+    if (shutdownDeadline == null) {
+      shutdownDeadline = Deadline.after(settings.shutdownTimeout());
     }
-    if (abortSignal != 0) {
-      log.info("Init system aborted.");
-    }
-    if (options.killAllOnExit()) {
-      killAllProcesses();
-    }
+    return shutdownDeadline;
   }
 
-  private void runShutdownScripts(Path directory) throws InterruptedException {
-    ScriptRunner runner = new ScriptRunner(
-        supervisor, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
-    for (Path script : scriptsIn(directory)) {
-      log.info("Running " + FileNames.display(script) + "...");
-      switch (runner.run(script, env, false)) {
-        case Outcome.Finished finished when finished.status().succeeded() -> {}
-        case Outcome.Finished finished -> log.warn(FileNames.display(script) + " " + failure(finished.status()) + ".");
-        case Outcome.TimedOut timedOut ->
-            log.warn(FileNames.display(script) + " did not finish within " + seconds(timedOut.limit()) + " and was stopped.");
-        case Outcome.Aborted aborted -> {}
-        case Outcome.NotStarted notStarted -> log.warn(notStarted.cause().getMessage());
-      }
-    }
-  }
-
-  /**
-   * SIGTERM to every process, then SIGKILL to those left after the timeout. As PID 1 that is
-   * {@code kill(-1)}; otherwise only our descendants, which must not reach outside the container.
-   */
-  private void killAllProcesses() throws InterruptedException {
-    log.info("Killing all processes...");
-    long deadline = System.nanoTime() + settings.killAllProcessesTimeout().toNanos();
-    signalAll(Posix.SIGTERM);
-    // A stopped process (a command's whole group after Ctrl-Z) would see the TERM only at SIGKILL.
-    signalAll(Posix.SIGCONT);
-    if (!supervisor.awaitNoChildren(deadline)) {
-      log.info("Not all processes have exited in time. Forcing them to exit.");
-      signalAll(Posix.SIGKILL);
-      supervisor.awaitNoChildren(System.nanoTime() + settings.killProcessTimeout().toNanos());
-    }
-  }
-
-  private void signalAll(int signal) {
-    try {
-      if (posix.pid() == 1) {
-        posix.kill(-1, signal);
-        return;
-      }
-      for (int pid : ProcessTree.descendantsOf(posix.pid(), layout.proc())) {
-        try {
-          posix.kill(pid, signal);
-        } catch (ErrnoException e) {
-          // Ended meanwhile, or not ours to signal.
-        }
-      }
-    } catch (ErrnoException e) {
-      if (e.errno() != Posix.ESRCH) {
-        log.warn(e.getMessage());
-      }
-    } catch (IOException e) {
-      log.warn("cannot list processes: " + e.getMessage());
-    }
-  }
-
-  private List<Path> scriptsIn(Path directory) {
+  static List<Path> scriptsIn(Path directory, Log log) {
     try {
       return Scripts.inDirectory(directory, skipped -> {});
     } catch (IOException e) {
@@ -352,13 +292,13 @@ final class MyInit {
     return signal == Posix.SIGTERM || signal == Posix.SIGINT;
   }
 
-  private static String failure(ExitStatus status) {
+  static String failure(ExitStatus status) {
     return status.signaled()
         ? "was killed by signal " + SignalNames.name(status.code())
         : "failed with status " + status.code();
   }
 
-  private static String seconds(Duration duration) {
+  static String seconds(Duration duration) {
     return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
   }
 }

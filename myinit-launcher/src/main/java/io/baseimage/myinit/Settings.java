@@ -12,6 +12,7 @@ import java.util.Optional;
 record Settings(
     Duration killProcessTimeout,
     Duration killAllProcessesTimeout,
+    Duration shutdownTimeout,
     Path initDirectory,
     Optional<Duration> scriptTimeout) {
 
@@ -19,6 +20,8 @@ record Settings(
     return new Settings(
         seconds(environment, "KILL_PROCESS_TIMEOUT").orElse(Duration.ofSeconds(5)),
         seconds(environment, "KILL_ALL_PROCESSES_TIMEOUT").orElse(Duration.ofSeconds(5)),
+        // Below docker's 10 s grace, so that `docker stop` sees my_init exit by itself (SPEC §3.6).
+        seconds(environment, "MY_INIT_SHUTDOWN_TIMEOUT").orElse(Duration.ofSeconds(9)),
         directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
         seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"));
   }

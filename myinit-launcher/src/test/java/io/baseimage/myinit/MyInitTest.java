@@ -46,6 +46,8 @@ class MyInitTest {
    * makes it pass later.
    */
   private static final Duration RUNS_OUT = Duration.ofMillis(100);
+  /** A shutdown deadline that a test which is not about it never reaches. */
+  private static final Duration NO_DEADLINE = Duration.ofMinutes(10);
 
   @TempDir Path root;
   private final FakePosix posix = new FakePosix();
@@ -76,11 +78,11 @@ class MyInitTest {
     executable(bin, "cmd");
     posix.program("sv").exitsAtOnce(0);
     // Deliberately not the temporary tree: the scripts must come from the layout.
-    settings = new Settings(AMPLE, AMPLE, Path.of("/etc/my_init.d"), Optional.empty());
+    settings = new Settings(AMPLE, AMPLE, NO_DEADLINE, Path.of("/etc/my_init.d"), Optional.empty());
   }
 
   private void killTimeouts(Duration killProcess, Duration killAllProcesses) {
-    settings = new Settings(killProcess, killAllProcesses, settings.initDirectory(), settings.scriptTimeout());
+    settings = new Settings(killProcess, killAllProcesses, settings.shutdownTimeout(), settings.initDirectory(), settings.scriptTimeout());
   }
 
   @AfterEach
@@ -355,7 +357,7 @@ class MyInitTest {
 
   @Test
   void aScriptOverTheTimeLimitIsStoppedAndFails() throws Exception {
-    settings = new Settings(RUNS_OUT, AMPLE, settings.initDirectory(), Optional.of(Duration.ofMillis(50)));
+    settings = new Settings(RUNS_OUT, AMPLE, NO_DEADLINE, settings.initDirectory(), Optional.of(Duration.ofMillis(50)));
     Path slow = executable(layout.initDirectory(), "10-slow");
     posix.program("10-slow").ignores(Posix.SIGTERM);
 
@@ -619,27 +621,172 @@ class MyInitTest {
   }
 
   @Test
-  void stopsRunitServicesAndKillsThoseThatDoNotStop() throws Exception {
-    Path web = Files.createDirectories(layout.serviceDirectory().resolve("web/supervise"));
-    Files.writeString(web.resolve("pid"), "555\n");
-    Path cron = Files.createDirectories(layout.serviceDirectory().resolve("cron/supervise"));
-    Files.writeString(cron.resolve("pid"), "556\n");
-    Files.createDirectories(layout.serviceDirectory().resolve("down/supervise"));
-    Files.writeString(layout.serviceDirectory().resolve("down/supervise/pid"), "");
-    posix.neverEnds(556);
+  void stopsServicesWithSvDownAndGoesOnOnceRunsvRecordsThemDown() throws Exception {
+    Path web = service("web", 300, 555);
+    Path cron = service("cron", 301, 556);
+    // runsv takes its time: the records change only after sv has returned, each by an event.
+    posix.program("sv").onSpawn(pid -> new Thread(() -> {
+      recordDown(web);
+      recordDown(cron);
+    }).start());
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    List<Spawn> sv = posix.spawns().stream().filter(s -> s.program().equals("sv")).toList();
+    assertThat(sv).singleElement().satisfies(down -> assertThat(down.argv().subList(1, down.argv().size()))
+        .containsExactlyInAnyOrder("down", web.toString(), cron.toString()));
+    assertThat(sv.get(0).argv().get(1)).isEqualTo("down");
+    assertThat(posix.calls()).contains("watch([" + web.resolve("supervise") + ", " + cron.resolve("supervise") + "])");
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+    // Down, and runsvdir gone: each runsv is frozen, found idle and killed.
+    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(301)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.kills()).containsSubsequence(
+        new Kill(spawnOf("runsvdir").pid(), Posix.SIGTERM), new Kill(300, Posix.SIGSTOP));
+  }
+
+  @Test
+  void killsServicesThatDoNotStopWithSvKill() throws Exception {
+    killTimeouts(RUNS_OUT, AMPLE);
+    Path web = service("web", 300, 555);
+    Path cron = service("cron", 301, 556);
+    posix.program("sv").onSpawn(pid -> {
+      List<String> argv = posix.spawns().getLast().argv();
+      if (argv.get(1).equals("down")) {
+        recordDown(web);
+      } else {
+        recordDown(cron);
+      }
+    });
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
     List<Spawn> sv = posix.spawns().stream().filter(s -> s.program().equals("sv")).toList();
     assertThat(sv).hasSize(2);
-    assertThat(sv.get(0).argv().subList(1, sv.get(0).argv().size())).containsExactlyInAnyOrder(
-        "down", web.getParent().toString(), cron.getParent().toString());
-    assertThat(sv.get(0).argv().get(1)).isEqualTo("down");
-    assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.getParent().toString());
-    assertThat(log()).contains("*** WARNING: " + cron.getParent() + " did not stop within "
-        + AMPLE.toMillis() + " ms of SIGTERM; killing it");
-    assertThat(spawned()).containsSubsequence("cmd", "sv", "sv");
+    assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.toString());
+    assertThat(log()).contains("*** WARNING: " + cron + " did not stop within "
+        + RUNS_OUT.toMillis() + " ms of SIGTERM; killing it");
+    assertThat(posix.signalsTo(301)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+  }
+
+  @Test
+  void killsTheRunsvOfACrashLoopingServiceAtOnce() throws Exception {
+    // Between two runs runsv sleeps a second with SIGTERM blocked: down, yet still wanted up.
+    Path web = service("web", 300, 0);
+    Files.write(web.resolve("supervise/status"), status(0, 'u', ServiceStatus.DOWN));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+  }
+
+  @Test
+  void aRunsvWithAChildItHasNotRecordedIsNotKilledButContinued() throws Exception {
+    killTimeouts(RUNS_OUT, AMPLE);
+    Path web = service("web", 300, 0);
+    // runsv forks, then records the run: frozen in between, it has a child and a "down" record.
+    process(777, "run", 300);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.kills()).containsSubsequence(new Kill(300, Posix.SIGSTOP), new Kill(300, Posix.SIGCONT));
+    assertThat(posix.kills()).filteredOn(kill -> kill.signal() == Posix.SIGKILL && Math.abs(kill.pid()) == 300)
+        .as("killed only once the timeout has run out, with the service").containsExactly(
+            new Kill(-300, Posix.SIGKILL), new Kill(300, Posix.SIGKILL));
+    assertThat(log()).contains("*** WARNING: " + web + " still runs after it was stopped; killing it with its runsv");
+  }
+
+  @Test
+  void theLogServiceOfAServiceThatIsDownDoesNotKeepItsRunsv() throws Exception {
+    Path web = service("web", 300, 0);
+    Files.createDirectories(web.resolve("log/supervise"));
+    Files.write(web.resolve("log/supervise/status"), status(778, 'u', 1));
+    process(778, "svlogd", 300);
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+  }
+
+  @Test
+  void waitsForServicesToBeRecordedDownWhereThereIsNoWatch() throws Exception {
+    posix.watchUnavailable();
+    Path web = service("web", 300, 555);
+    Path post = script(layout.postShutdownDirectory(), "post", 0);
+    List<Boolean> downAtPost = new ArrayList<>();
+    posix.program("post").onSpawn(pid -> downAtPost.add(ServiceStatus.of(web).orElseThrow().isDown()));
+    posix.program("sv").onSpawn(pid -> new Thread(() -> {
+      sleep(200);
+      recordDown(web);
+    }).start());
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(downAtPost).as("the service was down before the post-shutdown scripts").containsExactly(true);
+    assertThat(log()).contains("*** Running " + post + "...").noneMatch(line -> line.contains("WARNING"));
+    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+  }
+
+  @Test
+  void aStepThatFailsUnexpectedlyIsLoggedAndTheShutdownGoesOn() throws Exception {
+    posix.pid(1);
+    service("web", 300, 555);
+    posix.onCall("watch", () -> {
+      throw new IllegalStateException("a bug");
+    });
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    int runsvdir = spawnOf("runsvdir").pid();
+    assertThat(log()).containsSubsequence(
+        "*** shutdown step failed: java.lang.IllegalStateException: a bug",
+        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+        "*** Killing all processes...");
+  }
+
+  // --- the shutdown deadline ----------------------------------------------------------------------
+
+  @Test
+  void theDeadlineCutsEveryStepAndWhatStillRunsIsKilled() throws Exception {
+    Duration hour = Duration.ofHours(1);
+    settings = new Settings(hour, hour, Duration.ofMillis(300), settings.initDirectory(), Optional.of(hour));
+    posix.pid(1);
+    Path pre = executable(layout.preShutdownDirectory(), "pre");
+    posix.program("pre").ignores(Posix.SIGTERM);
+    script(layout.postShutdownDirectory(), "post", 0);
+    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    posix.program("cmd").exitsAtOnce(3);
+
+    assertThat(run("--", "cmd")).as("my_init's own status").isEqualTo(3);
+
+    assertThat(posix.signalsTo(spawnOf("pre").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(spawned()).as("nothing starts after the deadline").doesNotContain("post");
+    assertThat(posix.kills()).endsWith(new Kill(-1, Posix.SIGKILL));
+    assertThat(log()).containsSubsequence(
+        "*** WARNING: " + pre + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.",
+        "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (300 ms) has passed: what was still running was killed.",
+        "*** Killing all processes...",
+        "*** Not all processes have exited in time. Forcing them to exit.");
+  }
+
+  @Test
+  void theDeadlineCountsFromTheSignalThatStopsTheCommand() throws Exception {
+    Duration hour = Duration.ofHours(1);
+    settings = new Settings(hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
+    posix.program("cmd").ignores(Posix.SIGTERM).onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+
+    assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
+
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(log()).contains("*** Init system aborted.");
   }
 
   @Test
@@ -736,8 +883,59 @@ class MyInitTest {
   }
 
   private void process(int pid, String comm, int parent) throws Exception {
+    process(pid, comm, 'S', parent);
+  }
+
+  private void process(int pid, String comm, char state, int parent) throws Exception {
     Path dir = Files.createDirectories(layout.proc().resolve(Integer.toString(pid)));
-    Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") S " + parent + " 1 1 0 -1 0\n");
+    Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") " + state + " " + parent + " 1 1 0 -1 0\n");
+  }
+
+  /**
+   * A service of the fake runit, up with {@code servicePid} (0: down): the runsv that runsvdir
+   * starts for it, as /proc shows it (frozen, as SIGSTOP leaves it), and its record.
+   */
+  private Path service(String name, int runsv, int servicePid) throws Exception {
+    Path dir = Files.createDirectories(layout.serviceDirectory().resolve(name).resolve("supervise"));
+    Files.write(dir.resolve("status"), status(servicePid, 'u', servicePid == 0 ? ServiceStatus.DOWN : 1));
+    posix.program("runsvdir").onSpawn(pid -> {
+      try {
+        process(runsv, "runsv", 'T', pid);
+        Files.write(layout.proc().resolve(runsv + "/cmdline"), ("runsv\0" + name + "\0").getBytes(StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    return dir.getParent();
+  }
+
+  /** Writes {@code service}'s record as runsv does once its run has ended after {@code sv down}. */
+  private void recordDown(Path service) {
+    try {
+      Files.write(service.resolve("supervise/status"), status(0, 'd', ServiceStatus.DOWN));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    posix.filesChanged();
+  }
+
+  /** runsv's 20-byte supervise/status record. */
+  static byte[] status(int pid, char want, int state) {
+    byte[] status = new byte[20];
+    for (int i = 0; i < 4; i++) {
+      status[12 + i] = (byte) (pid >>> (8 * i));
+    }
+    status[17] = (byte) want;
+    status[19] = (byte) state;
+    return status;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void write(Path file, String content) {

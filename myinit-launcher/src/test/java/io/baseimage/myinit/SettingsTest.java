@@ -24,6 +24,7 @@ class SettingsTest {
 
     assertThat(settings.killProcessTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.killAllProcessesTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.shutdownTimeout()).as("below docker's 10 s").isEqualTo(Duration.ofSeconds(9));
     assertThat(settings.initDirectory()).isEqualTo(Path.of("/etc/my_init.d"));
     assertThat(settings.scriptTimeout()).isEmpty();
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -45,16 +46,19 @@ class SettingsTest {
     Settings settings = from(Map.of(
         "KILL_PROCESS_TIMEOUT", "2",
         "KILL_ALL_PROCESSES_TIMEOUT", "0.1",
+        "MY_INIT_SHUTDOWN_TIMEOUT", "25",
         "ENV_INIT_DIRECTORY", "/opt/init.d",
         "MY_INIT_SCRIPT_TIMEOUT", "30"));
 
     assertThat(settings).isEqualTo(new Settings(Duration.ofSeconds(2), Duration.ofMillis(100),
-        Path.of("/opt/init.d"), Optional.of(Duration.ofSeconds(30))));
+        Duration.ofSeconds(25), Path.of("/opt/init.d"), Optional.of(Duration.ofSeconds(30))));
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT"})
+  @ValueSource(strings = {
+    "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SHUTDOWN_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT"
+  })
   void rejectsAMalformedNumberNamingTheVariable(String name) {
     for (String value : new String[] {"abc", "5s", "-1", "-0.5", "", " ", "1,5", "NaN", "0x10", "99999999999"}) {
       assertThatThrownBy(() -> from(Map.of(name, value)))

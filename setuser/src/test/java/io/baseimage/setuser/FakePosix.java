@@ -1,5 +1,6 @@
 package io.baseimage.setuser;
 
+import io.baseimage.startup.internal.posix.DirectoryWatch;
 import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.GroupEntry;
 import io.baseimage.startup.internal.posix.PasswdEntry;
@@ -206,7 +207,7 @@ final class FakePosix implements Posix {
   }
 
   @Override
-  public List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) {
-    throw new AssertionError("awaitExits");
+  public DirectoryWatch watch(List<byte[]> directories) {
+    throw new AssertionError("watch");
   }
 }

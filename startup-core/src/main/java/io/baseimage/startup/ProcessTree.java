@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -21,16 +23,7 @@ public final class ProcessTree {
    * {@code kill(-1)} would reach processes outside its container.
    */
   public static List<Integer> descendantsOf(int ancestor, Path proc) throws IOException {
-    Map<Integer, List<Integer>> children = new HashMap<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, "[0-9]*")) {
-      for (Path entry : entries) {
-        int parent = parentOf(entry.resolve("stat"));
-        if (parent >= 0) {
-          children.computeIfAbsent(parent, p -> new ArrayList<>())
-              .add(Integer.parseInt(entry.getFileName().toString()));
-        }
-      }
-    }
+    Map<Integer, List<Integer>> children = childrenByParent(proc);
     List<Integer> descendants = new ArrayList<>();
     Deque<Integer> todo = new ArrayDeque<>(List.of(ancestor));
     while (!todo.isEmpty()) {
@@ -42,15 +35,74 @@ public final class ProcessTree {
     return descendants;
   }
 
+  /** The processes whose parent is one of {@code parents}. */
+  public static List<Integer> childrenOf(Collection<Integer> parents, Path proc) throws IOException {
+    Map<Integer, List<Integer>> children = childrenByParent(proc);
+    return parents.stream().flatMap(parent -> children.getOrDefault(parent, List.of()).stream()).toList();
+  }
+
+  /** The arguments process {@code pid} was started with, or none if it has ended. */
+  public static List<byte[]> commandLine(int pid, Path proc) {
+    byte[] text;
+    try {
+      text = Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("cmdline"));
+    } catch (IOException e) {
+      return List.of();
+    }
+    List<byte[]> args = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length; i++) {
+      if (text[i] == 0) {
+        args.add(Arrays.copyOfRange(text, start, i));
+        start = i + 1;
+      }
+    }
+    if (start < text.length) {
+      args.add(Arrays.copyOfRange(text, start, text.length));
+    }
+    return args;
+  }
+
+  private static Map<Integer, List<Integer>> childrenByParent(Path proc) throws IOException {
+    Map<Integer, List<Integer>> children = new HashMap<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path entry : entries) {
+        int parent = parentOf(entry.resolve("stat"));
+        if (parent >= 0) {
+          children.computeIfAbsent(parent, p -> new ArrayList<>())
+              .add(Integer.parseInt(entry.getFileName().toString()));
+        }
+      }
+    }
+    return children;
+  }
+
+  /**
+   * The state letter of process {@code pid} ({@code R}, {@code S}, {@code T} stopped, {@code Z}
+   * zombie...), or 0 if there is no such process.
+   */
+  public static char stateOf(int pid, Path proc) {
+    String fields = statFields(proc.resolve(Integer.toString(pid)).resolve("stat"));
+    return fields.isEmpty() ? 0 : fields.charAt(0);
+  }
+
   /** The parent pid in a {@code /proc/PID/stat} file, or -1 if the process is gone. */
   static int parentOf(Path stat) {
     try {
+      return Integer.parseInt(statFields(stat).split(" ", 3)[1]);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The fields after the command name in a {@code /proc/PID/stat} file, or "" if it is gone. */
+  private static String statFields(Path stat) {
+    try {
       String text = new String(Files.readAllBytes(stat), StandardCharsets.UTF_8);
       // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-      String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ", 3);
-      return Integer.parseInt(fields[1]);
+      return text.substring(text.lastIndexOf(')') + 2);
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return "";
     }
   }
 }

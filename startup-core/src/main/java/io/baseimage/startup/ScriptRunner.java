@@ -23,8 +23,14 @@ public final class ScriptRunner {
     /** It ran past the time limit and was stopped. */
     record TimedOut(Duration limit) implements Outcome {}
 
-    /** A shutdown signal came while it ran; it was stopped. */
-    record Aborted(int signal) implements Outcome {}
+    /**
+     * A shutdown signal came while it ran. The script is still running: the caller stops it as the
+     * first step of its shutdown, within that shutdown's deadline.
+     */
+    record Aborted(int signal, int pid) implements Outcome {}
+
+    /** The deadline of the shutdown passed first; it was stopped. */
+    record DeadlinePassed() implements Outcome {}
 
     /** It could not be started. */
     record NotStarted(SpawnException cause) implements Outcome {}
@@ -41,23 +47,33 @@ public final class ScriptRunner {
   }
 
   /**
-   * Runs {@code script} with {@code environment}.
-   *
-   * @param abortOnShutdownSignal whether {@code SIGTERM}/{@code SIGINT} stop the script (during
-   *     boot) or are ignored (during shutdown, which is already under way)
+   * Runs a startup script with {@code environment}. {@code SIGTERM}/{@code SIGINT} stop the wait
+   * ({@link Outcome.Aborted}).
    */
-  public Outcome run(Path script, ContainerEnvironment environment, boolean abortOnShutdownSignal)
+  public Outcome runAtBoot(Path script, ContainerEnvironment environment) throws InterruptedException {
+    return run(script, environment, true, Deadline.NONE);
+  }
+
+  /**
+   * Runs a shutdown script with {@code environment}: the time limit and the kill timeout are cut
+   * to {@code deadline}, and shutdown signals are ignored (the shutdown is already under way).
+   */
+  public Outcome runAtShutdown(Path script, ContainerEnvironment environment, Deadline deadline)
+      throws InterruptedException {
+    return run(script, environment, false, deadline);
+  }
+
+  private Outcome run(Path script, ContainerEnvironment environment, boolean abortOnShutdownSignal, Deadline deadline)
       throws InterruptedException {
     int pid;
     try {
-      pid = supervisor.spawn(new Command(
-          List.of(FileNames.bytesOf(script)), environment, false));
+      pid = supervisor.spawn(new Command(List.of(FileNames.bytesOf(script)), environment, false));
     } catch (SpawnException e) {
       return new Outcome.NotStarted(e);
     }
-    long deadline = timeLimit.map(limit -> System.nanoTime() + limit.toNanos()).orElse(Long.MAX_VALUE);
+    long end = timeLimit.map(deadline::cut).orElse(deadline.nanos());
     int[] abortSignal = {0};
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, deadline, signal -> {
+    Optional<ExitStatus> status = supervisor.awaitExit(pid, end, signal -> {
       if (abortOnShutdownSignal && (signal == Posix.SIGTERM || signal == Posix.SIGINT)) {
         abortSignal[0] = signal;
         return true;
@@ -67,7 +83,10 @@ public final class ScriptRunner {
     if (status.isPresent()) {
       return new Outcome.Finished(status.get());
     }
-    supervisor.terminate(pid, killTimeout.toNanos());
-    return abortSignal[0] != 0 ? new Outcome.Aborted(abortSignal[0]) : new Outcome.TimedOut(timeLimit.orElseThrow());
+    if (abortSignal[0] != 0) {
+      return new Outcome.Aborted(abortSignal[0], pid);
+    }
+    supervisor.terminate(pid, deadline, killTimeout);
+    return end == deadline.nanos() ? new Outcome.DeadlinePassed() : new Outcome.TimedOut(timeLimit.orElseThrow());
   }
 }

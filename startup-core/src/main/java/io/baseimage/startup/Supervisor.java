@@ -5,6 +5,7 @@ import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.Posix;
 import io.baseimage.startup.internal.posix.WaitStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -153,20 +154,26 @@ public final class Supervisor {
 
   /**
    * Stops child {@code pid}: {@code SIGTERM}, then {@code SIGKILL} if it has not ended after
-   * {@code killTimeoutNanos}. Signals that arrive meanwhile are ignored.
+   * {@code killTimeout}, and waits as long again for the end; both waits are cut to
+   * {@code deadline}. Signals that arrive meanwhile are ignored.
    *
    * @return the child's status, or empty if it did not even end after {@code SIGKILL} in time
    */
-  public Optional<ExitStatus> terminate(int pid, long killTimeoutNanos) throws InterruptedException {
+  public Optional<ExitStatus> terminate(int pid, Deadline deadline, Duration killTimeout) throws InterruptedException {
     signal(pid, Posix.SIGTERM);
     // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
     signal(pid, Posix.SIGCONT);
-    Optional<ExitStatus> status = awaitExit(pid, System.nanoTime() + killTimeoutNanos, signal -> false);
+    Optional<ExitStatus> status = awaitExit(pid, deadline.cut(killTimeout), signal -> false);
     if (status.isPresent()) {
       return status;
     }
     signal(pid, Posix.SIGKILL);
-    return awaitExit(pid, System.nanoTime() + killTimeoutNanos, signal -> false);
+    return awaitExit(pid, deadline.forKilled(killTimeout), signal -> false);
+  }
+
+  /** {@link #terminate(int, Deadline, Duration)} with no deadline. */
+  public Optional<ExitStatus> terminate(int pid, Duration killTimeout) throws InterruptedException {
+    return terminate(pid, Deadline.NONE, killTimeout);
   }
 
   /** The status of a child that has ended, if it has. */

@@ -40,7 +40,7 @@ class ScriptRunnerTest {
   void reportsTheStatusOfAScriptThatFinishes() throws Exception {
     posix.program("10-script").exitsAtOnce(3);
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(3)));
     assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
@@ -57,7 +57,7 @@ class ScriptRunnerTest {
     long start = System.nanoTime();
 
     Outcome outcome = new ScriptRunner(supervisor, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
-        .run(script, ENV, true);
+        .runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.TimedOut(Duration.ofMillis(40)));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(85), Duration.ofSeconds(5));
@@ -71,7 +71,7 @@ class ScriptRunnerTest {
   @Test
   void stopsAScriptThatOverrunsWithTermAloneWhenThatSuffices() throws Exception {
     Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
-        .run(script, ENV, true);
+        .runAtBoot(script, ENV);
 
     assertThat(outcome).isInstanceOf(Outcome.TimedOut.class);
     assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM);
@@ -81,21 +81,34 @@ class ScriptRunnerTest {
   void isAbortedByTermDuringTheScript() throws Exception {
     posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
-    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGTERM));
-    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM);
+    int pid = posix.spawns().get(0).pid();
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGTERM, pid));
+    assertThat(supervisor.isRunning(pid)).as("left for the shutdown to stop, within its deadline").isTrue();
+    assertThat(posix.kills()).isEmpty();
   }
 
   @Test
-  void isAbortedByIntAndKillsAScriptThatIgnoresTerm() throws Exception {
-    posix.program("10-script").ignores(Posix.SIGTERM)
-        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
+  void isAbortedByInt() throws Exception {
+    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
 
-    Outcome outcome = new ScriptRunner(supervisor, SHORT_KILL_TIMEOUT, Optional.empty()).run(script, ENV, true);
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
-    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGINT));
-    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGINT, posix.spawns().get(0).pid()));
+  }
+
+  @Test
+  void aShutdownScriptIsStoppedAtTheDeadlineWhateverItsOwnLimits() throws Exception {
+    posix.program("10-script").ignores(Posix.SIGTERM);
+    Duration limit = Duration.ofHours(1);
+
+    Outcome outcome = new ScriptRunner(supervisor, limit, Optional.of(limit))
+        .runAtShutdown(script, ENV, Deadline.after(Duration.ofMillis(50)));
+
+    assertThat(outcome).isEqualTo(new Outcome.DeadlinePassed());
+    int pid = posix.spawns().get(0).pid();
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
   }
 
   @Test
@@ -106,7 +119,7 @@ class ScriptRunnerTest {
     });
 
     Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
-        .run(script, ENV, false);
+        .runAtShutdown(script, ENV, Deadline.NONE);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(0)));
     assertThat(posix.kills()).isEmpty();
@@ -116,7 +129,7 @@ class ScriptRunnerTest {
   void reportsAScriptThatCannotBeStarted() throws Exception {
     Path missing = dir.resolve("missing");
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).run(missing, ENV, true);
+    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(missing, ENV);
 
     assertThat(outcome).isInstanceOfSatisfying(Outcome.NotStarted.class, notStarted -> {
       assertThat(notStarted.cause().shellStatus()).isEqualTo(127);

@@ -181,7 +181,7 @@ class SupervisorTest {
   void terminateSendsTermAndNothingMoreWhenTheChildStops() throws Exception {
     int pid = supervisor.spawn(Command.of(ENV, program));
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, AMPLE.toNanos());
+    Optional<ExitStatus> status = supervisor.terminate(pid, AMPLE);
 
     assertThat(status).contains(ExitStatus.killedBy(Posix.SIGTERM));
     assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
@@ -196,7 +196,7 @@ class SupervisorTest {
     Duration timeout = Duration.ofSeconds(5);
     long start = System.nanoTime();
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, timeout.toNanos());
+    Optional<ExitStatus> status = supervisor.terminate(pid, timeout);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(timeout, timeout.multipliedBy(2).plus(AMPLE));
@@ -205,12 +205,27 @@ class SupervisorTest {
   }
 
   @Test
+  void terminateWithinADeadlineCutsBothWaitsToIt() throws Exception {
+    posix.program("stubborn").ignores(Posix.SIGTERM);
+    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    Duration hour = Duration.ofHours(1);
+
+    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.after(Duration.ofMillis(20)), hour);
+
+    // Past the deadline the wait after SIGKILL is only Deadline.KILLED_GRACE: a loaded machine's
+    // reaper may not have reported the end by then, which the status may show.
+    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(supervisor.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Posix.SIGKILL));
+    status.ifPresent(s -> assertThat(s).isEqualTo(ExitStatus.killedBy(Posix.SIGKILL)));
+  }
+
+  @Test
   void terminateIgnoresSignalsThatArriveMeanwhile() throws Exception {
     posix.program("stubborn").exitsOn(Posix.SIGTERM, 143);
     int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     supervisor.signalReceived(Posix.SIGINT);
 
-    assertThat(supervisor.terminate(pid, AMPLE.toNanos())).contains(ExitStatus.exited(143));
+    assertThat(supervisor.terminate(pid, AMPLE)).contains(ExitStatus.exited(143));
     assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
   }
 
@@ -307,7 +322,7 @@ class SupervisorTest {
     posix.program("prog").ignores(Posix.SIGTERM);
     int pid = supervisor.spawn(Command.of(ENV, program));
 
-    supervisor.terminate(pid, MS);
+    supervisor.terminate(pid, Duration.ofNanos(MS));
 
     assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Posix.SIGTERM), new FakePosix.Kill(pid, Posix.SIGCONT),
         new FakePosix.Kill(pid, Posix.SIGKILL));

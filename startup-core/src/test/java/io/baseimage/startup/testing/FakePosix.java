@@ -1,5 +1,6 @@
 package io.baseimage.startup.testing;
 
+import io.baseimage.startup.internal.posix.DirectoryWatch;
 import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.GroupEntry;
 import io.baseimage.startup.internal.posix.PasswdEntry;
@@ -159,7 +160,8 @@ public final class FakePosix implements Posix {
   /** Ended children, in the order they ended, waiting for {@link #waitAny}. */
   private final Deque<WaitStatus> ended = new ArrayDeque<>();
   private final Set<Integer> reaped = new HashSet<>();
-  private final Set<Integer> stillRunningAfterAwait = new HashSet<>();
+  private boolean watchUnavailable;
+  private long fileChanges;
   /** Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took it. */
   private long waitAnyCalls;
   private final Map<Integer, Long> reapedByCall = new HashMap<>();
@@ -231,12 +233,23 @@ public final class FakePosix implements Posix {
     return new Program();
   }
 
-  /** Makes {@link #awaitExits} report {@code pid} as still running. */
-  public FakePosix neverEnds(int nonChild) {
+  /** Makes {@link #watch} fail with ENOSYS, as under a seccomp profile that predates inotify. */
+  public FakePosix watchUnavailable() {
     lock.lock();
     try {
-      stillRunningAfterAwait.add(nonChild);
+      watchUnavailable = true;
       return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tells the watches that files changed, as the kernel's inotify would. */
+  public void filesChanged() {
+    lock.lock();
+    try {
+      fileChanges++;
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -644,11 +657,40 @@ public final class FakePosix implements Posix {
   }
 
   @Override
-  public List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) {
-    call("awaitExits(" + pids + ", " + timeoutMillis + ")");
+  public DirectoryWatch watch(List<byte[]> directories) throws ErrnoException {
+    call("watch(" + directories.stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList() + ")");
     lock.lock();
     try {
-      return pids.stream().filter(stillRunningAfterAwait::contains).toList();
+      if (watchUnavailable) {
+        throw new ErrnoException("inotify_init1", ENOSYS, description(ENOSYS));
+      }
+      long[] seen = {fileChanges};
+      return new DirectoryWatch() {
+        @Override
+        public boolean awaitChange(long timeoutMillis) {
+          lock.lock();
+          try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (fileChanges == seen[0]) {
+              long wait = deadline - System.nanoTime();
+              if (wait <= 0) {
+                return false;
+              }
+              changed.awaitNanos(wait);
+            }
+            seen[0] = fileChanges;
+            return true;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          } finally {
+            lock.unlock();
+          }
+        }
+
+        @Override
+        public void close() {}
+      };
     } finally {
       lock.unlock();
     }

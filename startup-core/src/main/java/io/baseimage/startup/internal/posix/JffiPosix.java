@@ -64,9 +64,6 @@ public final class JffiPosix implements Posix {
   private static final NativeFunction SETGID = NativeFunction.of("setgid", INT, UINT);
   private static final NativeFunction SETUID = NativeFunction.of("setuid", INT, UINT);
   private static final NativeFunction EXECVE = NativeFunction.of("execve", INT, POINTER, POINTER, POINTER);
-  private static final NativeFunction SYSCALL = NativeFunction.of("syscall", LONG, LONG, LONG, LONG);
-  private static final NativeFunction POLL = NativeFunction.of("poll", INT, POINTER, Type.ULONG, INT);
-  private static final NativeFunction CLOSE = NativeFunction.of("close", INT, INT);
   private static final NativeFunction STRERROR = NativeFunction.of("strerror", POINTER, INT);
   private static final NativeFunction CLOSE_RANGE = NativeFunction.of("close_range", INT, UINT, UINT, INT);
   private static final NativeFunction FCNTL = NativeFunction.of("fcntl", INT, INT, INT, INT);
@@ -80,8 +77,6 @@ public final class JffiPosix implements Posix {
   private static final long SIG_IGN = 1;
   private static final long SIG_ERR = -1;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
-  private static final long SYS_PIDFD_OPEN = 434;
-  private static final short POLLIN = 1;
   private static final int CLOSE_RANGE_CLOEXEC = 4;
   private static final int MADV_PAGEOUT = 21;
   private static final int F_GETFD = 1;
@@ -90,7 +85,6 @@ public final class JffiPosix implements Posix {
   private static final int EIO = 5;
   private static final int EBADF = 9;
   private static final int EINVAL = 22;
-  private static final int ENOSYS = 38;
   // Generous upper bounds of glibc's opaque types (336, 80 and 128 bytes on x86_64 and aarch64).
   private static final int SPAWNATTR_SIZE = 512;
   private static final int FILE_ACTIONS_SIZE = 256;
@@ -253,47 +247,8 @@ public final class JffiPosix implements Posix {
   }
 
   @Override
-  public List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) throws ErrnoException {
-    List<Integer> running = new ArrayList<>();
-    List<Integer> fds = new ArrayList<>();
-    try (NativeMemory memory = new NativeMemory()) {
-      for (int pid : pids) {
-        int fd = (int) SYSCALL.call(SYS_PIDFD_OPEN, pid, 0);
-        if (fd >= 0) {
-          running.add(pid);
-          fds.add(fd);
-        } else if (NativeFunction.errno() != ESRCH) {
-          throw failure("pidfd_open(" + pid + ")", NativeFunction.errno());
-        }
-      }
-      long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-      // struct pollfd { int fd; short events; short revents; }
-      long pollFds = memory.allocate(8L * Math.max(1, fds.size()));
-      while (!running.isEmpty()) {
-        for (int i = 0; i < fds.size(); i++) {
-          IO.putInt(pollFds + 8L * i, fds.get(i));
-          IO.putShort(pollFds + 8L * i + 4, POLLIN);
-          IO.putShort(pollFds + 8L * i + 6, (short) 0);
-        }
-        long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-        int ready = POLL.callInt(pollFds, fds.size(), (int) Math.min(Integer.MAX_VALUE, left));
-        if (ready == 0) {
-          break;
-        }
-        if (ready < 0 && NativeFunction.errno() != EINTR) {
-          throw failure("poll", NativeFunction.errno());
-        }
-        for (int i = fds.size() - 1; i >= 0; i--) {
-          if (IO.getShort(pollFds + 8L * i + 6) != 0) {
-            CLOSE.call(fds.remove(i));
-            running.remove(i);
-          }
-        }
-      }
-      return running;
-    } finally {
-      fds.forEach(CLOSE::call);
-    }
+  public DirectoryWatch watch(List<byte[]> directories) throws ErrnoException {
+    return InotifyWatch.of(directories);
   }
 
   @Override
@@ -449,7 +404,7 @@ public final class JffiPosix implements Posix {
     }
   }
 
-  private static ErrnoException failure(String call, int errno) {
+  static ErrnoException failure(String call, int errno) {
     String description = new String(NativeMemory.string(STRERROR.call(errno)), StandardCharsets.UTF_8);
     return new ErrnoException(call, errno, description);
   }

@@ -15,6 +15,7 @@ public interface Posix {
   int SIGUSR1 = 10;
   int SIGUSR2 = 12;
   int SIGTERM = 15;
+  int SIGSTOP = 19;
   int SIGCHLD = 17;
   int SIGCONT = 18;
   int SIGTTIN = 21;
@@ -23,6 +24,7 @@ public interface Posix {
 
   int ENOENT = 2;
   int ESRCH = 3;
+  int ENOSYS = 38;
   int EINTR = 4;
   int E2BIG = 7;
   int ENOEXEC = 8;
@@ -81,12 +83,12 @@ public interface Posix {
   void setThreadName(String name);
 
   /**
-   * Waits until all of {@code pids} have ended or {@code timeoutMillis} has passed, for processes
-   * that are not our children (we cannot reap them, but a pidfd tells when they end).
+   * Watches {@code directories} for files created, written or renamed into them.
    *
-   * @return the pids still running at the end
+   * @throws ErrnoException when the kernel offers no watch (ENOSYS under an old seccomp profile,
+   *     EMFILE when the user's inotify instances are used up): callers fall back to short waits
    */
-  List<Integer> awaitExits(List<Integer> pids, long timeoutMillis) throws ErrnoException;
+  DirectoryWatch watch(List<byte[]> directories) throws ErrnoException;
 
   Optional<PasswdEntry> userByName(String name) throws ErrnoException;
 

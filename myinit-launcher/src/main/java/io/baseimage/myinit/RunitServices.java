@@ -1,0 +1,275 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ByteString;
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
+import io.baseimage.startup.Deadline;
+import io.baseimage.startup.ProcessTree;
+import io.baseimage.startup.SpawnException;
+import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.internal.posix.DirectoryWatch;
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The runit services at shutdown (SPEC §3.6): stopped as {@code sv -w T force-stop} stops them,
+ * but waiting on runsv's own record of each service instead of polling it every 420 ms as
+ * {@code sv} does.
+ *
+ * <p>runsv rewrites {@code supervise/status} by a rename at every change of its service, so an
+ * inotify watch on the {@code supervise} directories makes "the service is down" an event. Where
+ * the kernel offers no watch, the records are read again every {@value #RECHECK_MILLIS} ms: a
+ * service is down when runsv says so, never because the wait ended.
+ *
+ * <p>A crash-looping service is the hard case. Between two runs runsv sleeps for a second with
+ * SIGTERM blocked, and it starts the service again before it reads its control fifo (runit 2.1.2,
+ * {@code runsv.c}): neither {@code sv down} nor SIGTERM reaches it in that second. But its service
+ * is down then, and a runsv whose service is down holds no user state. So once runsvdir, which
+ * would start a new runsv, has ended, every runsv is frozen with SIGSTOP, checked, and killed if
+ * its service is down; one that holds a service is continued and checked again at its next change.
+ */
+final class RunitServices {
+  static final long RECHECK_MILLIS = 10;
+  private static final ByteString RUNSV = ByteString.of("runsv");
+
+  /** One runsv and the service directory it supervises. */
+  record Runsv(int pid, Path directory) {}
+
+  private final Supervisor supervisor;
+  private final Posix posix;
+  private final Layout layout;
+  private final Log log;
+
+  RunitServices(Supervisor supervisor, Layout layout, Log log) {
+    this.supervisor = supervisor;
+    this.posix = supervisor.posix();
+    this.layout = layout;
+    this.log = log;
+  }
+
+  /** The runsv processes: runsvdir's children, and ours once runsvdir has ended and left them to us. */
+  List<Runsv> find(int runsvdir) {
+    List<Runsv> found = new ArrayList<>();
+    try {
+      for (int pid : ProcessTree.childrenOf(List.of(runsvdir, posix.pid()), layout.proc())) {
+        List<byte[]> argv = ProcessTree.commandLine(pid, layout.proc());
+        // runsvdir starts each one as `runsv NAME` in the service directory.
+        if (argv.size() == 2 && RUNSV.equals(ByteString.of(argv.get(0))) && isFileName(argv.get(1))) {
+          found.add(new Runsv(pid, FileNames.resolve(layout.serviceDirectory(), ByteString.of(argv.get(1)))));
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot list processes: " + e.getMessage());
+    }
+    return found;
+  }
+
+  /**
+   * {@code sv down} for every service, and {@code sv kill} for those still up after
+   * {@code killTimeout}; every wait cut to {@code deadline}, past which nothing new is started.
+   */
+  void stop(List<Runsv> services, ContainerEnvironment env, Duration killTimeout, Deadline deadline)
+      throws InterruptedException {
+    if (services.isEmpty() || deadline.passed()) {
+      return;
+    }
+    sv(env, "down", services, killTimeout, deadline);
+    List<Runsv> up = awaitDown(services, deadline.cut(killTimeout));
+    if (up.isEmpty() || deadline.passed()) {
+      return;
+    }
+    up.forEach(s -> log.warn(FileNames.display(s.directory()) + " did not stop within " + killTimeout.toMillis()
+        + " ms of SIGTERM; killing it"));
+    sv(env, "kill", up, killTimeout, deadline);
+    awaitDown(up, deadline.forKilled(killTimeout));
+  }
+
+  /**
+   * Once runsvdir has ended: kills every runsv whose service is down (see the class comment).
+   * Those still holding a service after {@code killTimeout} (cut to {@code deadline}) are killed
+   * with their whole process group, the service included.
+   */
+  void release(int runsvdir, Duration killTimeout, Deadline deadline) throws InterruptedException {
+    List<Runsv> left = find(runsvdir);
+    long end = deadline.cut(killTimeout);
+    try (Waiter waiter = new Waiter(left)) {
+      while (true) {
+        List<Runsv> holding = new ArrayList<>();
+        for (Runsv runsv : left) {
+          if (!killIfIdle(runsv, end)) {
+            holding.add(runsv);
+          }
+        }
+        left = holding;
+        long wait = end - System.nanoTime();
+        if (left.isEmpty() || wait <= 0) {
+          break;
+        }
+        waiter.await(wait);
+      }
+    }
+    for (Runsv runsv : left) {
+      log.warn(FileNames.display(runsv.directory()) + " still runs after it was stopped; killing it with its runsv");
+      kill(-runsv.pid(), Posix.SIGKILL);
+      kill(runsv.pid(), Posix.SIGKILL);
+    }
+  }
+
+  /** Whether {@code runsv} is gone: killed now because its service was down, or ended before. */
+  private boolean killIfIdle(Runsv runsv, long end) throws InterruptedException {
+    if (!kill(runsv.pid(), Posix.SIGSTOP)) {
+      return true;
+    }
+    if (awaitStopped(runsv.pid(), end) && holdsNoService(runsv)) {
+      kill(runsv.pid(), Posix.SIGKILL);
+      return true;
+    }
+    kill(runsv.pid(), Posix.SIGCONT);
+    return false;
+  }
+
+  /** SIGSTOP takes effect when the process next runs, not when kill() returns. */
+  private boolean awaitStopped(int pid, long end) throws InterruptedException {
+    while (true) {
+      switch (ProcessTree.stateOf(pid, layout.proc())) {
+        // 't' is "tracing stop": a debugger holds it, which freezes it as well.
+        case 'T', 't' -> {
+          return true;
+        }
+        case 0, 'Z', 'X' -> {
+          return false;
+        }
+        default -> {
+          if (System.nanoTime() >= end) {
+            return false;
+          }
+          LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a frozen runsv has neither a service nor a child that is not its log service. runsv
+   * records a run only after its fork: a child it has not recorded is a service just started.
+   */
+  private boolean holdsNoService(Runsv runsv) {
+    if (!isDown(runsv)) {
+      return false;
+    }
+    Optional<Integer> logger = ServiceStatus.of(runsv.directory().resolve("log")).map(ServiceStatus::pid);
+    try {
+      return ProcessTree.childrenOf(List.of(runsv.pid()), layout.proc()).stream()
+          .allMatch(child -> logger.isPresent() && child.equals(logger.get()));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean isDown(Runsv runsv) {
+    return ServiceStatus.of(runsv.directory()).map(ServiceStatus::isDown).orElse(false);
+  }
+
+  /** A runsv that has ended supervises nothing (what it left running, the kill-all stops). */
+  private boolean hasEnded(Runsv runsv) {
+    char state = ProcessTree.stateOf(runsv.pid(), layout.proc());
+    return state == 0 || state == 'Z' || state == 'X';
+  }
+
+  /** The services of {@code services} that are still up at {@code end}. */
+  private List<Runsv> awaitDown(List<Runsv> services, long end) throws InterruptedException {
+    try (Waiter waiter = new Waiter(services)) {
+      while (true) {
+        List<Runsv> up = services.stream().filter(s -> !isDown(s) && !hasEnded(s)).toList();
+        long wait = end - System.nanoTime();
+        if (up.isEmpty() || wait <= 0) {
+          return up;
+        }
+        waiter.await(wait);
+      }
+    }
+  }
+
+  private void sv(ContainerEnvironment env, String verb, List<Runsv> services, Duration killTimeout, Deadline deadline)
+      throws InterruptedException {
+    List<byte[]> args = new ArrayList<>();
+    args.add(verb.getBytes(StandardCharsets.US_ASCII));
+    services.forEach(s -> args.add(FileNames.bytesOf(s.directory())));
+    try {
+      int pid = supervisor.spawn(Runit.command(env, "sv", args));
+      if (supervisor.awaitExit(pid, deadline.cut(killTimeout), signal -> false).isEmpty()) {
+        supervisor.terminate(pid, deadline, killTimeout);
+      }
+    } catch (SpawnException e) {
+      log.warn(e.getMessage());
+    }
+  }
+
+  /** Sends {@code signal}; whether the process (or group) still existed. */
+  private boolean kill(int pid, int signal) {
+    try {
+      posix.kill(pid, signal);
+      return true;
+    } catch (ErrnoException e) {
+      if (e.errno() != Posix.ESRCH) {
+        log.warn(e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  private static boolean isFileName(byte[] name) {
+    ByteString text = ByteString.of(name);
+    return name.length > 0 && !text.equals(ByteString.of(".")) && !text.equals(ByteString.of(".."))
+        && text.indexOf((byte) '/') < 0;
+  }
+
+  /**
+   * Waits for the next change of the services' records: an inotify event on their
+   * {@code supervise} directories, or {@value #RECHECK_MILLIS} ms where there is no watch.
+   */
+  private final class Waiter implements AutoCloseable {
+    private DirectoryWatch watch;
+
+    Waiter(List<Runsv> services) {
+      try {
+        watch = posix.watch(services.stream().map(s -> FileNames.bytesOf(s.directory().resolve("supervise"))).toList());
+      } catch (ErrnoException e) {
+        watch = null;
+      }
+    }
+
+    void await(long nanos) throws InterruptedException {
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+      if (watch != null) {
+        try {
+          watch.awaitChange(millis);
+          return;
+        } catch (ErrnoException e) {
+          watch.close();
+          watch = null;
+        }
+      }
+      Thread.sleep(Math.min(millis, RECHECK_MILLIS));
+    }
+
+    @Override
+    public void close() {
+      if (watch != null) {
+        watch.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
+import io.baseimage.startup.Deadline;
+import io.baseimage.startup.ProcessTree;
+import io.baseimage.startup.ScriptRunner;
+import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.internal.posix.ErrnoException;
+import io.baseimage.startup.internal.posix.Posix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * my_init's shutdown (SPEC §3.6): the one place that knows its steps and their order, and the
+ * owner of its deadline, {@code MY_INIT_SHUTDOWN_TIMEOUT}. Each step's own timeout is cut to what
+ * is left of the deadline. Once it has passed, no script or {@code sv} starts any more and whatever
+ * a step is still stopping gets {@code SIGKILL}, so my_init exits by itself with its own status
+ * before the runtime's grace period ends.
+ */
+final class Shutdown {
+  private interface Step {
+    void run() throws InterruptedException;
+  }
+
+  private final Supervisor supervisor;
+  private final Posix posix;
+  private final Settings settings;
+  private final Layout layout;
+  private final Log log;
+  private final RunitServices services;
+  private final Deadline deadline;
+  private boolean deadlineReported;
+
+  Shutdown(Supervisor supervisor, Settings settings, Layout layout, Log log, Deadline deadline) {
+    this.supervisor = supervisor;
+    this.posix = supervisor.posix();
+    this.settings = settings;
+    this.layout = layout;
+    this.log = log;
+    this.services = new RunitServices(supervisor, layout, log);
+    this.deadline = deadline;
+  }
+
+  /**
+   * Runs every step in order. A step that fails unexpectedly is logged and the next one runs: as
+   * PID 1, leaving early would SIGKILL every process of the container with nothing stopped.
+   *
+   * @param runsvdir runsvdir's pid, or 0 if runit was not started
+   */
+  void run(int runsvdir, ContainerEnvironment env, boolean aborted, boolean killAll) throws InterruptedException {
+    if (runsvdir != 0) {
+      step(() -> runScripts(layout.preShutdownDirectory(), env));
+      step(() -> services.stop(services.find(runsvdir), env, settings.killProcessTimeout(), deadline));
+      step(() -> stopRunsvdir(runsvdir));
+      step(() -> services.release(runsvdir, settings.killProcessTimeout(), deadline));
+      step(() -> runScripts(layout.postShutdownDirectory(), env));
+    }
+    if (aborted) {
+      log.info("Init system aborted.");
+    }
+    if (killAll) {
+      step(this::killAllProcesses);
+    }
+  }
+
+  private void step(Step step) throws InterruptedException {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      log.error("shutdown step failed: " + e);
+    }
+    if (deadline.passed() && !deadlineReported) {
+      deadlineReported = true;
+      log.warn("MY_INIT_SHUTDOWN_TIMEOUT (" + MyInit.seconds(settings.shutdownTimeout())
+          + ") has passed: what was still running was killed.");
+    }
+  }
+
+  private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {
+    ScriptRunner runner = new ScriptRunner(
+        supervisor, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
+    for (Path script : MyInit.scriptsIn(directory, log)) {
+      if (deadline.passed()) {
+        return;
+      }
+      log.info("Running " + FileNames.display(script) + "...");
+      switch (runner.runAtShutdown(script, env, deadline)) {
+        case Outcome.Finished finished when finished.status().succeeded() -> {}
+        case Outcome.Finished finished ->
+            log.warn(FileNames.display(script) + " " + MyInit.failure(finished.status()) + ".");
+        case Outcome.TimedOut timedOut -> log.warn(FileNames.display(script) + " did not finish within "
+            + MyInit.seconds(timedOut.limit()) + " and was stopped.");
+        case Outcome.DeadlinePassed passed ->
+            log.warn(FileNames.display(script) + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.");
+        case Outcome.Aborted aborted -> {}
+        case Outcome.NotStarted notStarted -> log.warn(notStarted.cause().getMessage());
+      }
+    }
+  }
+
+  private void stopRunsvdir(int runsvdir) throws InterruptedException {
+    if (supervisor.isRunning(runsvdir)) {
+      log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
+      supervisor.terminate(runsvdir, deadline, settings.killProcessTimeout());
+    }
+  }
+
+  /**
+   * SIGTERM to every process, then SIGKILL to those left after the timeout. As PID 1 that is
+   * {@code kill(-1)}; otherwise only our descendants, which must not reach outside the container.
+   */
+  private void killAllProcesses() throws InterruptedException {
+    log.info("Killing all processes...");
+    signalAll(Posix.SIGTERM);
+    // A stopped process (a command's whole group after Ctrl-Z) would see the TERM only at SIGKILL.
+    signalAll(Posix.SIGCONT);
+    if (!supervisor.awaitNoChildren(deadline.cut(settings.killAllProcessesTimeout()))) {
+      log.info("Not all processes have exited in time. Forcing them to exit.");
+      signalAll(Posix.SIGKILL);
+      supervisor.awaitNoChildren(deadline.forKilled(settings.killProcessTimeout()));
+    }
+  }
+
+  private void signalAll(int signal) {
+    try {
+      if (posix.pid() == 1) {
+        posix.kill(-1, signal);
+        return;
+      }
+      for (int pid : ProcessTree.descendantsOf(posix.pid(), layout.proc())) {
+        try {
+          posix.kill(pid, signal);
+        } catch (ErrnoException e) {
+          // Ended meanwhile, or not ours to signal.
+        }
+      }
+    } catch (ErrnoException e) {
+      if (e.errno() != Posix.ESRCH) {
+        log.warn(e.getMessage());
+      }
+    } catch (IOException e) {
+      log.warn("cannot list processes: " + e.getMessage());
+    }
+  }
+}
