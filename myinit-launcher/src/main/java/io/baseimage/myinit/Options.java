@@ -69,6 +69,8 @@ record Options(
       Environment:
         KILL_PROCESS_TIMEOUT        seconds a process gets between SIGTERM and SIGKILL (default 5)
         KILL_ALL_PROCESSES_TIMEOUT  seconds all processes get to exit at the end (default 5)
+        MY_INIT_SHUTDOWN_TIMEOUT    seconds the whole shutdown may take; the timeouts above are
+                                    cut to it (default 9, below docker stop's 10)
         ENV_INIT_DIRECTORY          directory of startup scripts (default /etc/my_init.d)
         MY_INIT_SCRIPT_TIMEOUT      seconds a startup or shutdown script may run (default: no
                                     limit for startup scripts, KILL_PROCESS_TIMEOUT for shutdown)

@@ -54,4 +54,32 @@ class ProcessTreeTest {
     assertThat(ProcessTree.descendantsOf(50, proc)).containsExactlyInAnyOrder(51, 52, 53, 60);
     assertThat(ProcessTree.descendantsOf(53, proc)).isEmpty();
   }
+
+  @Test
+  void listsTheChildrenOfSeveralParents() throws Exception {
+    process(51, "runsvdir", 50);
+    process(52, "runsv", 51);
+    process(53, "runsv", 1);
+    process(54, "run", 52);
+
+    assertThat(ProcessTree.childrenOf(java.util.List.of(51, 1), proc)).containsExactlyInAnyOrder(52, 53);
+  }
+
+  @Test
+  void readsTheCommandLineAsBytes() throws Exception {
+    process(52, "runsv", 51);
+    Files.write(proc.resolve("52/cmdline"), new byte[] {'r', 'u', 'n', 's', 'v', 0, 'w', (byte) 0xe9, 'b', 0});
+
+    assertThat(ProcessTree.commandLine(52, proc)).containsExactly("runsv".getBytes(), new byte[] {'w', (byte) 0xe9, 'b'});
+    assertThat(ProcessTree.commandLine(99, proc)).isEmpty();
+  }
+
+  @Test
+  void readsTheStateLetter() throws Exception {
+    Path dir = Files.createDirectories(proc.resolve("52"));
+    Files.writeString(dir.resolve("stat"), "52 (a) b) T 51 52 52 0 -1\n");
+
+    assertThat(ProcessTree.stateOf(52, proc)).isEqualTo('T');
+    assertThat(ProcessTree.stateOf(99, proc)).isEqualTo((char) 0);
+  }
 }
