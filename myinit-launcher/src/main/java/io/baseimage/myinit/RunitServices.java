@@ -129,12 +129,14 @@ final class RunitServices {
     if (!kill(runsv.pid(), Posix.SIGSTOP)) {
       return true;
     }
-    if (awaitStopped(runsv.pid(), end) && holdsNoService(runsv)) {
-      kill(runsv.pid(), Posix.SIGKILL);
-      return true;
+    boolean idle = false;
+    try {
+      idle = awaitStopped(runsv.pid(), end) && holdsNoService(runsv);
+    } finally {
+      // Whatever happened in between, runsv is never left frozen.
+      kill(runsv.pid(), idle ? Posix.SIGKILL : Posix.SIGCONT);
     }
-    kill(runsv.pid(), Posix.SIGCONT);
-    return false;
+    return idle;
   }
 
   /** SIGSTOP takes effect when the process next runs, not when kill() returns. */
