@@ -106,6 +106,9 @@ for s in rsyslog cron; do
     # also run with a read-only root (docker/podman run --read-only, Kubernetes
     # readOnlyRootFilesystem), where /run is a tmpfs and /etc/service cannot be written.
     ln -s "/run/runit-supervise.$s" "/etc/service/$s/supervise"
+    # rsyslog (the /dev/log socket, /var/log) and cron (setuid to each job's user) need root: a
+    # non-root my_init leaves them out instead of letting them crash-loop (docs/architecture.md).
+    : > "/etc/service/$s/root-only"
 done
 install -m 0644 "$src/rootfs/etc/profile.d/container_environment.sh" /etc/profile.d/container_environment.sh
 
@@ -123,8 +126,11 @@ useradd -u "$uid" -g "$gid" -m -d /home/ll-user -s /bin/bash -c "baseimage user"
 # ---------------------------------------------------------------- container environment
 # The directory's defaults come from the overlay; the dumps are written by my_init at boot
 # (SPEC §1.5) and exist empty, with their final owner and mode, from the start.
+# Readable by root and the docker_env group, as the dumps: a non-root container started with
+# `--group-add 8377` gets the build-time variables too (SPEC §3.2a).
 mkdir -p /etc/container_environment
-chmod 0700 /etc/container_environment
+chown root:docker_env /etc/container_environment
+chmod 0750 /etc/container_environment
 for f in /etc/container_environment.sh /etc/container_environment.json; do
     : > "$f"
     chown root:docker_env "$f"

@@ -61,6 +61,20 @@ class ImageIT {
    * variable, a memcached-style runit service started through setuser (sleep stands in for
    * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
    */
+  /** Builds {@code containerfile} as {@code IMAGE-NAME:it}. */
+  private static String buildImage(String containerfile, String name) throws IOException {
+    Path dir = Files.createTempDirectory("image-it-" + name);
+    try {
+      Files.writeString(dir.resolve("Containerfile"), containerfile);
+      String tag = image.replaceFirst(":[^:/]*$", "") + "-" + name + ":it";
+      Podman.run(List.of("podman", "build", "-q", "-t", tag, dir.toString()), null, Duration.ofMinutes(3), dir)
+          .hasStatus(0);
+      return tag;
+    } finally {
+      Sandbox.sh("rm -rf '" + dir + "'", Duration.ofSeconds(10));
+    }
+  }
+
   private static String buildDerivedImage() throws IOException {
     Path dir = Files.createTempDirectory("image-it-derived");
     try {
@@ -538,7 +552,7 @@ class ImageIT {
         /home/ll-user:/bin/bash
         500 500 755
         docker_env:8377
-        700 root root
+        750 root docker_env
         HOME=/root
         LANG=en_US.UTF-8
         LC_CTYPE=en_US.UTF-8
@@ -593,12 +607,59 @@ class ImageIT {
     Result r = run(List.of("--user", "500"), image, "/sbin/my_init", "--", "id", "-u").hasStatus(0);
     assertThat(r.stdout()).as(r.describe()).isEqualTo("500\n");
     assertThat(r.stderr()).as(r.describe())
-        .contains("*** id -u exited with status 0.\n")
-        .doesNotContain("Exception");
-    // The directory (0700 root) and the dumps are out of reach: warnings that say why, no more.
+        .contains("*** id -u exited with status 0.\n",
+            "*** /etc/service/rsyslog needs root: not started (my_init runs as uid 500).\n",
+            "*** /etc/service/cron needs root: not started (my_init runs as uid 500).\n")
+        .doesNotContain("Exception", "runsv");
+    // Without the docker_env group the directory and the dumps are out of reach: warnings that say why.
     assertThat(r.stderr().lines().filter(line -> line.startsWith("*** WARNING")))
         .as(r.describe())
         .hasSizeBetween(1, 2)
         .allMatch(line -> line.contains("(permission denied)"));
   }
+
+  /**
+   * {@code docker run --user 500 --group-add 8377} (Kubernetes {@code supplementalGroups}): the
+   * build-time variables arrive, the root-only services are left out instead of crash-looping, and
+   * a service the user can run is supervised and stopped as usual.
+   */
+  @Test
+  void nonRootInTheDockerEnvGroupGetsTheVariablesAndRunsItsOwnService() throws Exception {
+    String userImage = buildImage("""
+        FROM %s
+        RUN mkdir -p /etc/service/app && printf '#!/bin/sh\\ntrap "exit 0" TERM\\nwhile :; do sleep 0.1; done\\n' \\
+            > /etc/service/app/run && chmod 755 /etc/service/app/run && chown 500:500 /etc/service/app
+        """.formatted(derivedImage), "non-root");
+    Result oneShot = run(List.of("--user", "500", "--group-add", "8377"), userImage,
+        "/sbin/my_init", "--", "sh", "-c", "echo \"$MY_NAME\"").hasStatus(0);
+    assertThat(oneShot.stdout()).as(oneShot.describe()).isEqualTo("Apachai Hopachai\n");
+    try (Daemon c = Daemon.start(userImage, "--user", "500", "--group-add", "8377")) {
+      Result status = Podman.poll(POLL, r -> r.stdout().startsWith("run: "),
+          "exec", "--user", "500", c.name(), "sv", "status", "/etc/service/app");
+      assertThat(status.stdout()).as(status.describe() + c.logs()).startsWith("run: /etc/service/app");
+      // runsvdir restarts a runsv that failed within a second or two: a crash loop shows by now.
+      Thread.sleep(4000);
+      podman(SHORT, "stop", c.name()).hasStatus(0);
+      Result state = podman(SHORT, "inspect", "--format", "{{.State.ExitCode}}", c.name());
+      String logs = c.logs();
+      assertThat(state.stdout().strip()).as(logs).isEqualTo("2");
+      assertThat(logs).as(logs)
+          .contains("*** /etc/service/rsyslog needs root: not started (my_init runs as uid 500).\n",
+              "*** WARNING: /etc/service/memcached not started: runit cannot keep its state in "
+                  + "/etc/service/memcached/supervise as uid 500 (/etc/service/memcached is not writable)")
+          .doesNotContain("runsv", "Exception", "did not stop");
+    }
+  }
+
+  /** OpenShift's random UID with gid 0: boots, nothing crash-loops, the command's status passes through. */
+  @Test
+  void randomUidWithGidZeroBootsAndPassesTheStatusThrough() {
+    Result r = run(List.of("--user", "1000890000:0"), image, "/sbin/my_init", "--", "sh", "-c", "sleep 3; exit 3")
+        .hasStatus(3);
+    assertThat(r.stderr()).as(r.describe())
+        .contains("*** sh -c sleep 3; exit 3 exited with status 3.\n",
+            "*** /etc/service/cron needs root: not started (my_init runs as uid 1000890000).\n")
+        .doesNotContain("runsv", "Exception");
+  }
+
 }

@@ -4,6 +4,7 @@ import io.baseimage.env.internal.FileNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Where my_init finds and writes things; tests point it at a temporary tree. */
 record Layout(
@@ -15,7 +16,8 @@ record Layout(
     Path preShutdownDirectory,
     Path postShutdownDirectory,
     Path serviceDirectory,
-    Path proc) {
+    Path proc,
+    List<Path> runtimeDirectories) {
 
   /**
    * The paths of SPEC §3 under {@code root}: "/" in a container; a scratch tree for the build's
@@ -31,7 +33,9 @@ record Layout(
         in(root, "/etc/my_init.pre_shutdown.d"),
         in(root, "/etc/my_init.post_shutdown.d"),
         in(root, "/etc/service"),
-        Path.of("/proc"));
+        Path.of("/proc"),
+        // Where a non-root my_init may make runsvdir's list of services: the first it can write.
+        List.of(in(root, "/run"), in(root, "/tmp"), in(root, "/dev/shm")));
   }
 
   private static Path in(Path root, String absolute) {

@@ -104,7 +104,8 @@ final class MyInit {
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
-        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(layout.serviceDirectory())))
+        Path services = new ServiceSelection(layout, log).scanDirectory(posix.uid());
+        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(services)))
             .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());

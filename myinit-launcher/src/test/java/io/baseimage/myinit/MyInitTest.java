@@ -71,7 +71,8 @@ class MyInitTest {
         Files.createDirectories(etc.resolve("my_init.pre_shutdown.d")),
         Files.createDirectories(etc.resolve("my_init.post_shutdown.d")),
         Files.createDirectories(etc.resolve("service")),
-        Files.createDirectories(root.resolve("proc")));
+        Files.createDirectories(root.resolve("proc")),
+        List.of(root.resolve("no-run"), Files.createDirectories(root.resolve("tmp"))));
     bin = Files.createDirectories(root.resolve("bin"));
     executable(bin, "runsvdir");
     executable(bin, "sv");
@@ -604,6 +605,71 @@ class MyInitTest {
         "*** Running " + pre + "...",
         "*** Shutting down runit daemon (PID " + spawnOf("runsvdir").pid() + ")...",
         "*** Killing all processes...");
+  }
+
+  // --- not root (SPEC §3.2a) ------------------------------------------------------------------------
+
+  @Test
+  void notRootHandsRunsvdirOnlyTheServicesThatCanRun() throws Exception {
+    posix.uid(500);
+    Path services = layout.serviceDirectory();
+    Files.createDirectories(services.resolve("rsyslog"));
+    Files.createFile(services.resolve("rsyslog/" + ServiceSelection.ROOT_ONLY));
+    Files.createDirectories(services.resolve("app"));
+    Files.createDirectories(services.resolve("linked"));
+    Files.createSymbolicLink(services.resolve("linked/supervise"), root.resolve("tmp/supervise.linked"));
+    Files.createDirectories(services.resolve("stuck"));
+    Files.createSymbolicLink(services.resolve("stuck/supervise"), root.resolve("no-run/deeper/supervise.stuck"));
+    Files.createDirectories(services.resolve("stuck-log/log"));
+    Files.writeString(services.resolve("stuck-log/log/supervise"), "a file, not a directory");
+    Files.writeString(services.resolve("not-a-service"), "");
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    Path scanned = Path.of(spawnOf("runsvdir").argv().get(2));
+    assertThat(scanned.getParent()).isEqualTo(root.resolve("tmp"));
+    try (var links = Files.list(scanned)) {
+      assertThat(links.map(link -> link.getFileName() + " -> " + readLink(link)))
+          .containsExactlyInAnyOrder("app -> " + services.resolve("app"), "linked -> " + services.resolve("linked"));
+    }
+    assertThat(log()).contains(
+        "*** " + services.resolve("rsyslog") + " needs root: not started (my_init runs as uid 500).",
+        "*** WARNING: " + services.resolve("stuck") + " not started: runit cannot keep its state in "
+            + services.resolve("stuck/supervise") + " as uid 500 (" + root.resolve("no-run/deeper")
+            + " is not writable); make it writable, or a symlink into a writable /run (docs/operations.md, non-root).");
+    assertThat(log()).anyMatch(line -> line.startsWith("*** WARNING: " + services.resolve("stuck-log") + " not started"));
+  }
+
+  @Test
+  void notRootWithEveryServiceRunnableHandsRunsvdirTheServiceDirectory() throws Exception {
+    posix.uid(500);
+    Files.createDirectories(layout.serviceDirectory().resolve("app"));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(spawnOf("runsvdir").argv().get(2)).isEqualTo(layout.serviceDirectory().toString());
+  }
+
+  @Test
+  void asRootEvenARootOnlyServiceIsHandedToRunsvdir() throws Exception {
+    Files.createDirectories(layout.serviceDirectory().resolve("rsyslog"));
+    Files.createFile(layout.serviceDirectory().resolve("rsyslog/" + ServiceSelection.ROOT_ONLY));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(spawnOf("runsvdir").argv().get(2)).isEqualTo(layout.serviceDirectory().toString());
+    assertThat(log()).noneMatch(line -> line.contains("needs root"));
+  }
+
+  private static Path readLink(Path link) {
+    try {
+      return Files.readSymbolicLink(link);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   // --- shutdown ---------------------------------------------------------------------------------

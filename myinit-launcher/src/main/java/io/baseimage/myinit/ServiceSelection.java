@@ -1,0 +1,144 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ByteString;
+import io.baseimage.env.internal.FileNames;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which services runsvdir gets to supervise (SPEC §3.2a). As root: all of {@code /etc/service},
+ * which runsvdir scans itself. Not as root, a service runit cannot run would crash-loop (runsv
+ * exits with a "fatal" line, runsvdir starts it again every few seconds), so it is left out:
+ * <ul>
+ *   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one info line;
+ *   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this user cannot
+ *       keep, with one warning.
+ * </ul>
+ * runsvdir then scans a directory of our own that links to the others by the same names, so
+ * {@code sv} and {@code /etc/service/NAME/supervise} work as usual. runsvdir picks up a service
+ * added to {@code /etc/service} later only when nothing was left out.
+ */
+final class ServiceSelection {
+  /** A file in a service's directory that says it needs root. */
+  static final String ROOT_ONLY = "root-only";
+  private static final ByteString DOT = ByteString.of(".");
+
+  private final Layout layout;
+  private final Log log;
+
+  ServiceSelection(Layout layout, Log log) {
+    this.layout = layout;
+    this.log = log;
+  }
+
+  /** The directory to give runsvdir when my_init runs as {@code uid}. */
+  Path scanDirectory(int uid) {
+    Path services = layout.serviceDirectory();
+    if (uid == 0) {
+      return services;
+    }
+    List<Path> runnable = new ArrayList<>();
+    boolean leftOut = false;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(services)) {
+      for (Path service : entries) {
+        if (FileNames.nameOf(service).startsWith(DOT) || !Files.isDirectory(service)) {
+          continue;  // runsvdir skips these too
+        }
+        if (canStart(service, uid)) {
+          runnable.add(service);
+        } else {
+          leftOut = true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return services;  // runsvdir will report what it cannot read
+    }
+    if (!leftOut) {
+      return services;
+    }
+    return linkDirectory(runnable).orElse(services);
+  }
+
+  /** Whether {@code service} can run as {@code uid}; if not, the log says why. */
+  private boolean canStart(Path service, int uid) {
+    String name = FileNames.display(service);
+    if (Files.exists(service.resolve(ROOT_ONLY), LinkOption.NOFOLLOW_LINKS)) {
+      log.info(name + " needs root: not started (my_init runs as uid " + uid + ").");
+      return false;
+    }
+    List<Path> states = new ArrayList<>(List.of(service.resolve("supervise")));
+    if (Files.isDirectory(service.resolve("log"))) {
+      states.add(service.resolve("log/supervise"));
+    }
+    for (Path state : states) {
+      Optional<String> problem = cannotKeep(state);
+      if (problem.isPresent()) {
+        log.warn(name + " not started: runit cannot keep its state in " + FileNames.display(state) + " as uid "
+            + uid + " (" + problem.get() + "); make it writable, or a symlink into a writable /run"
+            + " (docs/operations.md, non-root).");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * What keeps runsv from using {@code state}: runsv creates it (or, for a symlink, its target,
+   * one level deep) and then opens {@code lock}, {@code control} and {@code ok} in it.
+   */
+  private static Optional<String> cannotKeep(Path state) {
+    Path directory = state;
+    if (Files.isSymbolicLink(state)) {
+      try {
+        directory = state.resolveSibling(Files.readSymbolicLink(state));
+      } catch (IOException e) {
+        return Optional.of("unreadable symlink");
+      }
+    }
+    if (!Files.exists(directory)) {
+      Path parent = directory.toAbsolutePath().getParent();
+      return parent != null && Files.isWritable(parent) && Files.isExecutable(parent)
+          ? Optional.empty()
+          : Optional.of(FileNames.display(parent) + " is not writable");
+    }
+    if (!Files.isDirectory(directory) || !Files.isWritable(directory) || !Files.isExecutable(directory)) {
+      return Optional.of(FileNames.display(directory) + " is not writable");
+    }
+    for (String file : List.of("lock", "control", "ok", "status")) {
+      Path existing = directory.resolve(file);
+      if (Files.exists(existing) && !(Files.isReadable(existing) && Files.isWritable(existing))) {
+        return Optional.of(FileNames.display(existing) + " belongs to another user");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A new directory of symlinks to {@code services}, in the first runtime directory we can write. */
+  private Optional<Path> linkDirectory(List<Path> services) {
+    for (Path parent : layout.runtimeDirectories()) {
+      if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
+        continue;
+      }
+      try {
+        Path links = Files.createTempDirectory(parent, "baseimage-service.",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        for (Path service : services) {
+          Files.createSymbolicLink(FileNames.resolve(links, FileNames.nameOf(service)), service);
+        }
+        return Optional.of(links);
+      } catch (IOException e) {
+        // read-only after all, or full: try the next one
+      }
+    }
+    log.warn("no writable directory (" + layout.runtimeDirectories().stream().map(FileNames::display).toList()
+        + ") for runit's list of services: every service is handed to runit");
+    return Optional.empty();
+  }
+}
