@@ -1,7 +1,7 @@
 /*
  * without-inotify COMMAND [ARG...]: runs COMMAND where inotify and pidfd_open fail with ENOSYS, as
  * under a seccomp profile older than those calls (Docker before 20.10 for pidfd_open). The filter
- * is inherited by everything COMMAND starts. For the tests of my_init's fallbacks (SPEC §3.6).
+ * is inherited by everything COMMAND starts. For the tests of my_init's fallbacks (docs/architecture.md).
  */
 #include <errno.h>
 #include <linux/audit.h>

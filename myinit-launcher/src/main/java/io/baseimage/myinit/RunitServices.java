@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The runit services at shutdown (SPEC §3.6): stopped as {@code sv -w T force-stop} stops them,
- * but waiting on runsv's own record of each service instead of polling it every 420 ms as
- * {@code sv} does.
+ * The runit services at shutdown (docs/architecture.md, "runit's services"): stopped as
+ * {@code sv -w T force-stop} stops them, but waiting on runsv's own record of each service instead
+ * of polling it every 420 ms as {@code sv} does.
  *
  * <p>runsv rewrites {@code supervise/status} by a rename at every change of its service, so an
  * inotify watch on the {@code supervise} directories makes "the service is down" an event. Where

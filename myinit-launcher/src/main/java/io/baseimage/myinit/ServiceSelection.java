@@ -13,17 +13,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which services runsvdir gets to supervise (SPEC §3.2a). As root: all of {@code /etc/service},
- * which runsvdir scans itself. Not as root, a service runit cannot run would crash-loop (runsv
- * exits with a "fatal" line, runsvdir starts it again every few seconds), so it is left out:
- * <ul>
- *   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one info line;
- *   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this user cannot
- *       keep, with one warning.
- * </ul>
- * runsvdir then scans a directory of our own that links to the others by the same names, so
- * {@code sv} and {@code /etc/service/NAME/supervise} work as usual. runsvdir picks up a service
- * added to {@code /etc/service} later only when nothing was left out.
+ * Which services runsvdir gets to supervise (docs/architecture.md, "Not root"). As root: all of
+ * {@code /etc/service}, which runsvdir scans itself. Not as root, a service runit cannot run would
+ * crash-loop (runsv exits with a "fatal" line, runsvdir starts it again every few seconds), so it
+ * is left out: <ul>   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one
+ * info line;   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this
+ * user cannot       keep, with one warning. </ul> runsvdir then scans a directory of our own that
+ * links to the others by the same names, so {@code sv} and {@code /etc/service/NAME/supervise} work
+ * as usual. runsvdir picks up a service added to {@code /etc/service} later only when nothing was
+ * left out.
  */
 final class ServiceSelection {
   /** A file in a service's directory that says it needs root. */

@@ -20,7 +20,7 @@ record Settings(
     return new Settings(
         seconds(environment, "KILL_PROCESS_TIMEOUT").orElse(Duration.ofSeconds(5)),
         seconds(environment, "KILL_ALL_PROCESSES_TIMEOUT").orElse(Duration.ofSeconds(5)),
-        // Below docker's 10 s grace, so that `docker stop` sees my_init exit by itself (SPEC §3.6).
+        // Below docker's 10 s grace: `docker stop` sees my_init exit by itself (docs/operations.md).
         seconds(environment, "MY_INIT_SHUTDOWN_TIMEOUT").orElse(Duration.ofSeconds(9)),
         directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
         seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"));

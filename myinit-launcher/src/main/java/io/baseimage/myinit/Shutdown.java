@@ -14,11 +14,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * my_init's shutdown (SPEC §3.6): the one place that knows its steps and their order, and the
- * owner of its deadline, {@code MY_INIT_SHUTDOWN_TIMEOUT}. Each step's own timeout is cut to what
- * is left of the deadline. Once it has passed, no script or {@code sv} starts any more and whatever
- * a step is still stopping gets {@code SIGKILL}, so my_init exits by itself with its own status
- * before the runtime's grace period ends.
+ * my_init's shutdown (docs/user-guide.md, "Shutdown"): the one place that knows its steps and their
+ * order, and the owner of its deadline, {@code MY_INIT_SHUTDOWN_TIMEOUT}. Each step's own timeout
+ * is cut to what is left of the deadline. Once it has passed, no script or {@code sv} starts any
+ * more and whatever a step is still stopping gets {@code SIGKILL}, so my_init exits by itself with
+ * its own status before the runtime's grace period ends.
  */
 final class Shutdown {
   private interface Step {

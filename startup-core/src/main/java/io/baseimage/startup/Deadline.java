@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * A point on the {@link System#nanoTime()} scale that bounds a whole sequence of waits, such as
- * my_init's shutdown (SPEC §3.6): each step's own timeout is cut to what is left of it.
+ * my_init's shutdown (docs/user-guide.md, "One deadline"): each step's own timeout is cut to what
+ * is left of it.
  *
  * <pre>{@code
  * Deadline deadline = Deadline.after(Duration.ofSeconds(9));
