@@ -79,6 +79,9 @@ flags() { # MODULE/CLASS
   # HUP and QUIT and leaves them blocked as the launcher did; my_init takes them (SignalEvents).
   # Flags and CompileCommandFile: a .hotspotrc or .hotspot_compiler in the container's working
   # directory would make the JVM print warnings into the container's log.
+  # UserThreadWaitAttemptsAtExit=0: at exit HotSpot waits up to 30 x 10 ms for threads that are
+  # in native code (the reaper in waitpid, the signal thread in sigwaitinfo); that was 300 ms of
+  # every shutdown, past MY_INIT_SHUTDOWN_TIMEOUT (docs/benchmarks.md).
   cat <<FLAGS
 -XX:+UnlockDiagnosticVMOptions
 -XX:ArchiveRelocationMode=0
@@ -96,6 +99,7 @@ flags() { # MODULE/CLASS
 -XX:Flags=/dev/null
 -XX:CompileCommandFile=/dev/null
 -Xrs
+-XX:UserThreadWaitAttemptsAtExit=0
 -Djffi.boot.library.path=$runtime_path/lib
 -Dbaseimage.launcher.shebang=true
 --enable-native-access=org.jnrproject.jffi

@@ -43,6 +43,8 @@ final class MyInit {
 
   private ContainerEnvironment env;
   private int runsvdir;
+  /** The directory runsvdir was given: {@code /etc/service}, or ServiceSelection's links. */
+  private Path scanned;
   /** The signal (SIGTERM or SIGINT) that aborted the init system, or 0. */
   private int abortSignal;
   /** Set when the shutdown begins: at the signal that aborts the boot, or at the boot's end. */
@@ -75,6 +77,9 @@ final class MyInit {
     }
     new Shutdown(supervisor, settings, layout, log, shutdownDeadline())
         .run(runsvdir, env, abortSignal != 0, options.killAllOnExit());
+    if (scanned != null) {
+      new ServiceSelection(layout, log).remove(scanned);
+    }
     return status;
   }
 
@@ -104,8 +109,8 @@ final class MyInit {
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
-        Path services = new ServiceSelection(layout, log).scanDirectory(posix.uid());
-        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(services)))
+        scanned = new ServiceSelection(layout, log).scanDirectory(posix.uid());
+        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
             .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());

@@ -4,6 +4,7 @@ import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.startup.Deadline;
+import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Supervisor;
@@ -15,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RunitServices {
   static final long RECHECK_MILLIS = 10;
+  private static final long STOP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final ByteString RUNSV = ByteString.of("runsv");
 
   /** One runsv and the service directory it supervises. */
@@ -82,8 +87,13 @@ final class RunitServices {
     if (services.isEmpty() || deadline.passed()) {
       return;
     }
-    sv(env, "down", services, killTimeout, deadline);
-    List<Runsv> up = awaitDown(services, deadline.cut(killTimeout));
+    List<Runsv> told = services;
+    if (!sv(env, "down", services, killTimeout, deadline)) {
+      // sv could not reach every runsv (one that has just started has no control fifo open yet):
+      // wait only for those that took it; release() stops the others with SIGTERM.
+      told = services.stream().filter(s -> ServiceStatus.of(s.directory()).map(st -> !st.wantsUp()).orElse(false)).toList();
+    }
+    List<Runsv> up = awaitDown(told, deadline.cut(killTimeout));
     if (up.isEmpty() || deadline.passed()) {
       return;
     }
@@ -94,22 +104,23 @@ final class RunitServices {
   }
 
   /**
-   * Once runsvdir has ended: kills every runsv whose service is down (see the class comment).
-   * Those still holding a service after {@code killTimeout} (cut to {@code deadline}) are killed
-   * with their whole process group, the service included.
+   * Once runsvdir has ended: kills every runsv whose service is down (see the class comment). One
+   * that still holds its service gets SIGTERM, runsv's own "stop the service and exit": it may have
+   * started after {@code sv down}, or too early to take it. Those still holding a service after
+   * {@code killTimeout} (cut to {@code deadline}) are killed with the service and their groups.
    */
   void release(int runsvdir, Duration killTimeout, Deadline deadline) throws InterruptedException {
     List<Runsv> left = find(runsvdir);
     long end = deadline.cut(killTimeout);
+    Set<Integer> told = new HashSet<>();
     try (Waiter waiter = new Waiter(left)) {
       while (true) {
-        List<Runsv> holding = new ArrayList<>();
+        left = killIdle(left);
         for (Runsv runsv : left) {
-          if (!killIfIdle(runsv, end)) {
-            holding.add(runsv);
+          if (told.add(runsv.pid())) {
+            kill(runsv.pid(), Posix.SIGTERM);
           }
         }
-        left = holding;
         long wait = end - System.nanoTime();
         if (left.isEmpty() || wait <= 0) {
           break;
@@ -119,27 +130,52 @@ final class RunitServices {
     }
     for (Runsv runsv : left) {
       log.warn(FileNames.display(runsv.directory()) + " still runs after it was stopped; killing it with its runsv");
+      // The service may have a session of its own (setsid), out of runsv's process group.
+      ServiceStatus.of(runsv.directory()).map(ServiceStatus::pid).filter(pid -> pid > 0).ifPresent(pid -> {
+        kill(-pid, Posix.SIGKILL);
+        kill(pid, Posix.SIGKILL);
+      });
       kill(-runsv.pid(), Posix.SIGKILL);
       kill(runsv.pid(), Posix.SIGKILL);
     }
   }
 
-  /** Whether {@code runsv} is gone: killed now because its service was down, or ended before. */
-  private boolean killIfIdle(Runsv runsv, long end) throws InterruptedException {
-    if (!kill(runsv.pid(), Posix.SIGSTOP)) {
-      return true;
-    }
-    boolean idle = false;
+  /**
+   * Freezes every runsv of {@code runsvs} with SIGSTOP, kills those that hold no service and
+   * continues the others, whatever fails in between.
+   *
+   * @return the runsvs that still hold a service
+   */
+  private List<Runsv> killIdle(List<Runsv> runsvs) throws InterruptedException {
+    List<Runsv> frozen = runsvs.stream().filter(runsv -> kill(runsv.pid(), Posix.SIGSTOP)).toList();
+    Set<Integer> idle = new HashSet<>();
     try {
-      idle = awaitStopped(runsv.pid(), end) && holdsNoService(runsv);
+      // SIGSTOP takes effect within microseconds; this bound only guards against a process the
+      // kernel holds in uninterruptible sleep, which is then checked again at the next change.
+      long stoppedBy = System.nanoTime() + STOP_WAIT_NANOS;
+      List<Runsv> stopped = new ArrayList<>();
+      for (Runsv runsv : frozen) {
+        if (awaitStopped(runsv.pid(), stoppedBy)) {
+          stopped.add(runsv);
+        }
+      }
+      Map<Integer, List<Integer>> children = ProcessTree.childrenByParent(layout.proc());
+      for (Runsv runsv : stopped) {
+        if (holdsNoService(runsv, children.getOrDefault(runsv.pid(), List.of()))) {
+          idle.add(runsv.pid());
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot list processes: " + e.getMessage());
     } finally {
-      // Whatever happened in between, runsv is never left frozen.
-      kill(runsv.pid(), idle ? Posix.SIGKILL : Posix.SIGCONT);
+      for (Runsv runsv : frozen) {
+        kill(runsv.pid(), idle.contains(runsv.pid()) ? Posix.SIGKILL : Posix.SIGCONT);
+      }
     }
-    return idle;
+    return frozen.stream().filter(runsv -> !idle.contains(runsv.pid())).toList();
   }
 
-  /** SIGSTOP takes effect when the process next runs, not when kill() returns. */
+  /** Whether {@code pid} has stopped, before {@code end}. */
   private boolean awaitStopped(int pid, long end) throws InterruptedException {
     while (true) {
       switch (ProcessTree.stateOf(pid, layout.proc())) {
@@ -164,20 +200,16 @@ final class RunitServices {
   }
 
   /**
-   * Whether a frozen runsv has neither a service nor a child that is not its log service. runsv
-   * records a run only after its fork: a child it has not recorded is a service just started.
+   * Whether a frozen runsv with {@code children} has neither a service nor a child that is not its
+   * log service. runsv records a run only after its fork: an unrecorded child is a service that has
+   * just started.
    */
-  private boolean holdsNoService(Runsv runsv) {
+  private static boolean holdsNoService(Runsv runsv, List<Integer> children) {
     if (!isDown(runsv)) {
       return false;
     }
     Optional<Integer> logger = ServiceStatus.of(runsv.directory().resolve("log")).map(ServiceStatus::pid);
-    try {
-      return ProcessTree.childrenOf(List.of(runsv.pid()), layout.proc()).stream()
-          .allMatch(child -> logger.isPresent() && child.equals(logger.get()));
-    } catch (IOException e) {
-      return false;
-    }
+    return children.stream().allMatch(child -> logger.isPresent() && child.equals(logger.get()));
   }
 
   private static boolean isDown(Runsv runsv) {
@@ -204,18 +236,22 @@ final class RunitServices {
     }
   }
 
-  private void sv(ContainerEnvironment env, String verb, List<Runsv> services, Duration killTimeout, Deadline deadline)
+  /** Runs {@code sv VERB DIR...}; whether it reached every service. */
+  private boolean sv(ContainerEnvironment env, String verb, List<Runsv> services, Duration killTimeout, Deadline deadline)
       throws InterruptedException {
     List<byte[]> args = new ArrayList<>();
     args.add(verb.getBytes(StandardCharsets.US_ASCII));
     services.forEach(s -> args.add(FileNames.bytesOf(s.directory())));
     try {
       int pid = supervisor.spawn(Runit.command(env, "sv", args));
-      if (supervisor.awaitExit(pid, deadline.cut(killTimeout), signal -> false).isEmpty()) {
+      Optional<ExitStatus> status = supervisor.awaitExit(pid, deadline.cut(killTimeout), signal -> false);
+      if (status.isEmpty()) {
         supervisor.terminate(pid, deadline, killTimeout);
       }
+      return status.map(ExitStatus::succeeded).orElse(false);
     } catch (SpawnException e) {
       log.warn(e.getMessage());
+      return false;
     }
   }
 

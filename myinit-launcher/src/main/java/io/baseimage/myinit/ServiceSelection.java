@@ -7,7 +7,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,15 +73,22 @@ final class ServiceSelection {
       log.info(name + " needs root: not started (my_init runs as uid " + uid + ").");
       return false;
     }
+    boolean hasLog = Files.isDirectory(service.resolve("log"));
+    for (Path run : hasLog ? List.of(service.resolve("run"), service.resolve("log/run")) : List.of(service.resolve("run"))) {
+      if (!Files.isExecutable(run)) {
+        log.warn(name + " not started: " + FileNames.display(run) + " is not executable as uid " + uid + ".");
+        return false;
+      }
+    }
     List<Path> states = new ArrayList<>(List.of(service.resolve("supervise")));
-    if (Files.isDirectory(service.resolve("log"))) {
+    if (hasLog) {
       states.add(service.resolve("log/supervise"));
     }
     for (Path state : states) {
       Optional<String> problem = cannotKeep(state);
       if (problem.isPresent()) {
         log.warn(name + " not started: runit cannot keep its state in " + FileNames.display(state) + " as uid "
-            + uid + " (" + problem.get() + "); make it writable, or a symlink into a writable /run"
+            + uid + " (" + problem.get() + "); make it writable, or a symlink into /tmp"
             + " (docs/operations.md, non-root).");
         return false;
       }
@@ -118,6 +127,21 @@ final class ServiceSelection {
     return Optional.empty();
   }
 
+  /** Removes a directory made by {@link #scanDirectory}, once runsvdir has ended. */
+  void remove(Path scanned) {
+    if (scanned.equals(layout.serviceDirectory())) {
+      return;
+    }
+    try (DirectoryStream<Path> links = Files.newDirectoryStream(scanned)) {
+      for (Path link : links) {
+        Files.deleteIfExists(link);
+      }
+      Files.deleteIfExists(scanned);
+    } catch (IOException e) {
+      // A leftover of a few symlinks in a tmpfs: not worth a line in the log.
+    }
+  }
+
   /** A new directory of symlinks to {@code services}, in the first runtime directory we can write. */
   private Optional<Path> linkDirectory(List<Path> services) {
     for (Path parent : layout.runtimeDirectories()) {
@@ -130,13 +154,16 @@ final class ServiceSelection {
         for (Path service : services) {
           Files.createSymbolicLink(FileNames.resolve(links, FileNames.nameOf(service)), service);
         }
+        // runsvdir waits a second before it scans a directory changed within the current second
+        // (runit 2.1.2 runsvdir.c): a new one would start every service a second late.
+        Files.setLastModifiedTime(links, FileTime.from(Instant.now().minusSeconds(2)));
         return Optional.of(links);
       } catch (IOException e) {
         // read-only after all, or full: try the next one
       }
     }
     log.warn("no writable directory (" + layout.runtimeDirectories().stream().map(FileNames::display).toList()
-        + ") for runit's list of services: every service is handed to runit");
+        + ") for runit's list of services: runit gets every service, also those left out above");
     return Optional.empty();
   }
 }

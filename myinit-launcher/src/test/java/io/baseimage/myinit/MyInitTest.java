@@ -615,36 +615,52 @@ class MyInitTest {
     Path services = layout.serviceDirectory();
     Files.createDirectories(services.resolve("rsyslog"));
     Files.createFile(services.resolve("rsyslog/" + ServiceSelection.ROOT_ONLY));
-    Files.createDirectories(services.resolve("app"));
-    Files.createDirectories(services.resolve("linked"));
+    executable(Files.createDirectories(services.resolve("app")), "run");
+    executable(Files.createDirectories(services.resolve("linked")), "run");
     Files.createSymbolicLink(services.resolve("linked/supervise"), root.resolve("tmp/supervise.linked"));
-    Files.createDirectories(services.resolve("stuck"));
+    plainFile(Files.createDirectories(services.resolve("not-executable")), "run");
+    executable(Files.createDirectories(services.resolve("stuck")), "run");
     Files.createSymbolicLink(services.resolve("stuck/supervise"), root.resolve("no-run/deeper/supervise.stuck"));
-    Files.createDirectories(services.resolve("stuck-log/log"));
+    executable(Files.createDirectories(services.resolve("stuck-log/log")), "run");
+    executable(services.resolve("stuck-log"), "run");
     Files.writeString(services.resolve("stuck-log/log/supervise"), "a file, not a directory");
     Files.writeString(services.resolve("not-a-service"), "");
+    List<String> linksAtStart = new ArrayList<>();
+    long[] ageAtStart = {0};
+    posix.program("runsvdir").onSpawn(pid -> {
+      Path scanned = Path.of(posix.spawns().getLast().argv().get(2));
+      try (var links = Files.list(scanned)) {
+        links.map(link -> link.getFileName() + " -> " + readLink(link)).forEach(linksAtStart::add);
+        ageAtStart[0] = System.currentTimeMillis() - Files.getLastModifiedTime(scanned).toMillis();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
     Path scanned = Path.of(spawnOf("runsvdir").argv().get(2));
     assertThat(scanned.getParent()).isEqualTo(root.resolve("tmp"));
-    try (var links = Files.list(scanned)) {
-      assertThat(links.map(link -> link.getFileName() + " -> " + readLink(link)))
-          .containsExactlyInAnyOrder("app -> " + services.resolve("app"), "linked -> " + services.resolve("linked"));
-    }
+    assertThat(linksAtStart)
+        .containsExactlyInAnyOrder("app -> " + services.resolve("app"), "linked -> " + services.resolve("linked"));
+    // runsvdir waits a second before it reads a directory changed within the current second.
+    assertThat(ageAtStart[0]).isGreaterThanOrEqualTo(1000);
+    assertThat(scanned).as("removed once runsvdir has ended").doesNotExist();
     assertThat(log()).contains(
         "*** " + services.resolve("rsyslog") + " needs root: not started (my_init runs as uid 500).",
         "*** WARNING: " + services.resolve("stuck") + " not started: runit cannot keep its state in "
             + services.resolve("stuck/supervise") + " as uid 500 (" + root.resolve("no-run/deeper")
-            + " is not writable); make it writable, or a symlink into a writable /run (docs/operations.md, non-root).");
+            + " is not writable); make it writable, or a symlink into /tmp (docs/operations.md, non-root).",
+        "*** WARNING: " + services.resolve("not-executable") + " not started: "
+            + services.resolve("not-executable/run") + " is not executable as uid 500.");
     assertThat(log()).anyMatch(line -> line.startsWith("*** WARNING: " + services.resolve("stuck-log") + " not started"));
   }
 
   @Test
   void notRootWithEveryServiceRunnableHandsRunsvdirTheServiceDirectory() throws Exception {
     posix.uid(500);
-    Files.createDirectories(layout.serviceDirectory().resolve("app"));
+    executable(Files.createDirectories(layout.serviceDirectory().resolve("app")), "run");
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -765,6 +781,28 @@ class MyInitTest {
         .as("killed only once the timeout has run out, with the service").containsExactly(
             new Kill(-300, Posix.SIGKILL), new Kill(300, Posix.SIGKILL));
     assertThat(log()).contains("*** WARNING: " + web + " still runs after it was stopped; killing it with its runsv");
+  }
+
+  @Test
+  void aRunsvThatSvCouldNotReachIsStoppedWithSigterm() throws Exception {
+    // runsvdir started it after `sv down`, or before it had its control fifo open: sv fails.
+    Path late = service("late", 302, 557);
+    posix.program("sv").exitsAtOnce(1);
+    new Thread(() -> {
+      try {
+        posix.awaitKill(new Kill(302, Posix.SIGTERM), AMPLE);
+        recordDown(late);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }).start();
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.signalsTo(302)).containsExactly(Posix.SIGSTOP, Posix.SIGTERM, Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+    assertThat(elapsedMillis).as("neither wait ran out").isLessThan(AMPLE.toMillis());
   }
 
   @Test

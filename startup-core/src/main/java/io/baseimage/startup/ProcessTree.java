@@ -63,7 +63,8 @@ public final class ProcessTree {
     return args;
   }
 
-  private static Map<Integer, List<Integer>> childrenByParent(Path proc) throws IOException {
+  /** Every process's children, by parent pid: one look at {@code /proc} for many questions. */
+  public static Map<Integer, List<Integer>> childrenByParent(Path proc) throws IOException {
     Map<Integer, List<Integer>> children = new HashMap<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, "[0-9]*")) {
       for (Path entry : entries) {

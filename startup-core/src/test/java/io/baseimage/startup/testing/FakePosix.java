@@ -233,6 +233,11 @@ public final class FakePosix implements Posix {
     return new Program();
   }
 
+  /** Waits until {@code kill} has been sent. */
+  public void awaitKill(Kill kill, Duration timeout) throws InterruptedException {
+    await(() -> kills.contains(kill), "no " + kill, timeout);
+  }
+
   /** Makes {@link #watch} fail with ENOSYS, as under a seccomp profile that predates inotify. */
   public FakePosix watchUnavailable() {
     lock.lock();
