@@ -11,7 +11,8 @@
 #                   so a concurrent rebuild cannot change it mid-run)
 #   --phusion DIR   a directory with phusion's my_init and setuser (Python); never downloaded or
 #                   bundled by this script
-#   --runs N        runs per measure (default 10); medians are reported
+#   --runs N        runs per measure (default 10; the slow measure 8 runs at most 2 times); medians
+#                   are reported (and the worst run for 7 and 8)
 #   --base DIR      lower layer of the sandbox root (default /, the host root); must have runit
 #                   (/usr/bin/runsvdir, /usr/bin/sv), /usr/bin/python3, /usr/bin/tini, /usr/bin/dumb-init
 #   --out DIR       where results go (default /tmp/baseimage-bench-DATE)
@@ -237,19 +238,34 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 # 2. idle memory with runit + two services, and 4. SIGTERM -> exit (two services that stop at once;
-# one that ignores TERM, with KILL_PROCESS_TIMEOUT=1).
-write_services() {  # coop | ignore
+# one that ignores TERM, with KILL_PROCESS_TIMEOUT=1); 7. SIGTERM -> exit with a crash-looping
+# service; 8. with a service and an orphan that ignore TERM, default timeouts.
+write_services() {  # coop | ignore | crash | orphan
     local kind=$1
-    for svc in a b; do
-        mkdir -p "$R/etc/service/$svc"
-        if [ "$kind" = ignore ] && [ $svc = a ]; then
-            # An ignored signal stays ignored across exec: the sleep ignores TERM too.
-            printf '#!/bin/sh\ntrap "" TERM\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
-        else
-            printf '#!/bin/sh\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
-        fi
-        chmod 755 "$R/etc/service/$svc/run"
-    done
+    case $kind in
+        coop|ignore)
+            for svc in a b; do
+                mkdir -p "$R/etc/service/$svc"
+                if [ "$kind" = ignore ] && [ $svc = a ]; then
+                    # An ignored signal stays ignored across exec: the sleep ignores TERM too.
+                    printf '#!/bin/sh\ntrap "" TERM\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
+                else
+                    printf '#!/bin/sh\n: > /bench/ready/%s\nexec sleep 1000\n' $svc > "$R/etc/service/$svc/run"
+                fi
+            done ;;
+        crash)
+            # a fails at once: runsv restarts it every second, in a sleep(1) with SIGTERM blocked.
+            mkdir -p "$R/etc/service/a" "$R/etc/service/b"
+            printf '#!/bin/sh\nexit 1\n' > "$R/etc/service/a/run"
+            printf '#!/bin/sh\n: > /bench/ready/b\nexec sleep 1000\n' > "$R/etc/service/b/run" ;;
+        orphan)
+            # The setsid'd child is the orphan: reparented to PID 1 when the service (or runsv) dies.
+            mkdir -p "$R/etc/service/a"
+            printf '%s\n' '#!/bin/sh' "trap '' TERM" ': > /bench/ready/a' \
+                "setsid sh -c \"trap '' TERM; : > /bench/ready/orphan; exec sleep 1000\" &" 'exec sleep 1000' \
+                > "$R/etc/service/a/run" ;;
+    esac
+    chmod 755 "$R"/etc/service/*/run
     # runsvdir skips a scan while the directory's mtime is the current second (it could miss a
     # change made in that same second): date it back so that every init gets the same first scan.
     touch -d "@$(( $(date +%s) - 10 ))" "$R/etc/service"
@@ -257,26 +273,50 @@ write_services() {  # coop | ignore
 
 now_ns() { date +%s%N; }
 
-# one_supervised SUBJECT KIND RUN: boot, wait for both services, (coop: idle 2 s, read memory),
-# SIGTERM to PID 1 from the host, time until it has exited.
+# Time from runsv's last change of service a's state to NOW (ns): given the 20 bytes of a's
+# supervise/status (TAI64N stamp, big-endian, then pid, paused, want, term, state), read just before.
+# With a crash loop, how far runsv is into its 1 s restart sleep. In ms.
+runsv_phase_ms() {
+    local now=$1; shift
+    local b=("$@")
+    if [ ${#b[@]} != 20 ] || [ "${b[19]}" != 0 ]; then echo nan; return; fi   # not down: no sleep
+    local sec=0 nsec=0 k
+    for k in 0 1 2 3 4 5 6 7; do sec=$(( sec * 256 + b[k] )); done
+    for k in 8 9 10 11; do nsec=$(( nsec * 256 + b[k] )); done
+    sec=$(( sec - 4611686018427387914 ))   # 2^62 + 10 (the TAI offset runit uses)
+    echo "$(( (now - sec * 1000000000 - nsec) / 1000 ))e-3"
+}
+
+stop_cap=40   # s: a PID 1 still running then is SIGKILLed and reported as "> 40 s"
+
+# one_supervised SUBJECT KIND RUN [DELAY]: boot, wait for the services, (coop: idle 2 s, read memory;
+# crash: wait DELAY s), SIGTERM to PID 1 from the host, time until it has exited (at most $stop_cap s).
 one_supervised() {
-    local s=$1 kind=$2 i=$3 t0 t1 t2 upid pid="" n=0
+    local s=$1 kind=$2 i=$3 delay=${4:-0.3} t0 t1 t2 upid pid="" n=0 wd done="" f ready=() status=()
+    local -a tmo=(KILL_PROCESS_TIMEOUT=1 KILL_ALL_PROCESSES_TIMEOUT=1)
+    case $kind in
+        coop|ignore) ready=(a b) ;;
+        crash) ready=(b); tmo=() ;;            # default timeouts
+        orphan) ready=(a orphan); tmo=() ;;    # default timeouts
+    esac
     reset_state
     write_services "$kind"
     t0=$(now_ns)
     # shellcheck disable=SC2086
     # Not through a shell function: $! must be unshare itself, whose only child is the PID 1.
-    env -i "${ENV20[@]}" KILL_PROCESS_TIMEOUT=1 KILL_ALL_PROCESSES_TIMEOUT=1 "${NS[@]}" ${SUPERVISE[$s]} \
+    env -i "${ENV20[@]}" "${tmo[@]}" "${NS[@]}" ${SUPERVISE[$s]} \
         > "$log/$kind-$s-$i.out" 2> "$log/$kind-$s-$i.err" &
     upid=$!
-    until [ -e "$R/bench/ready/a" ] && [ -e "$R/bench/ready/b" ]; do
-        n=$((n + 1))
-        if [ $n -gt 3000 ] || ! kill -0 $upid 2>/dev/null; then
-            echo "- $s ($kind, run $i): services not up within 30 s (see log/$kind-$s-$i.err)" >> "$odd"
-            kill -KILL $upid 2>/dev/null; wait $upid 2>/dev/null || true
-            return 0
-        fi
-        sleep 0.01
+    for f in "${ready[@]}"; do
+        until [ -e "$R/bench/ready/$f" ]; do
+            n=$((n + 1))
+            if [ $n -gt 3000 ] || ! kill -0 $upid 2>/dev/null; then
+                echo "- $s ($kind, run $i): services not up within 30 s (see log/$kind-$s-$i.err)" >> "$odd"
+                kill -KILL $upid 2>/dev/null; wait $upid 2>/dev/null || true
+                return 0
+            fi
+            sleep 0.01
+        done
     done
     t1=$(now_ns)
     pid=$(awk '{print $1}' "/proc/$upid/task/$upid/children" 2>/dev/null)
@@ -297,13 +337,27 @@ one_supervised() {
             cp "/proc/$pid/smaps_rollup" "$log/smaps_rollup-ours.txt"; cp "/proc/$pid/status" "$log/status-ours.txt"
         fi
     else
-        sleep 0.3
+        sleep "$delay"
     fi
+    sleep "$stop_cap" & wd=$!    # the watchdog, started before the clock
+    if [ "$kind" = crash ]; then status=($(od -An -tu1 -N20 "$R/etc/service/a/supervise/status" 2>/dev/null)) || true; fi
     t1=$(now_ns)
     kill -TERM "$pid"
-    wait $upid || true
+    wait -n -p done $upid $wd || true
     t2=$(now_ns)
+    if [ "$done" = "$wd" ]; then
+        # Still running after $stop_cap s: kill the namespace's PID 1 (and so all in it).
+        record "capped_$kind" "$s" 1
+        echo "- $s ($kind, run $i): PID 1 still running ${stop_cap} s after SIGTERM, killed (see log/$kind-$s-$i.err)" >> "$odd"
+        kill -KILL "$pid" 2>/dev/null || true
+        wait $upid || true
+    else
+        kill "$wd" 2>/dev/null || true; wait "$wd" 2>/dev/null || true
+    fi
     record "stop_ms_$kind" "$s" "$(( (t2 - t1) / 1000 ))e-3"
+    if [ "$kind" = crash ]; then
+        record delay_ms_crash "$s" "$delay"e3; record phase_ms_crash "$s" "$(runsv_phase_ms "$t1" "${status[@]}")"
+    fi
 }
 
 for kind in coop ignore; do
@@ -311,6 +365,21 @@ for kind in coop ignore; do
     for i in $(seq 1 "$runs"); do
         for s in "${subjects[@]}"; do one_supervised "$s" "$kind" "$i"; done
     done
+done
+
+# 7. Run i sends SIGTERM 1 + (i-1)/runs s after the healthy service is up: the runs sample the whole
+# of the crash loop's 1 s cycle (the phase actually hit is read from runsv's status file).
+say "7. a crash-looping service + a healthy one, default timeouts, $runs runs each (SIGTERM at 1 + k/$runs s)"
+for i in $(seq 1 "$runs"); do
+    delay=$($PY -c "import sys; print(f'{1 + (int(sys.argv[1]) - 1) / int(sys.argv[2]):.3f}')" "$i" "$runs")
+    for s in "${subjects[@]}"; do one_supervised "$s" crash "$i" "$delay"; done
+done
+
+# 8. Slow (phusion waits 30 s + 30 s with its defaults): at most 2 runs, each capped at $stop_cap s.
+slow_runs=$(( runs < 2 ? runs : 2 ))
+say "8. a service and an orphan ignoring TERM, default timeouts, $slow_runs runs each (capped at ${stop_cap} s)"
+for i in $(seq 1 "$slow_runs"); do
+    for s in "${subjects[@]}"; do one_supervised "$s" orphan "$i"; done
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -355,9 +424,10 @@ record size_bytes python3 "$(( pykb * 1024 ))"
 
 # ---------------------------------------------------------------------------------------------
 # Report.
-$PY - "$raw" "$out/machine.txt" "$odd" "$runs" "$orphan_runs" "${subjects[*]}" > "$out/results.md" <<'EOF'
+$PY - "$raw" "$out/machine.txt" "$odd" "$runs" "$orphan_runs" "${subjects[*]}" "$slow_runs" "$stop_cap" > "$out/results.md" <<'EOF'
 import sys, statistics, collections
 raw, machine, odd, runs, orphan_runs, subjects = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split()
+slow_runs, cap_ms = int(sys.argv[7]), float(sys.argv[8]) * 1000
 data = collections.defaultdict(list)
 for line in open(raw):
     m, s, v = line.rstrip("\n").split("\t")
@@ -382,8 +452,11 @@ def fmt(v, unit):
     if unit == "kB": return f"{v / 1024:.1f} MiB" if v >= 1024 else f"{v:.0f} KiB"
     if unit == "/s": return f"{v:,.0f}/s"
     if unit == "n": return f"{v:.0f}"
+    if unit == "s": return f"{v / 1000:.2f} s" if v < 10000 else f"{v / 1000:.1f} s"
     return f"{v}"
-def row(label, measure, unit, peers, ratios=True, budget="", verdict=""):
+# A run stopped at the cap counts as the cap: the median and the worst are then lower bounds ("> ").
+lower = {(m[len("capped_"):], s) for (m, s) in data if m.startswith("capped_")}
+def row(label, measure, unit, peers, ratios=True, budget="", verdict="", kind=None):
     ours = med(measure, "ours")
     cells = []
     for c in cols:
@@ -391,7 +464,9 @@ def row(label, measure, unit, peers, ratios=True, budget="", verdict=""):
         if c not in peers or v is None:
             cells.append("" if c not in peers else "—"); continue
         cell = fmt(v, unit)
-        if ratios and c != "ours" and ours is not None and v:
+        if (kind, c) in lower:
+            cells.append("> " + cell); continue
+        if ratios and c != "ours" and ours is not None and v and (kind, "ours") not in lower:
             ratio = ours / v
             cell += f" · {ratio:.2f}×"
         cells.append(cell)
@@ -442,10 +517,28 @@ out.append(row("6. runtime on disk (du)", "size_disk", "MiB", ["ours", "tini", "
                verdict=verdict(o is not None and o / MiB <= 40, f"{o / MiB - 40:+.1f} MiB" if o is not None else "")))
 out.append(row("6. runtime, bytes", "size_bytes", "MiB", ["ours", "phusion", "tini", "dumb-init", "python3"]))
 out.append(row("6. runtime, gzip -6 (≈ layer)", "size_gz", "MiB", ["ours", "phusion", "tini", "dumb-init"]))
+# 7 crash loop, 8 service + orphan ignoring TERM: median and worst run
+for kind in ("crash", "orphan"):
+    for s in subjects:
+        if data.get((f"stop_ms_{kind}", s)):
+            data[(f"stop_worst_{kind}", s)] = [max(data[(f"stop_ms_{kind}", s)])]
+sub4 = ["ours", "phusion", "tini", "dumb-init"]
+o, w = med("stop_ms_crash", "ours"), med("stop_worst_crash", "ours")
+out.append(row("7. SIGTERM → exit, a crash-looping service (+ 1 healthy)", "stop_ms_crash", "ms", sub4, kind="crash", budget="≤ 250 ms",
+               verdict=verdict(o is not None and o <= 250 and ("crash", "ours") not in lower, f"{o - 250:+.0f} ms" if o is not None else "")))
+out.append(row("7. … worst run", "stop_worst_crash", "ms", sub4, kind="crash", budget="≤ 500 ms",
+               verdict=verdict(w is not None and w <= 500 and ("crash", "ours") not in lower, f"{w - 500:+.0f} ms" if w is not None else "")))
+o, w = med("stop_ms_orphan", "ours"), med("stop_worst_orphan", "ours")
+out.append(row(f"8. SIGTERM → exit, a service and an orphan ignoring TERM, default settings ({slow_runs} runs)", "stop_ms_orphan", "s", sub4, kind="orphan",
+               budget="< 10 s", verdict=verdict(o is not None and o < 10000 and ("orphan", "ours") not in lower, f"{(o - 10000) / 1000:+.1f} s" if o is not None else "")))
+out.append(row("8. … worst run", "stop_worst_orphan", "s", sub4, kind="orphan", budget="< 10 s (docker's grace)",
+               verdict=verdict(w is not None and w < 10000 and ("orphan", "ours") not in lower, f"{(w - 10000) / 1000:+.1f} s" if w is not None else "")))
 # fill in helper measures computed from others
 text = "\n".join(out)
 print("\n".join(open(machine).read().splitlines()))
-print(f"- runs: {runs} per measure (orphans: {orphan_runs}); medians. `A · r×` = that peer's median A, r = baseimage-java ÷ peer.")
+print(f"- runs: {runs} per measure (orphans: {orphan_runs}; 7. crash loop: {runs}, SIGTERM at 1 + k/{runs} s after the healthy service is up;"
+      f" 8. service + orphan ignoring TERM: only {slow_runs}, it is slow, each capped at {cap_ms / 1000:.0f} s); medians."
+      " `A · r×` = that peer's median A, r = baseimage-java ÷ peer.")
 print("- floor: the same launcher running `/bin/true` directly (`unshare --pid --fork --root --mount-proc` for start, `chroot` for setuser).")
 print()
 print(text)
@@ -456,6 +549,19 @@ print("Orphans: the storm's time is mostly the kernel's fork/exit work on 2 core
 print("single runs vary about 2× here, so compare medians over many runs, and the best run.")
 print("`6. runtime, bytes` for python3 is the installed size of the python3 packages, for a base image without python3")
 print("(Amazon Linux 2023 has python3.9; phusion's scripts need it). runit is needed by all and not counted.")
+print("7. and 8. run with the default timeouts (no KILL_PROCESS_TIMEOUT etc.: phusion's are 30 s each); a run still going")
+print(f"{cap_ms / 1000:.0f} s after SIGTERM is SIGKILLed and shown as \"> {cap_ms / 1000:.0f} s\" (the median and worst are then lower bounds).")
+print()
+print("7. per run: time into runsv's 1 s restart sleep when SIGTERM was sent (from `supervise/status`) → SIGTERM → exit, in ms:")
+def ms(v):
+    return "?" if v != v else f"{v:.0f}"
+for s in subjects:
+    ph, st = data.get(("phase_ms_crash", s), []), data.get(("stop_ms_crash", s), [])
+    if st:
+        print(f"- {names[s]}: " + ", ".join(f"{ms(p)} → {ms(t)}" for p, t in zip(ph, st)))
+print()
+print("8. per run, SIGTERM → exit in s: " + "; ".join(
+    f"{names[s]}: " + ", ".join((f"> {cap_ms / 1000:.0f}" if t >= cap_ms else f"{t / 1000:.2f}") for t in data.get(("stop_ms_orphan", s), [])) for s in subjects if data.get(("stop_ms_orphan", s))))
 o = open(odd).read().strip()
 print()
 print("Odd things seen in this run:" if o else "Odd things seen in this run: none.")
