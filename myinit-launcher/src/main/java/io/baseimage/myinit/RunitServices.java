@@ -99,7 +99,20 @@ final class RunitServices {
     }
     up.forEach(s -> log.warn(FileNames.display(s.directory()) + " did not stop within " + killTimeout.toMillis()
         + " ms of SIGTERM; killing it"));
-    sv(env, "kill", up, killTimeout, deadline);
+    // runsv's kill reaches only a run script, and sent during a finish script it makes runsv run
+    // finish once more when that ends (runsv.c): a finish script that hangs gets SIGKILL from us.
+    List<Runsv> running = new ArrayList<>();
+    for (Runsv service : up) {
+      Optional<ServiceStatus> status = ServiceStatus.of(service.directory());
+      if (status.isPresent() && status.get().state() == ServiceStatus.FINISH && status.get().pid() > 0) {
+        kill(status.get().pid(), Posix.SIGKILL);
+      } else {
+        running.add(service);
+      }
+    }
+    if (!running.isEmpty()) {
+      sv(env, "kill", running, killTimeout, deadline);
+    }
     awaitDown(up, deadline.forKilled(killTimeout));
   }
 

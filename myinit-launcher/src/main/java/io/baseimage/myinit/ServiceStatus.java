@@ -12,6 +12,7 @@ import java.util.Optional;
  */
 record ServiceStatus(int pid, boolean wantsUp, int state) {
   static final int DOWN = 0;
+  static final int FINISH = 2;
   private static final int LENGTH = 20;
 
   /** The status of the service in {@code directory}, or empty if runsv has written none that we can read. */

@@ -754,6 +754,30 @@ class MyInitTest {
   }
 
   @Test
+  void aFinishScriptThatHangsIsKilledWithTheServices() throws Exception {
+    killTimeouts(RUNS_OUT, AMPLE);
+    Path web = service("web", 300, 0);
+    Files.write(web.resolve("supervise/status"), status(558, 'd', ServiceStatus.FINISH));
+    new Thread(() -> {
+      try {
+        posix.awaitKill(new Kill(558, Posix.SIGKILL), AMPLE);
+        recordDown(web);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }).start();
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(posix.kills()).contains(new Kill(558, Posix.SIGKILL));
+    // sv kill during finish would make runsv run finish again.
+    assertThat(posix.spawns()).filteredOn(s -> s.program().equals("sv")).extracting(s -> s.argv().get(1))
+        .containsExactly("down");
+    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+  }
+
+  @Test
   void killsTheRunsvOfACrashLoopingServiceAtOnce() throws Exception {
     // Between two runs runsv sleeps a second with SIGTERM blocked: down, yet still wanted up.
     Path web = service("web", 300, 0);
