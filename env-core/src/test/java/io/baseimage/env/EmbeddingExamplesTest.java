@@ -33,7 +33,7 @@ class EmbeddingExamplesTest {
   static String quickStart(Path etc) throws IOException {
     ContainerEnvironment env =
         JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json")));
-    // or, with the exact bytes of every value (the directory is 0700: root only):
+    // or, with the exact bytes of every value (root and group docker_env, as the dumps):
     // ContainerEnvironment env = EnvironmentDirectory.read(etc.resolve("container_environment")).value();
 
     String region = env.get("AWS_REGION").orElse("us-east-1");     // String view (UTF-8)
