@@ -121,17 +121,24 @@ launcher my_init io.baseimage.myinit/io.baseimage.myinit.Main
 launcher setuser io.baseimage.setuser/io.baseimage.setuser.Main
 
 # 4. The AOT caches, from training runs with the same flags on the launchers' real paths. my_init
-#    runs a whole boot (environment import and dumps, a startup script, a command, shutdown) in a
-#    scratch root, so the build machine's /etc is never touched.
+#    runs a whole boot (environment import and dumps, a startup script, runit with a service, a
+#    command, shutdown) in a scratch root, so the build machine's /etc is never touched. The
+#    service makes the shutdown's service stop part of the cache: without it, the classes that
+#    stop services would be loaded and linked, interpreted, during every docker stop.
 train=$work/train
-mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment"
+mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment" "$train/etc/service/train"
+printf '#!/bin/sh
+exec sleep 60
+' > "$train/etc/service/train/run"
+chmod 755 "$train/etc/service/train/run"
 printf 'x\n' > "$train/etc/container_environment/FROM_FILE"
 printf '#!/bin/sh\necho y > "$1/etc/container_environment/FROM_SCRIPT"\n' > "$train/etc/my_init.d/10-train"
 sed -i "s#\\\$1#$train#" "$train/etc/my_init.d/10-train"
 chmod 755 "$train/etc/my_init.d/10-train"
 (cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "$runtime/bin/java" \
   -XX:AOTCacheOutput="$runtime/lib/my_init.aot" -Dbaseimage.root="$train" @"$work/my_init.training.args" \
-  /sbin/my_init --quiet -- /bin/true) > "$work/train-my_init.log" 2>&1 \
+  /sbin/my_init --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
+  > "$work/train-my_init.log" 2>&1 \
   || { cat "$work/train-my_init.log"; exit 1; }
 # setuser's exec would end the JVM before it writes the cache: train on the path up to it.
 (cd "$train" && env -i PATH=/usr/bin:/bin "$runtime/bin/java" \

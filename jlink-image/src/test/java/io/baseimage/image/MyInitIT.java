@@ -131,6 +131,7 @@ class MyInitIT {
       KILL_PROCESS_TIMEOUT       | abc | *** invalid KILL_PROCESS_TIMEOUT 'abc': expected a number of seconds, for example 5 or 0.5
       KILL_ALL_PROCESSES_TIMEOUT | -1  | *** invalid KILL_ALL_PROCESSES_TIMEOUT '-1': expected a number of seconds, for example 5 or 0.5
       MY_INIT_SCRIPT_TIMEOUT     | 5s  | *** invalid MY_INIT_SCRIPT_TIMEOUT '5s': expected a number of seconds, for example 5 or 0.5
+      MY_INIT_SHUTDOWN_TIMEOUT   | 9,5 | *** invalid MY_INIT_SHUTDOWN_TIMEOUT '9,5': expected a number of seconds, for example 5 or 0.5
       ENV_INIT_DIRECTORY         | ''  | *** invalid ENV_INIT_DIRECTORY '': expected a directory
       """)
   void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message) throws Exception {
@@ -159,7 +160,8 @@ class MyInitIT {
     result.hasStatus(0);
     assertThat(result.stdout()).startsWith("Usage: my_init ")
         .contains("--skip-startup-files", "--skip-runit", "--no-kill-all-on-exit", "--quiet",
-            "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT", "Exit status");
+            "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SHUTDOWN_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT",
+            "Exit status");
     assertThat(result.stderr()).isEmpty();
     assertThat(sandbox.exists("/etc/container_environment.json")).isFalse();
   }
