@@ -119,6 +119,9 @@ SHIM
 }
 launcher my_init io.baseimage.myinit/io.baseimage.myinit.Main
 launcher setuser io.baseimage.setuser/io.baseimage.setuser.Main
+# What a non-root my_init hands runsvdir when it may run none of the services and has nowhere to
+# write a list of them (docs/architecture.md, "Not root").
+mkdir -p "$runtime/no-services"
 
 # 4. The AOT caches, from training runs with the same flags on the launchers' real paths. my_init
 #    runs a whole boot (environment import and dumps, a startup script, runit with a service, a

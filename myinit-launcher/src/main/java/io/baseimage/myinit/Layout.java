@@ -17,7 +17,8 @@ record Layout(
     Path postShutdownDirectory,
     Path serviceDirectory,
     Path proc,
-    List<Path> runtimeDirectories) {
+    List<Path> runtimeDirectories,
+    Path noServices) {
 
   /**
    * The paths of SPEC §3 under {@code root}: "/" in a container; a scratch tree for the build's
@@ -35,7 +36,9 @@ record Layout(
         in(root, "/etc/service"),
         Path.of("/proc"),
         // Where a non-root my_init may make runsvdir's list of services: the first it can write.
-        List.of(in(root, "/run"), in(root, "/tmp"), in(root, "/dev/shm")));
+        List.of(in(root, "/run"), in(root, "/tmp"), in(root, "/dev/shm")),
+        // An empty directory the overlay ships, for a runsvdir that has nothing to run.
+        in(root, "/usr/lib/baseimage-java/no-services"));
   }
 
   private static Path in(Path root, String absolute) {

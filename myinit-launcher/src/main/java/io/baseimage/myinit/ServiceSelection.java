@@ -127,9 +127,17 @@ final class ServiceSelection {
     return Optional.empty();
   }
 
+  private static boolean isEmptyDirectory(Path directory) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      return !entries.iterator().hasNext();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Removes a directory made by {@link #scanDirectory}, once runsvdir has ended. */
   void remove(Path scanned) {
-    if (scanned.equals(layout.serviceDirectory())) {
+    if (scanned.equals(layout.serviceDirectory()) || scanned.equals(layout.noServices())) {
       return;
     }
     try (DirectoryStream<Path> links = Files.newDirectoryStream(scanned)) {
@@ -161,6 +169,9 @@ final class ServiceSelection {
       } catch (IOException e) {
         // read-only after all, or full: try the next one
       }
+    }
+    if (services.isEmpty() && isEmptyDirectory(layout.noServices())) {
+      return Optional.of(layout.noServices());
     }
     log.warn("no writable directory (" + layout.runtimeDirectories().stream().map(FileNames::display).toList()
         + ") for runit's list of services: runit gets every service, also those left out above");

@@ -72,7 +72,8 @@ class MyInitTest {
         Files.createDirectories(etc.resolve("my_init.post_shutdown.d")),
         Files.createDirectories(etc.resolve("service")),
         Files.createDirectories(root.resolve("proc")),
-        List.of(root.resolve("no-run"), Files.createDirectories(root.resolve("tmp"))));
+        List.of(root.resolve("no-run"), Files.createDirectories(root.resolve("tmp"))),
+        Files.createDirectories(root.resolve("no-services")));
     bin = Files.createDirectories(root.resolve("bin"));
     executable(bin, "runsvdir");
     executable(bin, "sv");
@@ -655,6 +656,23 @@ class MyInitTest {
         "*** WARNING: " + services.resolve("not-executable") + " not started: "
             + services.resolve("not-executable/run") + " is not executable as uid 500.");
     assertThat(log()).anyMatch(line -> line.startsWith("*** WARNING: " + services.resolve("stuck-log") + " not started"));
+  }
+
+  @Test
+  void notRootWithNothingToRunAndNowhereToWriteHandsRunsvdirAnEmptyDirectory() throws Exception {
+    posix.uid(500);
+    layout = new Layout(layout.environmentDirectory(), layout.shellDump(), layout.jsonDump(), layout.initDirectory(),
+        layout.rcLocal(), layout.preShutdownDirectory(), layout.postShutdownDirectory(), layout.serviceDirectory(),
+        layout.proc(), List.of(root.resolve("no-run")), layout.noServices());
+    Files.createDirectories(layout.serviceDirectory().resolve("cron"));
+    Files.createFile(layout.serviceDirectory().resolve("cron/" + ServiceSelection.ROOT_ONLY));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(spawnOf("runsvdir").argv().get(2)).isEqualTo(layout.noServices().toString());
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+    assertThat(layout.noServices()).as("shipped, never removed").isDirectory();
   }
 
   @Test
