@@ -235,6 +235,20 @@ final class Sandbox implements AutoCloseable {
       signal(name, pid1());
     }
 
+    /**
+     * Sends signal {@code name} to PID 1 and waits for the end, timing it: {@code atLeast} from
+     * just before the signal (for "it waited a timeout"), {@code atMost} from just after it (for
+     * "it waited no longer than it promised").
+     */
+    Stop stop(String name, Duration limit) throws IOException, InterruptedException {
+      long before = System.nanoTime();
+      signal(name);
+      long after = System.nanoTime();
+      Result result = await(limit);
+      long ended = System.nanoTime();
+      return new Stop(result, Duration.ofNanos(ended - before), Duration.ofNanos(ended - after));
+    }
+
     void signal(String name, long pid) throws IOException, InterruptedException {
       Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start();
       if (kill.waitFor() != 0) {
@@ -290,6 +304,9 @@ final class Sandbox implements AutoCloseable {
       }
     }
   }
+
+  /** How a sandbox run ended after a signal, and how long that took. */
+  record Stop(Result result, Duration atLeast, Duration atMost) {}
 
   /** How a sandbox run ended. */
   record Result(int status, String stdout, String stderr) {

@@ -40,6 +40,7 @@ final class MyInit {
   private final Layout layout;
   private final Log log;
   private final EnvironmentStore store;
+  private final ServiceSelection serviceSelection;
 
   private ContainerEnvironment env;
   private int runsvdir;
@@ -58,6 +59,7 @@ final class MyInit {
     this.layout = layout;
     this.log = log;
     this.store = new EnvironmentStore(layout, log);
+    this.serviceSelection = new ServiceSelection(layout, log);
   }
 
   /**
@@ -78,7 +80,7 @@ final class MyInit {
     new Shutdown(supervisor, settings, layout, log, shutdownDeadline())
         .run(runsvdir, env, abortSignal != 0, options.killAllOnExit());
     if (scanned != null) {
-      new ServiceSelection(layout, log).remove(scanned);
+      serviceSelection.remove(scanned);
     }
     return status;
   }
@@ -109,7 +111,7 @@ final class MyInit {
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
-        scanned = new ServiceSelection(layout, log).scanDirectory(posix.uid());
+        scanned = serviceSelection.scanDirectory(posix.uid());
         runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
             .inOwnProcessGroup());
       } catch (SpawnException e) {

@@ -26,12 +26,6 @@ class ServiceStatusTest {
   }
 
   @Test
-  void aPidAbove2To31IsReadUnsigned() {
-    // pid_max is at most 2^22, but runsv writes four bytes: never sign-extend them into a "down" pid.
-    assertThat(ServiceStatus.parse(MyInitTest.status(0xfffffffe, 'd', 1)).orElseThrow().isDown()).isFalse();
-  }
-
-  @Test
   void aMissingOrShortRecordTellsNothing() throws Exception {
     assertThat(ServiceStatus.of(service)).isEmpty();
     Files.createDirectories(service.resolve("supervise"));

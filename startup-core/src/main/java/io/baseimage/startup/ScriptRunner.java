@@ -3,7 +3,6 @@ package io.baseimage.startup;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.startup.internal.posix.Posix;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

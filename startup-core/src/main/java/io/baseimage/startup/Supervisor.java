@@ -171,11 +171,6 @@ public final class Supervisor {
     return awaitExit(pid, deadline.forKilled(killTimeout), signal -> false);
   }
 
-  /** {@link #terminate(int, Deadline, Duration)} with no deadline. */
-  public Optional<ExitStatus> terminate(int pid, Duration killTimeout) throws InterruptedException {
-    return terminate(pid, Deadline.NONE, killTimeout);
-  }
-
   /** The status of a child that has ended, if it has. */
   public Optional<ExitStatus> exitStatus(int pid) {
     lock.lock();

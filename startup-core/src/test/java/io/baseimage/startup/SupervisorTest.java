@@ -181,7 +181,7 @@ class SupervisorTest {
   void terminateSendsTermAndNothingMoreWhenTheChildStops() throws Exception {
     int pid = supervisor.spawn(Command.of(ENV, program));
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, AMPLE);
+    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.NONE, AMPLE);
 
     assertThat(status).contains(ExitStatus.killedBy(Posix.SIGTERM));
     assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
@@ -196,7 +196,7 @@ class SupervisorTest {
     Duration timeout = Duration.ofSeconds(5);
     long start = System.nanoTime();
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, timeout);
+    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.NONE, timeout);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(timeout, timeout.multipliedBy(2).plus(AMPLE));
@@ -225,7 +225,7 @@ class SupervisorTest {
     int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     supervisor.signalReceived(Posix.SIGINT);
 
-    assertThat(supervisor.terminate(pid, AMPLE)).contains(ExitStatus.exited(143));
+    assertThat(supervisor.terminate(pid, Deadline.NONE, AMPLE)).contains(ExitStatus.exited(143));
     assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
   }
 
@@ -322,7 +322,7 @@ class SupervisorTest {
     posix.program("prog").ignores(Posix.SIGTERM);
     int pid = supervisor.spawn(Command.of(ENV, program));
 
-    supervisor.terminate(pid, Duration.ofNanos(MS));
+    supervisor.terminate(pid, Deadline.NONE, Duration.ofNanos(MS));
 
     assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Posix.SIGTERM), new FakePosix.Kill(pid, Posix.SIGCONT),
         new FakePosix.Kill(pid, Posix.SIGKILL));
