@@ -13,6 +13,7 @@ import io.baseimage.startup.internal.posix.ErrnoException;
 import io.baseimage.startup.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,11 +88,17 @@ final class RunitServices {
     if (services.isEmpty() || deadline.passed()) {
       return;
     }
-    List<Runsv> told = services;
-    if (!sv(env, "down", services, killTimeout, deadline)) {
+    // A runsv that has only just started has no supervise/ok yet: sv would fail for it and print
+    // a runit warning into the container's stdout. release() stops those with SIGTERM.
+    List<Runsv> reachable = services.stream().filter(s -> Files.exists(s.directory().resolve("supervise/ok"))).toList();
+    if (reachable.isEmpty()) {
+      return;
+    }
+    List<Runsv> told = reachable;
+    if (!sv(env, "down", reachable, killTimeout, deadline)) {
       // sv could not reach every runsv (one that has just started has no control fifo open yet):
       // wait only for those that took it; release() stops the others with SIGTERM.
-      told = services.stream().filter(s -> ServiceStatus.of(s.directory()).map(st -> !st.wantsUp()).orElse(false)).toList();
+      told = reachable.stream().filter(s -> ServiceStatus.of(s.directory()).map(st -> !st.wantsUp()).orElse(false)).toList();
     }
     List<Runsv> up = awaitDown(told, deadline.cut(killTimeout));
     if (up.isEmpty() || deadline.passed()) {

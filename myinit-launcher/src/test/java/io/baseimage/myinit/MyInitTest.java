@@ -848,6 +848,27 @@ class MyInitTest {
   }
 
   @Test
+  void aRunsvThatHasJustStartedGetsNoSvButSigterm() throws Exception {
+    Path early = service("early", 303, 559);
+    Files.delete(early.resolve("supervise/ok"));
+    new Thread(() -> {
+      try {
+        posix.awaitKill(new Kill(303, Posix.SIGTERM), AMPLE);
+        recordDown(early);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }).start();
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(spawned()).as("sv would print a runit warning into the container's stdout").doesNotContain("sv");
+    assertThat(posix.signalsTo(303)).containsExactly(Posix.SIGSTOP, Posix.SIGTERM, Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(log()).noneMatch(line -> line.contains("WARNING"));
+  }
+
+  @Test
   void theLogServiceOfAServiceThatIsDownDoesNotKeepItsRunsv() throws Exception {
     Path web = service("web", 300, 0);
     Files.createDirectories(web.resolve("log/supervise"));
@@ -1044,6 +1065,8 @@ class MyInitTest {
   private Path service(String name, int runsv, int servicePid) throws Exception {
     Path dir = Files.createDirectories(layout.serviceDirectory().resolve(name).resolve("supervise"));
     Files.write(dir.resolve("status"), status(servicePid, 'u', servicePid == 0 ? ServiceStatus.DOWN : 1));
+    // runsv's fifo, the last thing it makes before it takes commands (a plain file stands in).
+    Files.createFile(dir.resolve("ok"));
     posix.program("runsvdir").onSpawn(pid -> {
       try {
         process(runsv, "runsv", 'T', pid);
