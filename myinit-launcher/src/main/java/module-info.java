@@ -1,6 +1,4 @@
-/** {@code /sbin/my_init}: the init process of baseimage-amzn containers. */
+/** {@code /sbin/my_init}: the init process of baseimage-amzn containers. A tool: it exports nothing. */
 module io.baseimage.myinit {
   requires io.baseimage.startup;
-
-  exports io.baseimage.myinit;
 }

@@ -4,11 +4,10 @@
  */
 module io.baseimage.startup {
   requires transitive io.baseimage.env;
-  requires org.jnrproject.jffi;
+  requires transitive io.baseimage.posix;
 
-  exports io.baseimage.startup;
-  // The native layer is shared by the two launchers and by nothing else.
-  exports io.baseimage.startup.internal.posix to
+  // The launchers' shared code, not a library of its own (env-core is the one to embed).
+  exports io.baseimage.startup to
       io.baseimage.myinit,
       io.baseimage.setuser;
 }

@@ -1,72 +1,91 @@
 package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.posix.JffiProcessControl;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.Signals;
+import io.baseimage.startup.ExitCodes;
 import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.LauncherEnvironment;
+import io.baseimage.startup.Output;
 import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Supervisor;
 import io.baseimage.startup.Version;
-import io.baseimage.startup.internal.posix.JffiPosix;
-import io.baseimage.startup.internal.posix.Posix;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
 /** {@code /sbin/my_init}. */
 public final class Main {
+  /** A command-line mistake, as getopt's tools exit. */
+  static final int EXIT_USAGE = 2;
+
+  /**
+   * Where my_init finds /etc and /run: the build's AOT training run boots a root of its own
+   * ({@code -Dbaseimage.root}, jlink-image/src/main/sh/build-overlay.sh); every container uses /.
+   */
+  private static final Path ROOT = Path.of(System.getProperty("baseimage.root", "/"));
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(LauncherArguments.of(args), new FileOutputStream(FileDescriptor.out),
-        new FileOutputStream(FileDescriptor.err)));
+    OutputStream out = new FileOutputStream(FileDescriptor.out);
+    OutputStream err = new FileOutputStream(FileDescriptor.err);
+    ContainerEnvironment environment;
+    try {
+      environment = LauncherEnvironment.ofProcess();
+    } catch (IOException e) {
+      Output.print(err, "*** cannot read the environment: " + e.getMessage() + "\n");
+      System.exit(ExitCodes.FAILURE);
+      return;
+    }
+    System.exit(run(LauncherArguments.of(args), environment, JffiProcessControl.load(), out, err));
   }
 
-  /** Runs my_init with {@code args} as exact bytes; returns the exit status. */
-  static int run(List<byte[]> args, OutputStream out, OutputStream err) {
+  /**
+   * Runs my_init with {@code args} as exact bytes, in the container whose environment is
+   * {@code environment}, with {@code processes} as its native layer.
+   *
+   * @return the exit status
+   */
+  static int run(List<byte[]> args, ContainerEnvironment environment, ProcessControl processes,
+      OutputStream out, OutputStream err) {
     Options options;
     try {
       options = Options.parse(args);
     } catch (UsageException e) {
-      print(err, "my_init: " + Log.printable(e.getMessage()) + "\nTry 'my_init --help'.\n");
-      return 2;
+      Output.print(err, "my_init: " + Log.printable(e.getMessage()) + "\nTry 'my_init --help'.\n");
+      return EXIT_USAGE;
     }
     if (options.help()) {
-      print(out, Options.USAGE);
-      return 0;
+      Output.print(out, Options.USAGE);
+      return ExitCodes.SUCCESS;
     }
     if (options.version()) {
-      print(out, "my_init " + Version.current() + "\n");
-      return 0;
+      Output.print(out, "my_init " + Version.current() + "\n");
+      return ExitCodes.SUCCESS;
     }
     Log log = new Log(err, options.quiet());
     if (options.skipRunit() && !options.hasCommand()) {
       log.error("When --skip-runit is given, you must also pass a main command.");
-      return 1;
+      return ExitCodes.FAILURE;
     }
     try {
       // The launcher blocked these signals before the JVM started: one that came since is pending
       // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
       // while this thread imports the environment.
-      Posix posix = JffiPosix.load();
-      Supervisor supervisor = Supervisor.start(posix, log::warn);
-      SignalEvents.queueTo(supervisor, posix, log::error, Posix.SIGTERM, Posix.SIGINT, Posix.SIGHUP,
-          Posix.SIGUSR1, Posix.SIGUSR2, Posix.SIGWINCH);
-      ContainerEnvironment environment = LauncherEnvironment.ofProcess();
+      Supervisor supervisor = Supervisor.start(processes, log::warn);
+      SignalEvents.queueTo(supervisor, processes, log::error, Signals.SIGTERM, Signals.SIGINT,
+          Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGWINCH);
       Settings settings = Settings.from(environment);
-      Path root = Path.of(System.getProperty("baseimage.root", "/"));
-      MyInit init = new MyInit(supervisor, options, settings, Layout.under(root, settings), log);
+      MyInit init = new MyInit(supervisor, options, settings, Layout.under(ROOT, settings), log);
       return init.run(environment);
     } catch (SettingsException e) {
       log.error(e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      log.error("cannot read the environment: " + e.getMessage());
-      return 1;
+      return ExitCodes.FAILURE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return MyInit.EXIT_ABORTED;
@@ -74,13 +93,7 @@ public final class Main {
       // A bug, a broken runtime (a missing native library) or exhausted memory: one line, not a
       // stack trace in the container's log. The exit takes the container's processes down with it.
       log.error("my_init failed: " + e);
-      return 1;
+      return ExitCodes.FAILURE;
     }
-  }
-
-  private static void print(OutputStream stream, String text) {
-    PrintStream printer = new PrintStream(stream, true, StandardCharsets.UTF_8);
-    printer.print(text);
-    printer.flush();
   }
 }

@@ -2,18 +2,20 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.Signals;
 import io.baseimage.startup.Command;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
-import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.Scripts;
 import io.baseimage.startup.SignalNames;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Supervisor;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ final class MyInit {
   private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
   private final Supervisor supervisor;
-  private final Posix posix;
+  private final ProcessControl posix;
   private final Options options;
   private final Settings settings;
   private final Layout layout;
@@ -90,10 +92,10 @@ final class MyInit {
     posix.setThreadName("my_init");
     try {
       // The JVM answers SIGQUIT with a thread dump and Java cannot handle it: ignore it natively.
-      posix.ignore(Posix.SIGQUIT);
+      posix.ignore(Signals.SIGQUIT);
       // Once the command owns the terminal we are in the background and must still be able to log.
-      posix.ignore(Posix.SIGTTOU);
-      posix.ignore(Posix.SIGTTIN);
+      posix.ignore(Signals.SIGTTOU);
+      posix.ignore(Signals.SIGTTIN);
       if (posix.pid() != 1) {
         posix.becomeChildSubreaper();
       }
@@ -222,10 +224,10 @@ final class MyInit {
     try {
       posix.setForegroundProcessGroup(0, pid);
       // The child may have tried to read the terminal before it was its own and stopped itself.
-      posix.kill(-pid, Posix.SIGCONT);
+      posix.kill(-pid, Signals.SIGCONT);
     } catch (ErrnoException e) {
       // A command that has already ended has no process group left to give the terminal to.
-      if (e.errno() != Posix.ESRCH && supervisor.isRunning(pid)) {
+      if (e.errno() != Errno.ESRCH && supervisor.isRunning(pid)) {
         log.warn("cannot give the terminal to the command: " + e.getMessage());
       }
     }
@@ -297,7 +299,7 @@ final class MyInit {
   }
 
   private static boolean isShutdownSignal(int signal) {
-    return signal == Posix.SIGTERM || signal == Posix.SIGINT;
+    return signal == Signals.SIGTERM || signal == Signals.SIGINT;
   }
 
   static String failure(ExitStatus status) {

@@ -3,14 +3,16 @@ package io.baseimage.myinit;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import io.baseimage.posix.DirectoryWatch;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Supervisor;
-import io.baseimage.startup.internal.posix.DirectoryWatch;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,7 +53,7 @@ final class RunitServices {
   record Runsv(int pid, Path directory) {}
 
   private final Supervisor supervisor;
-  private final Posix posix;
+  private final ProcessControl posix;
   private final Layout layout;
   private final Log log;
 
@@ -112,7 +114,7 @@ final class RunitServices {
     for (Runsv service : up) {
       Optional<ServiceStatus> status = ServiceStatus.of(service.directory());
       if (status.isPresent() && status.get().state() == ServiceStatus.FINISH && status.get().pid() > 0) {
-        kill(status.get().pid(), Posix.SIGKILL);
+        kill(status.get().pid(), Signals.SIGKILL);
       } else {
         running.add(service);
       }
@@ -138,7 +140,7 @@ final class RunitServices {
         left = killIdle(left);
         for (Runsv runsv : left) {
           if (told.add(runsv.pid())) {
-            kill(runsv.pid(), Posix.SIGTERM);
+            kill(runsv.pid(), Signals.SIGTERM);
           }
         }
         long wait = end - System.nanoTime();
@@ -152,11 +154,11 @@ final class RunitServices {
       log.warn(FileNames.display(runsv.directory()) + " still runs after it was stopped; killing it with its runsv");
       // The service may have a session of its own (setsid), out of runsv's process group.
       ServiceStatus.of(runsv.directory()).map(ServiceStatus::pid).filter(pid -> pid > 0).ifPresent(pid -> {
-        kill(-pid, Posix.SIGKILL);
-        kill(pid, Posix.SIGKILL);
+        kill(-pid, Signals.SIGKILL);
+        kill(pid, Signals.SIGKILL);
       });
-      kill(-runsv.pid(), Posix.SIGKILL);
-      kill(runsv.pid(), Posix.SIGKILL);
+      kill(-runsv.pid(), Signals.SIGKILL);
+      kill(runsv.pid(), Signals.SIGKILL);
     }
   }
 
@@ -167,7 +169,7 @@ final class RunitServices {
    * @return the runsvs that still hold a service
    */
   private List<Runsv> killIdle(List<Runsv> runsvs) throws InterruptedException {
-    List<Runsv> frozen = runsvs.stream().filter(runsv -> kill(runsv.pid(), Posix.SIGSTOP)).toList();
+    List<Runsv> frozen = runsvs.stream().filter(runsv -> kill(runsv.pid(), Signals.SIGSTOP)).toList();
     Set<Integer> idle = new HashSet<>();
     try {
       // SIGSTOP takes effect within microseconds; this bound only guards against a process the
@@ -189,7 +191,7 @@ final class RunitServices {
       log.warn("cannot list processes: " + e.getMessage());
     } finally {
       for (Runsv runsv : frozen) {
-        kill(runsv.pid(), idle.contains(runsv.pid()) ? Posix.SIGKILL : Posix.SIGCONT);
+        kill(runsv.pid(), idle.contains(runsv.pid()) ? Signals.SIGKILL : Signals.SIGCONT);
       }
     }
     return frozen.stream().filter(runsv -> !idle.contains(runsv.pid())).toList();
@@ -281,7 +283,7 @@ final class RunitServices {
       posix.kill(pid, signal);
       return true;
     } catch (ErrnoException e) {
-      if (e.errno() != Posix.ESRCH) {
+      if (e.errno() != Errno.ESRCH) {
         log.warn(e.getMessage());
       }
       return false;

@@ -2,13 +2,15 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ProcessTree;
-import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.Supervisor;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,7 +28,7 @@ final class Shutdown {
   }
 
   private final Supervisor supervisor;
-  private final Posix posix;
+  private final ProcessControl posix;
   private final Settings settings;
   private final Layout layout;
   private final Log log;
@@ -114,12 +116,12 @@ final class Shutdown {
    */
   private void killAllProcesses() throws InterruptedException {
     log.info("Killing all processes...");
-    signalAll(Posix.SIGTERM);
+    signalAll(Signals.SIGTERM);
     // A stopped process (a command's whole group after Ctrl-Z) would see the TERM only at SIGKILL.
-    signalAll(Posix.SIGCONT);
+    signalAll(Signals.SIGCONT);
     if (!supervisor.awaitNoChildren(deadline.cut(settings.killAllProcessesTimeout()))) {
       log.info("Not all processes have exited in time. Forcing them to exit.");
-      signalAll(Posix.SIGKILL);
+      signalAll(Signals.SIGKILL);
       supervisor.awaitNoChildren(deadline.forKilled(settings.killProcessTimeout()));
     }
   }
@@ -138,7 +140,7 @@ final class Shutdown {
         }
       }
     } catch (ErrnoException e) {
-      if (e.errno() != Posix.ESRCH) {
+      if (e.errno() != Errno.ESRCH) {
         log.warn(e.getMessage());
       }
     } catch (IOException e) {

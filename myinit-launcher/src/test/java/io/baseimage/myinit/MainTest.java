@@ -2,9 +2,12 @@ package io.baseimage.myinit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.testing.FakePosix;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Only the paths that end before my_init touches the process: nothing here boots for real. */
@@ -12,8 +15,11 @@ class MainTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
+  private final FakePosix posix = new FakePosix();
+
   private int run(String... args) {
-    return Main.run(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList(), out, err);
+    List<byte[]> bytes = Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList();
+    return Main.run(bytes, ContainerEnvironment.empty(), posix, out, err);
   }
 
   @Test
@@ -22,6 +28,8 @@ class MainTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo("my_init: unrecognized option '--bogus'\nTry 'my_init --help'.\n");
     assertThat(out.size()).isZero();
+    assertThat(posix.calls()).isEmpty();
+    assertThat(posix.spawns()).isEmpty();
   }
 
   @Test

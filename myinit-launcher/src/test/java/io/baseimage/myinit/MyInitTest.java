@@ -1,15 +1,15 @@
 package io.baseimage.myinit;
 
-import static io.baseimage.startup.testing.ScratchFiles.executable;
-import static io.baseimage.startup.testing.ScratchFiles.plainFile;
+import static io.baseimage.testing.ScratchFiles.executable;
+import static io.baseimage.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.posix.Signals;
 import io.baseimage.startup.Supervisor;
-import io.baseimage.startup.testing.FakePosix;
-import io.baseimage.startup.testing.FakePosix.Kill;
-import io.baseimage.startup.testing.FakePosix.Spawn;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.testing.FakePosix.Kill;
+import io.baseimage.testing.FakePosix.Spawn;
+import io.baseimage.testing.FakePosix;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,7 +169,7 @@ class MyInitTest {
         .containsExactly(bin.resolve("runsvdir").toString(), "-P", layout.serviceDirectory().toString());
     assertThat(spawnOf("cmd").argv()).containsExactly("cmd", "arg");
     assertThat(spawnOf("cmd").path()).isEqualTo(bin.resolve("cmd").toString());
-    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
   }
 
   @Test
@@ -303,7 +303,7 @@ class MyInitTest {
 
   @Test
   void exitsWith128PlusTheSignalThatKilledTheCommand() throws Exception {
-    posix.program("cmd").onSpawn(pid -> posix.killBy(pid, Posix.SIGKILL));
+    posix.program("cmd").onSpawn(pid -> posix.killBy(pid, Signals.SIGKILL));
 
     assertThat(run("--skip-runit", "cmd")).isEqualTo(137);
 
@@ -349,7 +349,7 @@ class MyInitTest {
   @Test
   void aScriptKilledByASignalStopsTheBoot() throws Exception {
     Path bad = executable(layout.initDirectory(), "10-bad");
-    posix.program("10-bad").onSpawn(pid -> posix.killBy(pid, Posix.SIGTERM));
+    posix.program("10-bad").onSpawn(pid -> posix.killBy(pid, Signals.SIGTERM));
 
     assertThat(run()).isEqualTo(1);
 
@@ -361,26 +361,26 @@ class MyInitTest {
   void aScriptOverTheTimeLimitIsStoppedAndFails() throws Exception {
     settings = new Settings(RUNS_OUT, AMPLE, NO_DEADLINE, settings.initDirectory(), Optional.of(Duration.ofMillis(50)));
     Path slow = executable(layout.initDirectory(), "10-slow");
-    posix.program("10-slow").ignores(Posix.SIGTERM);
+    posix.program("10-slow").ignores(Signals.SIGTERM);
 
     assertThat(run()).isEqualTo(1);
 
     assertThat(log()).contains(
         "*** " + slow + " did not finish within MY_INIT_SCRIPT_TIMEOUT (50 ms) and was stopped.");
-    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(spawned()).containsExactly("10-slow");
   }
 
   @Test
   void sigtermDuringTheCommandStopsItWithTermThenKillAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
-    posix.program("cmd").ignores(Posix.SIGTERM)
-        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("cmd").ignores(Signals.SIGTERM)
+        .onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
     int cmd = spawnOf("cmd").pid();
-    assertThat(posix.signalsTo(cmd)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(cmd)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
     assertThat(log()).containsExactly(
         "*** Running cmd...",
@@ -390,13 +390,13 @@ class MyInitTest {
 
   @Test
   void sigintDuringTheCommandWithRunitShutsEverythingDown() throws Exception {
-    posix.program("cmd").onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
+    posix.program("cmd").onSpawn(pid -> supervisor.signalReceived(Signals.SIGINT));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM);
-    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM);
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
     assertThat(log()).containsSubsequence(
         "*** Running cmd...",
         "*** Shutting down runit daemon (PID " + runsvdir + ")...",
@@ -410,18 +410,18 @@ class MyInitTest {
     // since runsvdir must stop on SIGTERM within the same timeout.
     killTimeouts(Duration.ofSeconds(5), AMPLE);
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
-    posix.program("cmd").ignores(Posix.SIGTERM).onSpawn(pid -> {
-      supervisor.signalReceived(Posix.SIGTERM);
-      supervisor.signalReceived(Posix.SIGTERM);
+    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> {
+      supervisor.signalReceived(Signals.SIGTERM);
+      supervisor.signalReceived(Signals.SIGTERM);
     });
-    posix.program("pre").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("pre").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(posix.signalsTo(spawnOf("pre").pid())).as("shutdown scripts are not aborted").isEmpty();
-    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
     assertThat(log()).containsExactly(
         "*** Booting runit daemon...",
         "*** Runit started as PID " + runsvdir,
@@ -436,12 +436,12 @@ class MyInitTest {
   void sigtermDuringAStartupScriptAbortsTheBootWithExit2() throws Exception {
     Path slow = executable(layout.initDirectory(), "10-slow");
     script(layout.initDirectory(), "20-never", 0);
-    posix.program("10-slow").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("10-slow").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
     assertThat(spawned()).containsExactly("10-slow");
-    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Signals.SIGTERM);
     assertThat(log()).containsExactly(
         "*** Running " + slow + "...",
         "*** Init system aborted.",
@@ -451,13 +451,13 @@ class MyInitTest {
   @Test
   void sigtermWhileWaitingForRunsvdirShutsItDownAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
-    posix.program("runsvdir").ignores(Posix.SIGTERM)
-        .onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("runsvdir").ignores(Signals.SIGTERM)
+        .onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     assertThat(run()).isEqualTo(2);
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(posix.signalsTo(runsvdir)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(log()).containsExactly(
         "*** Booting runit daemon...",
         "*** Runit started as PID " + runsvdir,
@@ -468,26 +468,26 @@ class MyInitTest {
 
   @Test
   void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
-    posix.program("cmd").ignores(Posix.SIGHUP, Posix.SIGUSR1, Posix.SIGWINCH).exitsOn(Posix.SIGUSR2, 0)
+    posix.program("cmd").ignores(Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGWINCH).exitsOn(Signals.SIGUSR2, 0)
         .onSpawn(pid -> {
-          supervisor.signalReceived(Posix.SIGHUP);
-          supervisor.signalReceived(Posix.SIGUSR1);
-          supervisor.signalReceived(Posix.SIGWINCH);
-          supervisor.signalReceived(Posix.SIGUSR2);
+          supervisor.signalReceived(Signals.SIGHUP);
+          supervisor.signalReceived(Signals.SIGUSR1);
+          supervisor.signalReceived(Signals.SIGWINCH);
+          supervisor.signalReceived(Signals.SIGUSR2);
         });
 
     assertThat(run("--", "cmd")).isZero();
 
     assertThat(posix.signalsTo(spawnOf("cmd").pid()))
-        .containsExactly(Posix.SIGHUP, Posix.SIGUSR1, Posix.SIGWINCH, Posix.SIGUSR2);
-    assertThat(posix.signalsTo(spawnOf("runsvdir").pid())).containsExactly(Posix.SIGTERM);
+        .containsExactly(Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGWINCH, Signals.SIGUSR2);
+    assertThat(posix.signalsTo(spawnOf("runsvdir").pid())).containsExactly(Signals.SIGTERM);
   }
 
   @Test
   void ignoresForwardableSignalsWithoutACommand() throws Exception {
     posix.program("runsvdir").onSpawn(pid -> {
-      supervisor.signalReceived(Posix.SIGHUP);
-      supervisor.signalReceived(Posix.SIGWINCH);
+      supervisor.signalReceived(Signals.SIGHUP);
+      supervisor.signalReceived(Signals.SIGWINCH);
       posix.exit(pid, 0);
     });
 
@@ -506,14 +506,14 @@ class MyInitTest {
     Spawn cmd = spawnOf("cmd");
     assertThat(cmd.newProcessGroup()).isTrue();
     assertThat(posix.calls()).contains("setForegroundProcessGroup(0, " + cmd.pid() + ")");
-    assertThat(posix.kills()).startsWith(new Kill(-cmd.pid(), Posix.SIGCONT));
+    assertThat(posix.kills()).startsWith(new Kill(-cmd.pid(), Signals.SIGCONT));
   }
 
   @Test
   void aSignalTakenBeforeThereIsACommandIsNotForwardedToIt() throws Exception {
     // A HUP that came while the JVM started or runit was started: the command did not exist yet.
     supervisor = Supervisor.start(posix, reaperErrors::add);
-    supervisor.signalReceived(Posix.SIGHUP);
+    supervisor.signalReceived(Signals.SIGHUP);
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
@@ -524,7 +524,7 @@ class MyInitTest {
   @Test
   void aShutdownSignalTakenBeforeTheCommandStopsTheBootBeforeItStarts() throws Exception {
     supervisor = Supervisor.start(posix, reaperErrors::add);
-    supervisor.signalReceived(Posix.SIGTERM);
+    supervisor.signalReceived(Signals.SIGTERM);
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
@@ -740,10 +740,10 @@ class MyInitTest {
     assertThat(posix.calls()).contains("watch([" + web.resolve("supervise") + ", " + cron.resolve("supervise") + "])");
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
     // Down, and runsvdir gone: each runsv is frozen, found idle and killed.
-    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
-    assertThat(posix.signalsTo(301)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
+    assertThat(posix.signalsTo(301)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(posix.kills()).containsSubsequence(
-        new Kill(spawnOf("runsvdir").pid(), Posix.SIGTERM), new Kill(300, Posix.SIGSTOP));
+        new Kill(spawnOf("runsvdir").pid(), Signals.SIGTERM), new Kill(300, Signals.SIGSTOP));
   }
 
   @Test
@@ -768,7 +768,7 @@ class MyInitTest {
     assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.toString());
     assertThat(log()).contains("*** WARNING: " + cron + " did not stop within "
         + RUNS_OUT.toMillis() + " ms of SIGTERM; killing it");
-    assertThat(posix.signalsTo(301)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(301)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
   @Test
@@ -778,7 +778,7 @@ class MyInitTest {
     Files.write(web.resolve("supervise/status"), status(558, 'd', ServiceStatus.FINISH));
     new Thread(() -> {
       try {
-        posix.awaitKill(new Kill(558, Posix.SIGKILL), AMPLE);
+        posix.awaitKill(new Kill(558, Signals.SIGKILL), AMPLE);
         recordDown(web);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -788,11 +788,11 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.kills()).contains(new Kill(558, Posix.SIGKILL));
+    assertThat(posix.kills()).contains(new Kill(558, Signals.SIGKILL));
     // sv kill during finish would make runsv run finish again.
     assertThat(posix.spawns()).filteredOn(s -> s.program().equals("sv")).extracting(s -> s.argv().get(1))
         .containsExactly("down");
-    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
   @Test
@@ -804,7 +804,7 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
   }
 
@@ -818,10 +818,10 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.kills()).containsSubsequence(new Kill(300, Posix.SIGSTOP), new Kill(300, Posix.SIGCONT));
-    assertThat(posix.kills()).filteredOn(kill -> kill.signal() == Posix.SIGKILL && Math.abs(kill.pid()) == 300)
+    assertThat(posix.kills()).containsSubsequence(new Kill(300, Signals.SIGSTOP), new Kill(300, Signals.SIGCONT));
+    assertThat(posix.kills()).filteredOn(kill -> kill.signal() == Signals.SIGKILL && Math.abs(kill.pid()) == 300)
         .as("killed only once the timeout has run out, with the service").containsExactly(
-            new Kill(-300, Posix.SIGKILL), new Kill(300, Posix.SIGKILL));
+            new Kill(-300, Signals.SIGKILL), new Kill(300, Signals.SIGKILL));
     assertThat(log()).contains("*** WARNING: " + web + " still runs after it was stopped; killing it with its runsv");
   }
 
@@ -832,7 +832,7 @@ class MyInitTest {
     posix.program("sv").exitsAtOnce(1);
     new Thread(() -> {
       try {
-        posix.awaitKill(new Kill(302, Posix.SIGTERM), AMPLE);
+        posix.awaitKill(new Kill(302, Signals.SIGTERM), AMPLE);
         recordDown(late);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -842,7 +842,7 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.signalsTo(302)).containsExactly(Posix.SIGSTOP, Posix.SIGTERM, Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(302)).containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
     assertThat(elapsedMillis).as("neither wait ran out").isLessThan(AMPLE.toMillis());
   }
@@ -853,7 +853,7 @@ class MyInitTest {
     Files.delete(early.resolve("supervise/ok"));
     new Thread(() -> {
       try {
-        posix.awaitKill(new Kill(303, Posix.SIGTERM), AMPLE);
+        posix.awaitKill(new Kill(303, Signals.SIGTERM), AMPLE);
         recordDown(early);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -864,7 +864,7 @@ class MyInitTest {
     assertThat(run("--", "cmd")).isZero();
 
     assertThat(spawned()).as("sv would print a runit warning into the container's stdout").doesNotContain("sv");
-    assertThat(posix.signalsTo(303)).containsExactly(Posix.SIGSTOP, Posix.SIGTERM, Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(303)).containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
   }
 
@@ -878,7 +878,7 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
   @Test
@@ -898,7 +898,7 @@ class MyInitTest {
 
     assertThat(downAtPost).as("the service was down before the post-shutdown scripts").containsExactly(true);
     assertThat(log()).contains("*** Running " + post + "...").noneMatch(line -> line.contains("WARNING"));
-    assertThat(posix.signalsTo(300)).containsExactly(Posix.SIGSTOP, Posix.SIGKILL);
+    assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
   @Test
@@ -927,16 +927,16 @@ class MyInitTest {
     settings = new Settings(hour, hour, Duration.ofMillis(300), settings.initDirectory(), Optional.of(hour));
     posix.pid(1);
     Path pre = executable(layout.preShutdownDirectory(), "pre");
-    posix.program("pre").ignores(Posix.SIGTERM);
+    posix.program("pre").ignores(Signals.SIGTERM);
     script(layout.postShutdownDirectory(), "post", 0);
-    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    posix.adopt(900, FakePosix.behaviour().ignores(Signals.SIGTERM));
     posix.program("cmd").exitsAtOnce(3);
 
     assertThat(run("--", "cmd")).as("my_init's own status").isEqualTo(3);
 
-    assertThat(posix.signalsTo(spawnOf("pre").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("pre").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(spawned()).as("nothing starts after the deadline").doesNotContain("post");
-    assertThat(posix.kills()).endsWith(new Kill(-1, Posix.SIGKILL));
+    assertThat(posix.kills()).endsWith(new Kill(-1, Signals.SIGKILL));
     assertThat(log()).containsSubsequence(
         "*** WARNING: " + pre + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.",
         "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (300 ms) has passed: what was still running was killed.",
@@ -948,11 +948,11 @@ class MyInitTest {
   void theDeadlineCountsFromTheSignalThatStopsTheCommand() throws Exception {
     Duration hour = Duration.ofHours(1);
     settings = new Settings(hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
-    posix.program("cmd").ignores(Posix.SIGTERM).onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
-    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(log()).contains("*** Init system aborted.");
   }
 
@@ -960,13 +960,13 @@ class MyInitTest {
   void killsAllProcessesAsPid1WithKillMinusOneThenKillAfterTheTimeout() throws Exception {
     killTimeouts(AMPLE, RUNS_OUT);
     posix.pid(1);
-    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    posix.adopt(900, FakePosix.behaviour().ignores(Signals.SIGTERM));
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     assertThat(posix.kills()).containsExactly(
-        new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGCONT), new Kill(-1, Posix.SIGKILL));
+        new Kill(-1, Signals.SIGTERM), new Kill(-1, Signals.SIGCONT), new Kill(-1, Signals.SIGKILL));
     assertThat(posix.wasReaped(900)).isTrue();
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
     assertThat(log()).endsWith(
@@ -984,7 +984,7 @@ class MyInitTest {
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     // SIGCONT: a stopped process (a command's group after Ctrl-Z) must see the TERM too.
-    assertThat(posix.kills()).containsExactly(new Kill(-1, Posix.SIGTERM), new Kill(-1, Posix.SIGCONT));
+    assertThat(posix.kills()).containsExactly(new Kill(-1, Signals.SIGTERM), new Kill(-1, Signals.SIGCONT));
     assertThat(log()).as("no waiting for the timeout").last().isEqualTo("*** Killing all processes...");
   }
 
@@ -992,7 +992,7 @@ class MyInitTest {
   void killsOnlyItsDescendantsWhenNotPid1() throws Exception {
     killTimeouts(AMPLE, RUNS_OUT);
     posix.pid(4242);
-    posix.adopt(900, FakePosix.behaviour().ignores(Posix.SIGTERM));
+    posix.adopt(900, FakePosix.behaviour().ignores(Signals.SIGTERM));
     process(4242, "java", 1);
     process(900, "daemon (x)", 4242);
     process(901, "worker", 900);
@@ -1002,8 +1002,8 @@ class MyInitTest {
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     assertThat(posix.kills()).noneMatch(kill -> kill.pid() == -1 || kill.pid() == 5000 || kill.pid() == 4242);
-    assertThat(posix.signalsTo(900)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
-    assertThat(posix.signalsTo(901)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(900)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(posix.signalsTo(901)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(log()).contains("*** Not all processes have exited in time. Forcing them to exit.");
   }
 

@@ -1,10 +1,10 @@
 package io.baseimage.setuser;
 
 import io.baseimage.env.ContainerEnvironment;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.GroupEntry;
-import io.baseimage.startup.internal.posix.PasswdEntry;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.GroupEntry;
+import io.baseimage.posix.PasswdEntry;
+import io.baseimage.posix.UserSwitch;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,19 +40,19 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
    *
    * @throws IdentityNotFoundException for a user or group name without an entry
    */
-  static Identity resolve(UserSpec spec, Posix posix)
+  static Identity resolve(UserSpec spec, UserSwitch users)
       throws IdentityNotFoundException, ErrnoException {
     Optional<PasswdEntry> entry;
     long numericUid = spec.uid().orElse(-1);
     if (numericUid >= 0) {
-      entry = posix.userById((int) numericUid);
+      entry = users.userById((int) numericUid);
     } else {
-      entry = posix.userByName(spec.user());
+      entry = users.userByName(spec.user());
       if (entry.isEmpty()) {
         throw IdentityNotFoundException.user(spec.user());
       }
     }
-    Optional<Integer> group = resolveGroup(spec, posix);
+    Optional<Integer> group = resolveGroup(spec, users);
     if (entry.isPresent()) {
       PasswdEntry passwd = entry.get();
       String home = passwd.home().isEmpty() ? ROOT_HOME : passwd.home();
@@ -70,7 +70,7 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
         SupplementaryGroups.PRIMARY_ONLY);
   }
 
-  private static Optional<Integer> resolveGroup(UserSpec spec, Posix posix)
+  private static Optional<Integer> resolveGroup(UserSpec spec, UserSwitch users)
       throws IdentityNotFoundException, ErrnoException {
     if (spec.group().isEmpty()) {
       return Optional.empty();
@@ -81,7 +81,7 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
       return Optional.of((int) numericGid);
     }
     String name = spec.group().get();
-    GroupEntry entry = posix.groupByName(name).orElseThrow(() -> IdentityNotFoundException.group(name));
+    GroupEntry entry = users.groupByName(name).orElseThrow(() -> IdentityNotFoundException.group(name));
     return Optional.of(entry.gid());
   }
 
@@ -90,13 +90,13 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
    * still may change them, the user last. As root, {@code setgid}/{@code setuid} set the real,
    * effective and saved ids together, so the switch cannot be undone.
    */
-  void assume(Posix posix) throws ErrnoException {
+  void assume(UserSwitch users) throws ErrnoException {
     switch (groups) {
-      case OF_USER -> posix.initgroups(user, gid);
-      case PRIMARY_ONLY -> posix.setgroups(new int[] {gid});
+      case OF_USER -> users.initgroups(user, gid);
+      case PRIMARY_ONLY -> users.setgroups(new int[] {gid});
     }
-    posix.setgid(gid);
-    posix.setuid(uid);
+    users.setgid(gid);
+    users.setuid(uid);
   }
 
   /** {@code base} with {@code USER}, {@code HOME} and {@code UID} set as phusion's setuser does. */

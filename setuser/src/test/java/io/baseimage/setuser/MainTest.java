@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.posix.Errno;
 import io.baseimage.startup.Version;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.testing.FakePosix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class MainTest {
   record Outcome(Integer status, FakePosix.Exec exec, String out, String err) {
     Map<String, String> environment() {
       Map<String, String> variables = new LinkedHashMap<>();
-      for (byte[] entry : exec.environ) {
+      for (byte[] entry : exec.environ()) {
         String text = new String(entry, UTF_8);
         variables.put(text.substring(0, text.indexOf('=')), text.substring(text.indexOf('=') + 1));
       }
@@ -67,7 +68,7 @@ class MainTest {
   }
 
   private static FakePosix rootWithUsers() {
-    return FakePosix.root()
+    return new FakePosix()
         .user("root", 0, 0, "/root")
         .user("app", 500, 500, "/home/app")
         .user("nobody", 65534, 65534, "/nonexistent")
@@ -95,8 +96,8 @@ class MainTest {
   void execsTheCommandFoundOnPathWithItsArgumentsAsGiven() {
     Outcome outcome = run(rootWithUsers(), "app", "prog", "a b", "", "--flag");
 
-    assertThat(new String(outcome.exec().path, UTF_8)).isEqualTo(program);
-    assertThat(outcome.exec().argv).map(a -> new String(a, UTF_8))
+    assertThat(new String(outcome.exec().path(), UTF_8)).isEqualTo(program);
+    assertThat(outcome.exec().argv()).map(a -> new String(a, UTF_8))
         .containsExactly("prog", "a b", "", "--flag");
   }
 
@@ -106,7 +107,7 @@ class MainTest {
 
     Outcome outcome = run(posix, "app", "/no/such/dir/prog");
 
-    assertThat(new String(outcome.exec().path, UTF_8)).isEqualTo("/no/such/dir/prog");
+    assertThat(new String(outcome.exec().path(), UTF_8)).isEqualTo("/no/such/dir/prog");
   }
 
   @Test
@@ -215,8 +216,8 @@ class MainTest {
     Outcome outcome = run(rootWithUsers(), given, List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8)));
 
     ContainerEnvironment expected = given.with("USER", "app").with("HOME", "/home/app").with("UID", "500");
-    assertThat(outcome.exec().environ).containsExactlyElementsOf(expected.toEnviron());
-    assertThat(outcome.exec().environ)
+    assertThat(outcome.exec().environ()).containsExactlyElementsOf(expected.toEnviron());
+    assertThat(outcome.exec().environ())
         .anySatisfy(e -> assertThat(e).isEqualTo(bytes("BINARY=", 0xff, 0xfe, 'x')))
         .anySatisfy(e -> assertThat(e).isEqualTo(bytes("RAW", 0xe9, '=', '1')))
         .anySatisfy(e -> assertThat(e).isEqualTo("GREETING=héllo wörld".getBytes(UTF_8)))
@@ -234,14 +235,14 @@ class MainTest {
     Outcome outcome = run(rootWithUsers(), environment,
         List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8), raw));
 
-    assertThat(outcome.exec().argv.get(1)).isEqualTo(raw);
+    assertThat(outcome.exec().argv().get(1)).isEqualTo(raw);
   }
 
   // ---------------------------------------------------------------- not root
 
   @Test
   void execsWithoutSwitchingWhenNotRootAndAlreadyTheTarget() {
-    FakePosix posix = new FakePosix(500, 500).user("app", 500, 500, "/home/app");
+    FakePosix posix = new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app");
 
     Outcome outcome = run(posix, "app", "prog");
 
@@ -252,7 +253,7 @@ class MainTest {
 
   @Test
   void execsWithoutSwitchingWhenNotRootAndTheSameNumericIds() {
-    FakePosix posix = new FakePosix(1000, 1000);
+    FakePosix posix = new FakePosix().uid(1000).gid(1000);
 
     Outcome outcome = run(posix, "1000:1000", "prog");
 
@@ -262,7 +263,7 @@ class MainTest {
 
   @Test
   void refusesAnotherUserWhenNotRoot() {
-    FakePosix posix = new FakePosix(500, 500).user("app", 500, 500, "/home/app")
+    FakePosix posix = new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app")
         .user("nobody", 65534, 65534, "/nonexistent");
 
     Outcome outcome = run(posix, "nobody", "prog");
@@ -274,7 +275,7 @@ class MainTest {
 
   @Test
   void refusesAnotherGroupWhenNotRoot() {
-    FakePosix posix = new FakePosix(500, 500).user("app", 500, 500, "/home/app").group("staff", 50);
+    FakePosix posix = new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app").group("staff", 50);
 
     Outcome outcome = run(posix, "app:staff", "prog");
 
@@ -336,7 +337,7 @@ class MainTest {
     Path file = bin.resolve("data");
     Files.writeString(file, "not a program\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    FakePosix posix = rootWithUsers().failing("execve", Posix.EACCES, "Permission denied");
+    FakePosix posix = rootWithUsers().failing("execve", Errno.EACCES, "Permission denied");
 
     Outcome outcome = run(posix, "app", "data");
 
@@ -348,7 +349,7 @@ class MainTest {
 
   @Test
   void mapsExecFailureEnoentTo127() {
-    FakePosix posix = rootWithUsers().failing("execve", Posix.ENOENT, "No such file or directory");
+    FakePosix posix = rootWithUsers().failing("execve", Errno.ENOENT, "No such file or directory");
 
     Outcome outcome = run(posix, "app", "/no/such/prog");
 
@@ -358,7 +359,7 @@ class MainTest {
 
   @Test
   void mapsExecFailureEaccesTo126() {
-    FakePosix posix = rootWithUsers().failing("execve", Posix.EACCES, "Permission denied");
+    FakePosix posix = rootWithUsers().failing("execve", Errno.EACCES, "Permission denied");
 
     Outcome outcome = run(posix, "app", "/srv/prog");
 
@@ -368,7 +369,7 @@ class MainTest {
 
   @Test
   void mapsExecFailureEnoexecTo126() {
-    FakePosix posix = rootWithUsers().failing("execve", Posix.ENOEXEC, "Exec format error");
+    FakePosix posix = rootWithUsers().failing("execve", Errno.ENOEXEC, "Exec format error");
 
     Outcome outcome = run(posix, "app", "prog");
 
@@ -378,7 +379,7 @@ class MainTest {
 
   @Test
   void stopsBeforeSetgidWhenTheGroupsCannotBeSet() {
-    FakePosix posix = rootWithUsers().failing("initgroups", Posix.EPERM, "Operation not permitted");
+    FakePosix posix = rootWithUsers().failing("initgroups", Errno.EPERM, "Operation not permitted");
 
     Outcome outcome = run(posix, "app", "prog");
 
@@ -389,7 +390,7 @@ class MainTest {
 
   @Test
   void stopsBeforeSetgidWhenSetgroupsFails() {
-    FakePosix posix = rootWithUsers().failing("setgroups", Posix.EPERM, "Operation not permitted");
+    FakePosix posix = rootWithUsers().failing("setgroups", Errno.EPERM, "Operation not permitted");
 
     Outcome outcome = run(posix, "app:staff", "prog");
 
@@ -400,7 +401,7 @@ class MainTest {
 
   @Test
   void stopsBeforeSetuidWhenSetgidFails() {
-    FakePosix posix = rootWithUsers().failing("setgid", Posix.EPERM, "Operation not permitted");
+    FakePosix posix = rootWithUsers().failing("setgid", Errno.EPERM, "Operation not permitted");
 
     Outcome outcome = run(posix, "app", "prog");
 
@@ -411,7 +412,7 @@ class MainTest {
 
   @Test
   void neverExecsWhenSetuidFails() {
-    FakePosix posix = rootWithUsers().failing("setuid", Posix.EPERM, "Operation not permitted");
+    FakePosix posix = rootWithUsers().failing("setuid", Errno.EPERM, "Operation not permitted");
 
     Outcome outcome = run(posix, "app", "prog");
 
@@ -486,7 +487,7 @@ class MainTest {
   void passesHelpAfterTheCommandToTheCommand() {
     Outcome outcome = run(rootWithUsers(), "app", "prog", "--help");
 
-    assertThat(outcome.exec().argv).map(a -> new String(a, UTF_8)).containsExactly("prog", "--help");
+    assertThat(outcome.exec().argv()).map(a -> new String(a, UTF_8)).containsExactly("prog", "--help");
     assertThat(outcome.out()).isEmpty();
   }
 

@@ -24,7 +24,7 @@ public final class Executables {
   /**
    * The file to execute for {@code program}.
    *
-   * @throws SpawnException with status 127 if there is none, 126 if it is not executable
+   * @throws SpawnException with status {@link ExitCodes#NOT_FOUND} if there is none
    */
   public static byte[] resolve(byte[] program, ContainerEnvironment environment) throws SpawnException {
     for (byte b : program) {
@@ -54,7 +54,7 @@ public final class Executables {
   }
 
   static SpawnException notFound(byte[] name) {
-    return new SpawnException("cannot execute " + FileNames.display(name) + ": No such file or directory", 127);
+    return new SpawnException("cannot execute " + FileNames.display(name) + ": No such file or directory", ExitCodes.NOT_FOUND);
   }
 
   private static List<byte[]> split(byte[] searchPath) {

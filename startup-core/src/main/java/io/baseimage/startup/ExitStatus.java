@@ -1,6 +1,6 @@
 package io.baseimage.startup;
 
-import io.baseimage.startup.internal.posix.WaitStatus;
+import io.baseimage.posix.WaitStatus;
 
 /**
  * How a process ended: with an exit code, or killed by a signal.

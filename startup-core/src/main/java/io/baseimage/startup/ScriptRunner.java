@@ -1,8 +1,8 @@
 package io.baseimage.startup;
 
-import io.baseimage.env.internal.FileNames;
 import io.baseimage.env.ContainerEnvironment;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.env.internal.FileNames;
+import io.baseimage.posix.Signals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class ScriptRunner {
     long end = timeLimit.map(deadline::cut).orElse(deadline.nanos());
     int[] abortSignal = {0};
     Optional<ExitStatus> status = supervisor.awaitExit(pid, end, signal -> {
-      if (abortOnShutdownSignal && (signal == Posix.SIGTERM || signal == Posix.SIGINT)) {
+      if (abortOnShutdownSignal && (signal == Signals.SIGTERM || signal == Signals.SIGINT)) {
         abortSignal[0] = signal;
         return true;
       }

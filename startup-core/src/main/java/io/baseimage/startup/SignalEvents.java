@@ -1,7 +1,7 @@
 package io.baseimage.startup;
 
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.ProcessControl;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +21,7 @@ public final class SignalEvents {
    *
    * @param errors receives a line if taking signals fails (it then stops)
    */
-  public static void queueTo(Supervisor supervisor, Posix posix, Consumer<String> errors, int... signals) {
+  public static void queueTo(Supervisor supervisor, ProcessControl posix, Consumer<String> errors, int... signals) {
     Thread taker = new Thread(() -> {
       try {
         while (true) {

@@ -1,9 +1,12 @@
 package io.baseimage.startup;
 
 import io.baseimage.env.internal.FileNames;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
-import io.baseimage.startup.internal.posix.WaitStatus;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.JffiProcessControl;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.Signals;
+import io.baseimage.posix.WaitStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +32,7 @@ import java.util.function.IntPredicate;
  * {@code java.lang.Process} next to this: its own reaper would lose statuses to ours.
  *
  * <pre>{@code
- * Supervisor supervisor = Supervisor.start(JffiPosix.load(), problem -> log(problem));
+ * Supervisor supervisor = Supervisor.start(JffiProcessControl.load(), problem -> log(problem));
  * int pid = supervisor.spawn(Command.of(env, "/bin/true"));
  * Event event = supervisor.next(Long.MAX_VALUE);   // Exited[pid=..., status=ExitStatus[code=0...]]
  * }</pre>
@@ -38,7 +41,7 @@ public final class Supervisor {
   /** How long the reaper sleeps when it has no children, in case one is handed to it from outside. */
   private static final long IDLE_RECHECK_MILLIS = 1000;
 
-  private final Posix posix;
+  private final ProcessControl posix;
   private final Consumer<String> errors;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -54,7 +57,7 @@ public final class Supervisor {
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
   private final AtomicLong orphansReaped = new AtomicLong();
 
-  private Supervisor(Posix posix, Consumer<String> errors) {
+  private Supervisor(ProcessControl posix, Consumer<String> errors) {
     this.posix = posix;
     this.errors = errors;
   }
@@ -64,7 +67,7 @@ public final class Supervisor {
    *
    * @param errors receives a line for each unexpected failure of the reaper (it keeps going)
    */
-  public static Supervisor start(Posix posix, Consumer<String> errors) {
+  public static Supervisor start(ProcessControl posix, Consumer<String> errors) {
     Supervisor supervisor = new Supervisor(posix, errors);
     Thread reaper = new Thread(supervisor::reap, "reaper");
     reaper.setDaemon(true);
@@ -72,7 +75,7 @@ public final class Supervisor {
     return supervisor;
   }
 
-  public Posix posix() {
+  public ProcessControl posix() {
     return posix;
   }
 
@@ -103,14 +106,13 @@ public final class Supervisor {
 
   private static SpawnException spawnFailure(Command command, byte[] path, ErrnoException e) {
     String program = FileNames.display(path);
-    return switch (e.errno()) {
-      case Posix.ENOENT -> new SpawnException("cannot execute " + program + ": No such file or directory", 127);
-      case Posix.E2BIG -> new SpawnException(
-          "cannot execute " + program + ": the environment and arguments are too large for execve (E2BIG, "
-              + command.environment().size() + " variables)", 126);
-      default -> new SpawnException("cannot execute " + program + ": " + e.description(), 126);
-    };
+    String reason = e.errno() == Errno.E2BIG
+        ? "the environment and arguments are too large for execve (E2BIG, " + command.environment().size()
+            + " variables)"
+        : e.description();
+    return new SpawnException("cannot execute " + program + ": " + reason, ExitCodes.ofExecFailure(e.errno()));
   }
+
 
   /** Queues a signal; safe to call from a signal handler's thread. */
   public void signalReceived(int signal) {
@@ -160,14 +162,14 @@ public final class Supervisor {
    * @return the child's status, or empty if it did not even end after {@code SIGKILL} in time
    */
   public Optional<ExitStatus> terminate(int pid, Deadline deadline, Duration killTimeout) throws InterruptedException {
-    signal(pid, Posix.SIGTERM);
+    signal(pid, Signals.SIGTERM);
     // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
-    signal(pid, Posix.SIGCONT);
+    signal(pid, Signals.SIGCONT);
     Optional<ExitStatus> status = awaitExit(pid, deadline.cut(killTimeout), signal -> false);
     if (status.isPresent()) {
       return status;
     }
-    signal(pid, Posix.SIGKILL);
+    signal(pid, Signals.SIGKILL);
     return awaitExit(pid, deadline.forKilled(killTimeout), signal -> false);
   }
 
@@ -199,7 +201,7 @@ public final class Supervisor {
       }
     } catch (ErrnoException e) {
       // ESRCH: it has just ended, and the reaper has not told us yet.
-      if (e.errno() != Posix.ESRCH) {
+      if (e.errno() != Errno.ESRCH) {
         errors.accept(e.getMessage());
       }
     } finally {

@@ -2,7 +2,7 @@ package io.baseimage.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baseimage.startup.internal.posix.WaitStatus;
+import io.baseimage.posix.WaitStatus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

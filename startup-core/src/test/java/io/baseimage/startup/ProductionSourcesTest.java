@@ -2,6 +2,7 @@ package io.baseimage.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baseimage.posix.ProcessControl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -73,7 +74,7 @@ class ProductionSourcesTest {
     for (Path file : productionSources(root)) {
       String source = Files.readString(file, StandardCharsets.UTF_8);
       assertThat(source)
-          .as("%s must spawn through Posix, not java.lang.Process", root.relativize(file))
+          .as("%s must spawn through ProcessControl, not java.lang.Process", root.relativize(file))
           .doesNotContain("ProcessBuilder")
           .doesNotContain("Runtime.getRuntime().exec");
     }

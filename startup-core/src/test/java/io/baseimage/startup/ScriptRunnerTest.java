@@ -1,12 +1,12 @@
 package io.baseimage.startup;
 
-import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static io.baseimage.testing.ScratchFiles.executable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.posix.Signals;
 import io.baseimage.startup.ScriptRunner.Outcome;
-import io.baseimage.startup.testing.FakePosix;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.testing.FakePosix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,7 +53,7 @@ class ScriptRunnerTest {
 
   @Test
   void stopsAScriptThatRunsPastTheTimeLimitWithTermThenKill() throws Exception {
-    posix.program("10-script").ignores(Posix.SIGTERM);
+    posix.program("10-script").ignores(Signals.SIGTERM);
     long start = System.nanoTime();
 
     Outcome outcome = new ScriptRunner(supervisor, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
@@ -62,10 +62,10 @@ class ScriptRunnerTest {
     assertThat(outcome).isEqualTo(new Outcome.TimedOut(Duration.ofMillis(40)));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(85), Duration.ofSeconds(5));
     int pid = posix.spawns().get(0).pid();
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     // run waits at most the kill timeout after SIGKILL, and a loaded machine's reaper may be later.
     assertThat(supervisor.awaitExit(pid, System.nanoTime() + KILL_TIMEOUT.toNanos(), signal -> false))
-        .contains(ExitStatus.killedBy(Posix.SIGKILL));
+        .contains(ExitStatus.killedBy(Signals.SIGKILL));
   }
 
   @Test
@@ -74,33 +74,33 @@ class ScriptRunnerTest {
         .runAtBoot(script, ENV);
 
     assertThat(outcome).isInstanceOf(Outcome.TimedOut.class);
-    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Signals.SIGTERM);
   }
 
   @Test
   void isAbortedByTermDuringTheScript() throws Exception {
-    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Posix.SIGTERM));
+    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
 
     Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     int pid = posix.spawns().get(0).pid();
-    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGTERM, pid));
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGTERM, pid));
     assertThat(supervisor.isRunning(pid)).as("left for the shutdown to stop, within its deadline").isTrue();
     assertThat(posix.kills()).isEmpty();
   }
 
   @Test
   void isAbortedByInt() throws Exception {
-    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Posix.SIGINT));
+    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Signals.SIGINT));
 
     Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
-    assertThat(outcome).isEqualTo(new Outcome.Aborted(Posix.SIGINT, posix.spawns().get(0).pid()));
+    assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGINT, posix.spawns().get(0).pid()));
   }
 
   @Test
   void aShutdownScriptIsStoppedAtTheDeadlineWhateverItsOwnLimits() throws Exception {
-    posix.program("10-script").ignores(Posix.SIGTERM);
+    posix.program("10-script").ignores(Signals.SIGTERM);
     Duration limit = Duration.ofHours(1);
 
     Outcome outcome = new ScriptRunner(supervisor, limit, Optional.of(limit))
@@ -108,13 +108,13 @@ class ScriptRunnerTest {
 
     assertThat(outcome).isEqualTo(new Outcome.DeadlinePassed());
     int pid = posix.spawns().get(0).pid();
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
   }
 
   @Test
   void ignoresShutdownSignalsDuringShutdownScripts() throws Exception {
     posix.program("10-script").onSpawn(pid -> {
-      supervisor.signalReceived(Posix.SIGTERM);
+      supervisor.signalReceived(Signals.SIGTERM);
       posix.exit(pid, 0);
     });
 

@@ -1,7 +1,7 @@
 package io.baseimage.startup;
 
-import static io.baseimage.startup.testing.ScratchFiles.executable;
-import static io.baseimage.startup.testing.ScratchFiles.plainFile;
+import static io.baseimage.testing.ScratchFiles.executable;
+import static io.baseimage.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

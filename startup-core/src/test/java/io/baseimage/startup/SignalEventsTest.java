@@ -2,8 +2,8 @@ package io.baseimage.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baseimage.startup.internal.posix.Posix;
-import io.baseimage.startup.testing.FakePosix;
+import io.baseimage.posix.Signals;
+import io.baseimage.testing.FakePosix;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,14 +15,14 @@ class SignalEventsTest {
     FakePosix posix = new FakePosix();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     Supervisor supervisor = Supervisor.start(posix, errors::add);
-    posix.raise(Posix.SIGTERM);
-    posix.raise(Posix.SIGQUIT);
-    posix.raise(Posix.SIGHUP);
+    posix.raise(Signals.SIGTERM);
+    posix.raise(Signals.SIGQUIT);
+    posix.raise(Signals.SIGHUP);
 
-    SignalEvents.queueTo(supervisor, posix, errors::add, Posix.SIGTERM, Posix.SIGHUP);
+    SignalEvents.queueTo(supervisor, posix, errors::add, Signals.SIGTERM, Signals.SIGHUP);
 
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Posix.SIGTERM));
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Posix.SIGHUP));
+    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGTERM));
+    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
     assertThat(errors).isEmpty();
   }
 }

@@ -1,13 +1,14 @@
 package io.baseimage.startup;
 
-import static io.baseimage.startup.testing.ScratchFiles.executable;
-import static io.baseimage.startup.testing.ScratchFiles.plainFile;
+import static io.baseimage.testing.ScratchFiles.executable;
+import static io.baseimage.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baseimage.env.ContainerEnvironment;
-import io.baseimage.startup.testing.FakePosix;
-import io.baseimage.startup.internal.posix.Posix;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.Signals;
+import io.baseimage.testing.FakePosix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ class SupervisorTest {
     int second = supervisor.spawn(Command.of(ENV, program));
 
     posix.exit(second, 3);
-    posix.killBy(first, Posix.SIGKILL);
+    posix.killBy(first, Signals.SIGKILL);
 
     assertThat(supervisor.awaitExit(second, soon(), s -> false)).contains(ExitStatus.exited(3));
     assertThat(supervisor.awaitExit(first, soon(), s -> false)).contains(ExitStatus.killedBy(9));
@@ -154,17 +155,17 @@ class SupervisorTest {
   @Test
   void awaitExitStopsOnASignalWhenAskedTo() throws Exception {
     int pid = supervisor.spawn(Command.of(ENV, program));
-    supervisor.signalReceived(Posix.SIGHUP);
-    supervisor.signalReceived(Posix.SIGTERM);
+    supervisor.signalReceived(Signals.SIGHUP);
+    supervisor.signalReceived(Signals.SIGTERM);
     List<Integer> seen = new ArrayList<>();
 
     Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
       seen.add(signal);
-      return signal == Posix.SIGTERM;
+      return signal == Signals.SIGTERM;
     });
 
     assertThat(status).isEmpty();
-    assertThat(seen).containsExactly(Posix.SIGHUP, Posix.SIGTERM);
+    assertThat(seen).containsExactly(Signals.SIGHUP, Signals.SIGTERM);
   }
 
   @Test
@@ -183,13 +184,13 @@ class SupervisorTest {
 
     Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.NONE, AMPLE);
 
-    assertThat(status).contains(ExitStatus.killedBy(Posix.SIGTERM));
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
+    assertThat(status).contains(ExitStatus.killedBy(Signals.SIGTERM));
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM);
   }
 
   @Test
   void terminateSendsKillAfterTheTimeoutWhenTheChildIgnoresTerm() throws Exception {
-    posix.program("stubborn").ignores(Posix.SIGTERM);
+    posix.program("stubborn").ignores(Signals.SIGTERM);
     int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     // The same timeout bounds the wait after SIGKILL, which must not run out before the reaper has
     // seen the end: it cannot be short, so this test waits it out once.
@@ -200,13 +201,13 @@ class SupervisorTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(timeout, timeout.multipliedBy(2).plus(AMPLE));
-    assertThat(status).contains(ExitStatus.killedBy(Posix.SIGKILL));
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
+    assertThat(status).contains(ExitStatus.killedBy(Signals.SIGKILL));
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
   }
 
   @Test
   void terminateWithinADeadlineCutsBothWaitsToIt() throws Exception {
-    posix.program("stubborn").ignores(Posix.SIGTERM);
+    posix.program("stubborn").ignores(Signals.SIGTERM);
     int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     Duration hour = Duration.ofHours(1);
 
@@ -214,19 +215,19 @@ class SupervisorTest {
 
     // Past the deadline the wait after SIGKILL is only Deadline.KILLED_GRACE: a loaded machine's
     // reaper may not have reported the end by then, which the status may show.
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM, Posix.SIGKILL);
-    assertThat(supervisor.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Posix.SIGKILL));
-    status.ifPresent(s -> assertThat(s).isEqualTo(ExitStatus.killedBy(Posix.SIGKILL)));
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(supervisor.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Signals.SIGKILL));
+    status.ifPresent(s -> assertThat(s).isEqualTo(ExitStatus.killedBy(Signals.SIGKILL)));
   }
 
   @Test
   void terminateIgnoresSignalsThatArriveMeanwhile() throws Exception {
-    posix.program("stubborn").exitsOn(Posix.SIGTERM, 143);
+    posix.program("stubborn").exitsOn(Signals.SIGTERM, 143);
     int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
-    supervisor.signalReceived(Posix.SIGINT);
+    supervisor.signalReceived(Signals.SIGINT);
 
     assertThat(supervisor.terminate(pid, Deadline.NONE, AMPLE)).contains(ExitStatus.exited(143));
-    assertThat(posix.signalsTo(pid)).containsExactly(Posix.SIGTERM);
+    assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM);
   }
 
   @Test
@@ -235,18 +236,18 @@ class SupervisorTest {
     posix.exit(pid, 0);
     assertThat(supervisor.awaitExit(pid, soon(), s -> false)).isPresent();
 
-    supervisor.signal(pid, Posix.SIGTERM);
+    supervisor.signal(pid, Signals.SIGTERM);
 
     assertThat(posix.kills()).isEmpty();
   }
 
   @Test
   void queuesSignalsAsEvents() throws Exception {
-    supervisor.signalReceived(Posix.SIGHUP);
-    supervisor.signalReceived(Posix.SIGWINCH);
+    supervisor.signalReceived(Signals.SIGHUP);
+    supervisor.signalReceived(Signals.SIGWINCH);
 
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Posix.SIGHUP));
-    assertThat(supervisor.next(in(0))).contains(new Event.Signaled(Posix.SIGWINCH));
+    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
+    assertThat(supervisor.next(in(0))).contains(new Event.Signaled(Signals.SIGWINCH));
     assertThat(supervisor.next(in(10))).isEmpty();
   }
 
@@ -319,13 +320,13 @@ class SupervisorTest {
 
   @Test
   void terminateContinuesAStoppedChildSoThatItSeesTheTerm() throws Exception {
-    posix.program("prog").ignores(Posix.SIGTERM);
+    posix.program("prog").ignores(Signals.SIGTERM);
     int pid = supervisor.spawn(Command.of(ENV, program));
 
     supervisor.terminate(pid, Deadline.NONE, Duration.ofNanos(MS));
 
-    assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Posix.SIGTERM), new FakePosix.Kill(pid, Posix.SIGCONT),
-        new FakePosix.Kill(pid, Posix.SIGKILL));
+    assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Signals.SIGTERM), new FakePosix.Kill(pid, Signals.SIGCONT),
+        new FakePosix.Kill(pid, Signals.SIGKILL));
   }
 
   @Test
@@ -359,7 +360,7 @@ class SupervisorTest {
 
   @Test
   void reportsATooLargeEnvironmentWithItsSize() {
-    posix.program("prog").failsToSpawn(Posix.E2BIG);
+    posix.program("prog").failsToSpawn(Errno.E2BIG);
 
     assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, program)))
         .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))

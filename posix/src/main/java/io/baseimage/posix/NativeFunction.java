@@ -1,4 +1,4 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.CallingConvention;
@@ -6,6 +6,7 @@ import com.kenai.jffi.Invoker;
 import com.kenai.jffi.LastError;
 import com.kenai.jffi.Library;
 import com.kenai.jffi.Type;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One C library function, called through jffi with every argument as a 64-bit integer (an int, a
@@ -18,6 +19,7 @@ import com.kenai.jffi.Type;
  */
 final class NativeFunction {
   private static final Invoker INVOKER = Invoker.getInstance();
+  private static final NativeFunction STRERROR = of("strerror", Type.POINTER, Type.SINT32);
 
   private final String name;
   private final Type result;
@@ -62,6 +64,12 @@ final class NativeFunction {
   /** The error number the last call on this thread left. */
   static int errno() {
     return LastError.getInstance().get();
+  }
+
+  /** The failure of {@code call} with {@code errno}, described by the C library's {@code strerror}. */
+  static ErrnoException failure(String call, int errno) {
+    String description = new String(NativeMemory.string(STRERROR.call(errno)), StandardCharsets.UTF_8);
+    return new ErrnoException(call, errno, description);
   }
 
   /** Whether the C library has the function (glibc versions differ). */

@@ -1,12 +1,13 @@
-package io.baseimage.startup.testing;
+package io.baseimage.testing;
 
-import static io.baseimage.startup.testing.ScratchFiles.executable;
+import static io.baseimage.testing.ScratchFiles.executable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.Posix;
-import io.baseimage.startup.internal.posix.WaitStatus;
+import io.baseimage.posix.Errno;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.Signals;
+import io.baseimage.posix.WaitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,21 +80,21 @@ class FakePosixTest {
 
   @Test
   void signalsEndChildrenAsScripted() throws Exception {
-    posix.program("polite").exitsOn(Posix.SIGTERM, 143);
-    posix.program("stubborn").ignores(Posix.SIGTERM, Posix.SIGKILL);
+    posix.program("polite").exitsOn(Signals.SIGTERM, 143);
+    posix.program("stubborn").ignores(Signals.SIGTERM, Signals.SIGKILL);
     int polite = spawn("polite");
     int stubborn = spawn("stubborn");
     int plain = spawn("plain");
 
-    posix.kill(plain, Posix.SIGWINCH);
-    posix.kill(polite, Posix.SIGTERM);
-    posix.kill(stubborn, Posix.SIGTERM);
-    posix.kill(plain, Posix.SIGTERM);
-    posix.kill(stubborn, Posix.SIGKILL);
+    posix.kill(plain, Signals.SIGWINCH);
+    posix.kill(polite, Signals.SIGTERM);
+    posix.kill(stubborn, Signals.SIGTERM);
+    posix.kill(plain, Signals.SIGTERM);
+    posix.kill(stubborn, Signals.SIGKILL);
 
     assertThat(List.of(posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow()))
-        .containsExactly(new WaitStatus(polite, 143 << 8), new WaitStatus(plain, Posix.SIGTERM),
-            new WaitStatus(stubborn, Posix.SIGKILL));
+        .containsExactly(new WaitStatus(polite, 143 << 8), new WaitStatus(plain, Signals.SIGTERM),
+            new WaitStatus(stubborn, Signals.SIGKILL));
   }
 
   @Test
@@ -101,7 +102,7 @@ class FakePosixTest {
     int a = spawn("a");
     posix.adopt(900, FakePosix.behaviour());
 
-    posix.kill(-1, Posix.SIGTERM);
+    posix.kill(-1, Signals.SIGTERM);
 
     assertThat(List.of(posix.waitAny().orElseThrow().pid(), posix.waitAny().orElseThrow().pid()))
         .containsExactlyInAnyOrder(a, 900);
@@ -110,10 +111,10 @@ class FakePosixTest {
   @Test
   void spawnFailsLikePosixSpawnForMissingOrNonExecutableFiles() {
     assertThatThrownBy(() -> posix.spawn(dir.resolve("x").toString().getBytes(), List.of(), List.of(), false))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Posix.ENOENT));
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
     Path plain = ScratchFiles.plainFile(dir, "plain");
     assertThatThrownBy(() -> posix.spawn(plain.toString().getBytes(), List.of(), List.of(), false))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Posix.EACCES));
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
     assertThat(posix.spawns()).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
 import java.io.IOException;
 

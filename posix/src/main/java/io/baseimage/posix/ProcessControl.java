@@ -1,37 +1,14 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The native calls of my_init and setuser, in one small interface so that the logic around them
- * can be tested with a fake. Failures are {@link ErrnoException}s naming the call.
+ * The native calls of an init: starting and reaping children, signals, the terminal, file
+ * watches. my_init's port to the kernel, small so that the logic around it can be tested with a
+ * fake. Failures are {@link ErrnoException}s naming the call.
  */
-public interface Posix {
-  int SIGHUP = 1;
-  int SIGINT = 2;
-  int SIGQUIT = 3;
-  int SIGKILL = 9;
-  int SIGUSR1 = 10;
-  int SIGUSR2 = 12;
-  int SIGTERM = 15;
-  int SIGSTOP = 19;
-  int SIGCHLD = 17;
-  int SIGCONT = 18;
-  int SIGTTIN = 21;
-  int SIGTTOU = 22;
-  int SIGWINCH = 28;
-
-  int ENOENT = 2;
-  int ESRCH = 3;
-  int ENOSYS = 38;
-  int EINTR = 4;
-  int E2BIG = 7;
-  int ENOEXEC = 8;
-  int ECHILD = 10;
-  int EACCES = 13;
-  int EPERM = 1;
-
+public interface ProcessControl {
   /**
    * Starts {@code path} with an empty signal mask, default handlers for every signal and only file
    * descriptors 0-2 open.
@@ -56,8 +33,6 @@ public interface Posix {
   int processGroup();
 
   int uid();
-
-  int gid();
 
   /** Orphaned descendants come to us instead of to PID 1 ({@code PR_SET_CHILD_SUBREAPER}). */
   void becomeChildSubreaper() throws ErrnoException;
@@ -90,42 +65,10 @@ public interface Posix {
    */
   DirectoryWatch watch(List<byte[]> directories) throws ErrnoException;
 
-  Optional<PasswdEntry> userByName(String name) throws ErrnoException;
-
-  Optional<PasswdEntry> userById(int uid) throws ErrnoException;
-
-  Optional<GroupEntry> groupByName(String name) throws ErrnoException;
-
-  Optional<GroupEntry> groupById(int gid) throws ErrnoException;
-
-  void initgroups(String user, int gid) throws ErrnoException;
-
-  void setgroups(int[] groups) throws ErrnoException;
-
-  void setgid(int gid) throws ErrnoException;
-
-  void setuid(int uid) throws ErrnoException;
-
-  /**
-   * Replaces this process with {@code path}, after clearing the signal mask that the JVM set. Only
-   * returns by throwing.
-   */
-  void exec(byte[] path, List<byte[]> argv, List<byte[]> environ) throws ErrnoException;
-
-  /**
-   * Marks every open file descriptor from {@code lowest} up close-on-exec, so that a program
-   * {@link #exec}'d next inherits only the ones below it. The JVM keeps jars, {@code lib/modules}
-   * and {@code /dev/random} open without that flag; after a user switch they would leak to the
-   * unprivileged program. (Added for setuser; implementations that never exec need not support it.)
-   */
-  default void closeOnExec(int lowest) throws ErrnoException {
-    throw new UnsupportedOperationException("closeOnExec");
-  }
-
   /**
    * Gives back memory that a process which from now on mostly sleeps does not need: free heap
    * pages of the C library, and the read-only file pages touched at start-up (the JVM's code and
    * its AOT cache), which come back from the page cache if they are needed again.
    */
-  default void releaseIdleMemory() {}
+  void releaseIdleMemory();
 }

@@ -1,4 +1,4 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
 /**
  * A child that ended, as {@code waitpid} reports it.

@@ -1,4 +1,4 @@
-package io.baseimage.startup.testing;
+package io.baseimage.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

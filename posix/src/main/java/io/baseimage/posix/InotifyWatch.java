@@ -1,6 +1,7 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
-import static io.baseimage.startup.internal.posix.NativeMemory.IO;
+import static io.baseimage.posix.NativeFunction.failure;
+import static io.baseimage.posix.NativeMemory.IO;
 
 import com.kenai.jffi.Type;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class InotifyWatch implements DirectoryWatch {
   static InotifyWatch of(List<byte[]> directories) throws ErrnoException {
     int fd = INOTIFY_INIT1.callInt(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) {
-      throw JffiPosix.failure("inotify_init1", NativeFunction.errno());
+      throw failure("inotify_init1", NativeFunction.errno());
     }
     InotifyWatch watch = new InotifyWatch(fd);
     try (NativeMemory memory = new NativeMemory()) {
@@ -43,7 +44,7 @@ final class InotifyWatch implements DirectoryWatch {
         if (INOTIFY_ADD_WATCH.callInt(fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
           int errno = NativeFunction.errno();
           watch.close();
-          throw JffiPosix.failure("inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")", errno);
+          throw failure("inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")", errno);
         }
       }
     }
@@ -60,10 +61,10 @@ final class InotifyWatch implements DirectoryWatch {
       int ready = POLL.callInt(pollFd, 1, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeoutMillis)));
       if (ready < 0) {
         int errno = NativeFunction.errno();
-        if (errno == Posix.EINTR) {
+        if (errno == Errno.EINTR) {
           return true;
         }
-        throw JffiPosix.failure("poll(inotify)", errno);
+        throw failure("poll(inotify)", errno);
       }
       if (ready == 0) {
         return false;

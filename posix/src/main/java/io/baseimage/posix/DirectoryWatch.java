@@ -1,4 +1,4 @@
-package io.baseimage.startup.internal.posix;
+package io.baseimage.posix;
 
 /**
  * Tells when files in some directories change (inotify): for waiting on a state that another

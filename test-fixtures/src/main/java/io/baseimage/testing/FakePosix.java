@@ -1,18 +1,33 @@
-package io.baseimage.startup.testing;
+package io.baseimage.testing;
 
-import io.baseimage.startup.internal.posix.DirectoryWatch;
-import io.baseimage.startup.internal.posix.ErrnoException;
-import io.baseimage.startup.internal.posix.GroupEntry;
-import io.baseimage.startup.internal.posix.PasswdEntry;
-import io.baseimage.startup.internal.posix.Posix;
-import io.baseimage.startup.internal.posix.WaitStatus;
+import static io.baseimage.posix.Errno.E2BIG;
+import static io.baseimage.posix.Errno.EACCES;
+import static io.baseimage.posix.Errno.ENOENT;
+import static io.baseimage.posix.Errno.ENOSYS;
+import static io.baseimage.posix.Errno.EPERM;
+import static io.baseimage.posix.Errno.ESRCH;
+import static io.baseimage.posix.Signals.SIGCONT;
+import static io.baseimage.posix.Signals.SIGHUP;
+import static io.baseimage.posix.Signals.SIGINT;
+import static io.baseimage.posix.Signals.SIGKILL;
+import static io.baseimage.posix.Signals.SIGTERM;
+import static io.baseimage.posix.Signals.SIGUSR1;
+import static io.baseimage.posix.Signals.SIGUSR2;
 
+import io.baseimage.posix.DirectoryWatch;
+import io.baseimage.posix.ErrnoException;
+import io.baseimage.posix.GroupEntry;
+import io.baseimage.posix.PasswdEntry;
+import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.UserSwitch;
+import io.baseimage.posix.WaitStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,9 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * A {@link Posix} that simulates children instead of starting them, and records what it is asked.
+ * Both native ports, {@link ProcessControl} and {@link UserSwitch}, in memory: it simulates children
+ * instead of starting them, holds a user and group database, and records what it is asked.
  *
  * <p>{@link #spawn} hands out increasing pids and records a {@link Spawn}; nothing is executed, but,
  * like {@code posix_spawn}, it fails with {@code ENOENT}/{@code EACCES} when the file is missing or
@@ -48,11 +65,43 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * FakePosix posix = new FakePosix();
- * posix.program("runsvdir").ignores(Posix.SIGTERM);        // dies only on SIGKILL
+ * posix.program("runsvdir").ignores(Signals.SIGTERM);      // dies only on SIGKILL
  * posix.program("my-script").exitsAtOnce(0);
  * }</pre>
+ *
+ * <p>For setuser: {@link #user} and {@link #group} fill the database, {@link #failing} makes a call
+ * fail, and {@link #exec} records the call and throws {@link Exec}: like a real exec, nothing after
+ * it runs.
  */
-public final class FakePosix implements Posix {
+public final class FakePosix implements ProcessControl, UserSwitch {
+  /** Thrown by {@link #exec} in place of the process being replaced. */
+  public static final class Exec extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient byte[] path;
+    private final transient List<byte[]> argv;
+    private final transient List<byte[]> environ;
+
+    Exec(byte[] path, List<byte[]> argv, List<byte[]> environ) {
+      super("exec " + new String(path, StandardCharsets.UTF_8), null, false, false);
+      this.path = path;
+      this.argv = List.copyOf(argv);
+      this.environ = List.copyOf(environ);
+    }
+
+    public byte[] path() {
+      return path.clone();
+    }
+
+    public List<byte[]> argv() {
+      return argv;
+    }
+
+    public List<byte[]> environ() {
+      return environ;
+    }
+  }
+
   /** A {@link #spawn} call. */
   public record Spawn(int pid, String path, List<String> argv, List<String> environ, boolean newProcessGroup) {
     public String program() {
@@ -154,6 +203,9 @@ public final class FakePosix implements Posix {
   private final List<Spawn> spawns = new ArrayList<>();
   private final List<Kill> kills = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
+  private final Map<String, PasswdEntry> users = new HashMap<>();
+  private final Map<String, GroupEntry> groups = new HashMap<>();
+  private final Map<String, ErrnoException> failures = new HashMap<>();
   /** Children not reaped yet (running or ended), with how they behave. */
   private final Map<Integer, Program> children = new LinkedHashMap<>();
   private final Set<Integer> processGroupLeaders = new HashSet<>();
@@ -195,6 +247,31 @@ public final class FakePosix implements Posix {
 
   public FakePosix uid(int uid) {
     this.uid = uid;
+    return this;
+  }
+
+  public FakePosix gid(int gid) {
+    this.gid = gid;
+    return this;
+  }
+
+  /** A user of the database, with {@code /bin/sh} as its shell. */
+  public FakePosix user(String name, int uid, int gid, String home) {
+    users.put(name, new PasswdEntry(name, uid, gid, home, "/bin/sh"));
+    return this;
+  }
+
+  public FakePosix group(String name, int gid) {
+    groups.put(name, new GroupEntry(name, gid));
+    return this;
+  }
+
+  /**
+   * Makes the user-switch call named {@code call} ({@code "getpwnam"}, {@code "setgid"},
+   * {@code "closeOnExec"}, {@code "execve"}...) fail with {@code errno}.
+   */
+  public FakePosix failing(String call, int errno, String description) {
+    failures.put(call, new ErrnoException(call, errno, description));
     return this;
   }
 
@@ -702,48 +779,64 @@ public final class FakePosix implements Posix {
   }
 
   @Override
-  public Optional<PasswdEntry> userByName(String name) {
-    return Optional.empty();
+  public Optional<PasswdEntry> userByName(String name) throws ErrnoException {
+    userCall("getpwnam(" + name + ")");
+    return Optional.ofNullable(users.get(name));
   }
 
   @Override
-  public Optional<PasswdEntry> userById(int uid) {
-    return Optional.empty();
+  public Optional<PasswdEntry> userById(int uid) throws ErrnoException {
+    userCall("getpwuid(" + Integer.toUnsignedString(uid) + ")");
+    return users.values().stream().filter(user -> user.uid() == uid).findFirst();
   }
 
   @Override
-  public Optional<GroupEntry> groupByName(String name) {
-    return Optional.empty();
+  public Optional<GroupEntry> groupByName(String name) throws ErrnoException {
+    userCall("getgrnam(" + name + ")");
+    return Optional.ofNullable(groups.get(name));
   }
 
   @Override
-  public Optional<GroupEntry> groupById(int gid) {
-    return Optional.empty();
+  public void initgroups(String user, int gid) throws ErrnoException {
+    userCall("initgroups(" + user + ", " + Integer.toUnsignedString(gid) + ")");
   }
 
   @Override
-  public void initgroups(String user, int gid) {
-    throw new AssertionError("initgroups is for setuser");
+  public void setgroups(int[] groups) throws ErrnoException {
+    userCall("setgroups(" + Arrays.stream(groups).mapToObj(Integer::toUnsignedString)
+        .collect(Collectors.joining(", ", "[", "]")) + ")");
   }
 
   @Override
-  public void setgroups(int[] groups) {
-    throw new AssertionError("setgroups is for setuser");
+  public void setgid(int gid) throws ErrnoException {
+    userCall("setgid(" + Integer.toUnsignedString(gid) + ")");
+    this.gid = gid;
   }
 
   @Override
-  public void setgid(int gid) {
-    throw new AssertionError("setgid is for setuser");
+  public void setuid(int uid) throws ErrnoException {
+    userCall("setuid(" + Integer.toUnsignedString(uid) + ")");
+    this.uid = uid;
   }
 
   @Override
-  public void setuid(int uid) {
-    throw new AssertionError("setuid is for setuser");
+  public void closeOnExec(int lowest) throws ErrnoException {
+    userCall("closeOnExec(" + lowest + ")");
   }
 
   @Override
-  public void exec(byte[] path, List<byte[]> argv, List<byte[]> environ) {
-    throw new AssertionError("an init spawns, it never execs: " + text(path));
+  public void exec(byte[] path, List<byte[]> argv, List<byte[]> environ) throws ErrnoException {
+    userCall("execve(" + text(path) + ")");
+    throw new Exec(path, argv, environ);
+  }
+
+  /** Records {@code call} and throws the failure {@link #failing} set up for it, if any. */
+  private void userCall(String call) throws ErrnoException {
+    call(call);
+    ErrnoException failure = failures.get(call.substring(0, call.indexOf('(')));
+    if (failure != null) {
+      throw new ErrnoException(call, failure.errno(), failure.description());
+    }
   }
 
   private void end(int child, int rawStatus) {

@@ -1,0 +1,62 @@
+package io.baseimage.posix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The port of my_init on the real C library and kernel. */
+class JffiProcessControlTest {
+  private final ProcessControl processes = JffiProcessControl.load();
+
+  private int spawn(String script) throws ErrnoException {
+    List<byte[]> argv = List.of("/bin/sh".getBytes(UTF_8), "-c".getBytes(UTF_8), script.getBytes(UTF_8));
+    return processes.spawn("/bin/sh".getBytes(UTF_8), argv, List.of(), false);
+  }
+
+  @Test
+  void reapsAChildWithItsExitCode() throws ErrnoException {
+    int pid = spawn("exit 3");
+
+    WaitStatus status = processes.waitAny().orElseThrow();
+
+    assertThat(status.pid()).isEqualTo(pid);
+    assertThat(status.exited()).isTrue();
+    assertThat(status.exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void reportsTheSignalThatKilledAChild() throws ErrnoException {
+    int pid = spawn("exec sleep 60");
+
+    processes.kill(pid, Signals.SIGKILL);
+    WaitStatus status = processes.waitAny().orElseThrow();
+
+    assertThat(status.exited()).isFalse();
+    assertThat(status.terminatingSignal()).isEqualTo(Signals.SIGKILL);
+  }
+
+  @Test
+  void aMissingProgramFailsWithEnoent() {
+    assertThatThrownBy(() -> processes.spawn("/no/such/program".getBytes(UTF_8),
+            List.of("program".getBytes(UTF_8)), List.of(), false))
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
+        .hasMessage("posix_spawn(/no/such/program) failed: ENOENT (No such file or directory)");
+  }
+
+  @Test
+  void signallingNoProcessFailsWithEsrchNamingTheCall() {
+    // Above the kernel's pid_max (at most 2^22): no such process can exist.
+    assertThatThrownBy(() -> processes.kill(1 << 23, 0))
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH))
+        .hasMessage("kill(8388608, 0) failed: ESRCH (No such process)");
+  }
+
+  @Test
+  void knowsItsOwnProcess() {
+    assertThat(processes.pid()).isEqualTo((int) ProcessHandle.current().pid());
+    assertThat(processes.processGroup()).isPositive();
+  }
+}
