@@ -4,6 +4,8 @@
  *
  * <p>Start at {@link io.baseimage.env.ContainerEnvironment}.
  */
+// Qualified exports name modules built after this one: javac cannot find them yet.
+@SuppressWarnings("module")
 module io.baseimage.env {
   requires com.fasterxml.jackson.core;
 

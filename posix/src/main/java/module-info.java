@@ -2,6 +2,9 @@
  * The kernel, as my_init and setuser call it: one small port per tool ({@code ProcessControl},
  * {@code UserSwitch}), each implemented on the C library through jffi.
  */
+// Qualified exports name modules built after this one: javac cannot find them yet. jffi is an
+// automatic module (its jar names itself, but has no module-info).
+@SuppressWarnings({"module", "requires-automatic"})
 module io.baseimage.posix {
   requires org.jnrproject.jffi;
 

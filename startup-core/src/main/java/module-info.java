@@ -2,6 +2,8 @@
  * Processes for an init system: spawning children clean of the JVM, reaping every process that
  * ends, turning signals into events, and running startup and shutdown scripts.
  */
+// Qualified exports name modules built after this one: javac cannot find them yet.
+@SuppressWarnings("module")
 module io.baseimage.startup {
   requires transitive io.baseimage.env;
   requires transitive io.baseimage.posix;

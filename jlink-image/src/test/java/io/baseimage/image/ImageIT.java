@@ -56,11 +56,6 @@ class ImageIT {
     derivedImage = buildDerivedImage();
   }
 
-  /**
-   * The README's "using the image as a base" examples, in one derived image: a build-time
-   * variable, a memcached-style runit service started through setuser (sleep stands in for
-   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
-   */
   /** Builds {@code containerfile} as {@code IMAGE-NAME:it}. */
   private static String buildImage(String containerfile, String name) throws IOException {
     Path dir = Files.createTempDirectory("image-it-" + name);
@@ -75,6 +70,11 @@ class ImageIT {
     }
   }
 
+  /**
+   * The README's "using the image as a base" examples, in one derived image: a build-time
+   * variable, a memcached-style runit service started through setuser (sleep stands in for
+   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
+   */
   private static String buildDerivedImage() throws IOException {
     Path dir = Files.createTempDirectory("image-it-derived");
     try {

@@ -51,7 +51,6 @@ final class Sandbox implements AutoCloseable {
     return sandbox;
   }
 
-  /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
   /** The Debian root with runit, as a tar file (built by scripts/it-rootfs.sh when missing). */
   static Path rootfsTar() {
     return Path.of(System.getProperty("baseimage.it.rootfs",
@@ -171,16 +170,16 @@ final class Sandbox implements AutoCloseable {
     return start(defaultEnvironment(), command);
   }
 
-  /**
-   * Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does, and types
-   * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
-   * showed (lines end in {@code \r\n}).
-   */
   /** Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is typed. */
   Run startOnTerminal(String... command) throws IOException {
     return startOnTerminalThenCtrlC("/nonexistent/never-written", command);
   }
 
+  /**
+   * Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does, and types
+   * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
+   * showed (lines end in {@code \r\n}).
+   */
   Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
     return start(defaultEnvironment(),
         List.of(SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"), command);
