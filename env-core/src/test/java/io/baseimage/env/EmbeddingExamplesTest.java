@@ -26,7 +26,7 @@ class EmbeddingExamplesTest {
     Files.writeString(dir.resolve("AWS_REGION"), "eu-west-1\n");
     Files.writeString(dir.resolve("SECRET"), "s3cr\u00e9t\n");
     DumpFile.write(etc.resolve("container_environment.json"),
-        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).value());
+        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).bytes());
   }
 
   // docs: quick-start
@@ -72,17 +72,17 @@ class EmbeddingExamplesTest {
   // docs: shell-dump
   static ContainerEnvironment shellDump() throws MalformedDumpException {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"));
-    Decoded<byte[]> script = ShellDump.format(env);
-    // script.value() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
+    Encoded script = ShellDump.format(env);
+    // script.bytes() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
     script.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return ShellDump.parse(script.value());                         // {my_var=it's}
+    return ShellDump.parse(script.bytes());                         // {my_var=it's}
   }
   // docs: end
 
   @Test
   void shellDumpExample() throws IOException {
     assertThat(shellDump().asStringMap()).containsExactly(Map.entry("my_var", "it's"));
-    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).value())
+    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).bytes())
         .isEqualTo("export my_var='it'\\''s'\n".getBytes(StandardCharsets.UTF_8));
   }
 
@@ -91,11 +91,11 @@ class EmbeddingExamplesTest {
     ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
         ByteString.of("LANG"), ByteString.of("C.UTF-8"),
         ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff, 'x'})));
-    Decoded<byte[]> json = JsonDump.format(env);
-    // json.value() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
+    Encoded json = JsonDump.format(env);
+    // json.bytes() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
     // json.problems() has one entry: "RAW: not valid UTF-8: ..."
     json.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return JsonDump.parse(json.value());  // throws MalformedDumpException for anything but {"name":"value",...}
+    return JsonDump.parse(json.bytes());  // throws MalformedDumpException for anything but {"name":"value",...}
   }
   // docs: end
 
@@ -108,8 +108,8 @@ class EmbeddingExamplesTest {
   // docs: dump-file
   static void writeDumps(ContainerEnvironment env, Path etc) throws IOException {
     try {
-      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).value());
-      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).value());
+      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).bytes());
+      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).bytes());
     } catch (NotWritableException e) {
       // docker run --read-only, or not root: say so once and carry on.
       System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");

@@ -61,7 +61,7 @@ class FullDiskTest {
     Path json = etc.resolve("container_environment.json");
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DumpFile.write(json, JsonDump.format(
-            ContainerEnvironment.of(Map.of("BIG", BIG))).value()))
+            ContainerEnvironment.of(Map.of("BIG", BIG))).bytes()))
         .hasMessageContaining("No space left on device");
     assertThat(Files.readString(json)).isEqualTo("{\"BIG\":\"old\"}\n");
     assertThat(leftovers(etc)).isEmpty();

@@ -45,7 +45,7 @@ class ReadOnlyFileSystemTest {
   void dumpFileWriteReportsReadOnlyFileSystem() throws Exception {
     Path target = etc.resolve("container_environment.json");
 
-    assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).value()))
+    assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).bytes()))
         .isExactlyInstanceOf(NotWritableException.class)
         .satisfies(e -> {
           NotWritableException notWritable = (NotWritableException) e;

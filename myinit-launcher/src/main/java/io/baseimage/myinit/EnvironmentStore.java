@@ -3,6 +3,7 @@ package io.baseimage.myinit;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.Decoded;
 import io.baseimage.env.DumpFile;
+import io.baseimage.env.Encoded;
 import io.baseimage.env.EnvironmentDirectory;
 import io.baseimage.env.EnvironmentImport;
 import io.baseimage.env.JsonDump;
@@ -108,9 +109,9 @@ final class EnvironmentStore {
       }
       directorySeen = null;
     }
-    Decoded<byte[]> shell = ShellDump.format(env);
+    Encoded shell = ShellDump.format(env);
     warnAll(shell.problems());
-    write(layout.shellDump(), shell.value());
+    write(layout.shellDump(), shell.bytes());
     // Streamed: an environment of several MiB that is not UTF-8 triples in JSON (SPEC §1.2's
     // 8 MiB directory must fit in the heap the launcher gives, -Xmx96m).
     warnAll(JsonDump.problems(env));
