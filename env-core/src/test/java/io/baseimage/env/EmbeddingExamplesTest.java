@@ -126,28 +126,42 @@ class EmbeddingExamplesTest {
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
   }
 
-  // docs: import
-  static ContainerEnvironment boot(Path etc) throws IOException {
-    Path dir = etc.resolve("container_environment");
-    // At boot: docker run -e / ENV win over the files.
-    ContainerEnvironment env = EnvironmentImport.atBoot(
-        EnvironmentDirectory.read(dir).value(), ContainerEnvironment.ofProcess());
-    EnvironmentDirectory.write(env, dir);
-    ContainerEnvironment before = EnvironmentDirectory.read(dir).value();
-    // ... a startup script changes the directory ...
-    Files.writeString(dir.resolve("FROM_SCRIPT"), "yes\n");
-    // After it: what the script changed in the directory; everything else keeps its value.
-    return EnvironmentImport.afterScript(env, before, EnvironmentDirectory.read(dir).value());
+  // docs: stores
+  static ContainerEnvironment boot(Path root, ContainerEnvironment process) {
+    // Stores of your own under root (a test's directory): never the image's /etc, which my_init keeps.
+    EnvironmentStores stores = EnvironmentStores.of(root.resolve("container_environment"),
+        root.resolve("container_environment.sh"), root.resolve("container_environment.json"));
+    // At boot: process (docker run -e, ENV) wins over the files; all three stores are written.
+    EnvironmentStores.Synced boot = stores.atBoot(process);
+    boot.problems().forEach(problem -> System.err.println("warning: " + problem));
+    // Around a startup script: what it changed in the directory; everything else keeps its value.
+    stores.beforeScript().forEach(problem -> System.err.println("warning: " + problem));
+    runStartupScript(root);   // yours; here it writes container_environment/FROM_SCRIPT
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+    after.problems().forEach(problem -> System.err.println("warning: " + problem));
+    return after.environment();
   }
   // docs: end
 
+  /** The startup script of the example above. */
+  static void runStartupScript(Path root) {
+    try {
+      Files.writeString(root.resolve("container_environment/FROM_SCRIPT"), "yes\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void importExample() throws IOException {
-    ContainerEnvironment env = boot(etc);
+  void storesExample() throws IOException {
+    ContainerEnvironment env = boot(etc, ContainerEnvironment.of(Map.of("HOME", "/app", "SECRET", "from -e")));
 
     assertThat(env.get("FROM_SCRIPT")).hasValue("yes");
     assertThat(env.get("AWS_REGION")).hasValue("eu-west-1");
-    assertThat(env.get("HOME")).isEqualTo(ContainerEnvironment.ofProcess().get("HOME"));
+    assertThat(env.get("SECRET")).hasValue("from -e");
+    assertThat(env.get("HOME")).as("never in the directory, so no script removed it").hasValue("/app");
+    assertThat(Files.readString(etc.resolve("container_environment/SECRET"))).isEqualTo("from -e");
+    assertThat(Files.readString(etc.resolve("container_environment.sh"))).contains("export FROM_SCRIPT=yes\n");
   }
 
   // docs: byte-string

@@ -67,6 +67,27 @@ class FullDiskTest {
     assertThat(leftovers(etc)).isEmpty();
   }
 
+  @Test
+  void storesReturnEachFailureOnceAndKeepTheValue() throws Exception {
+    Path dir = etc.resolve("container_environment");
+    EnvironmentStores stores =
+        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+
+    EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("BIG", BIG)));
+    assertThat(stores.beforeScript()).isEmpty();
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+
+    // The dumps fail with the same line: it is returned once.
+    assertThat(boot.problems()).extracting(StoreProblem::toString)
+        .containsExactly(dir + "/BIG: not written: No space left on device", "No space left on device");
+    assertThat(after.problems()).isEmpty();
+    assertThat(after.environment().get("BIG")).hasValue(BIG);
+    assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
+    assertThat(Files.readString(etc.resolve("container_environment.json"))).isEqualTo("{\"BIG\":\"old\"}\n");
+    assertThat(leftovers(dir)).isEmpty();
+    assertThat(leftovers(etc)).isEmpty();
+  }
+
   private static List<Path> leftovers(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith(".baseimage-tmp.")).toList();

@@ -91,6 +91,25 @@ class ReadOnlyFileSystemTest {
   }
 
   @Test
+  void storesReturnOneProblemForAllAndKeepTheEnvironment() throws Exception {
+    Path dir = etc.resolve("container_environment");
+    EnvironmentStores stores =
+        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+
+    EnvironmentStores.Synced boot = stores.atBoot(ENV);
+    assertThat(stores.beforeScript()).isEmpty();
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+
+    assertThat(boot.environment()).isEqualTo(ENV);
+    assertThat(boot.problems()).singleElement()
+        .isEqualTo(new StoreProblem.NotWritable(dir, NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
+        .hasToString("cannot save the environment to " + dir + " (read-only file system); the dumps are not"
+            + " updated, but every process started still gets the environment");
+    assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, java.util.List.of()));
+    assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
+  }
+
+  @Test
   void readingStillWorks() throws Exception {
     assertThat(EnvironmentDirectory.read(etc.resolve("container_environment")).value().get("B")).hasValue("old");
     assertThat(JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json"))).get("B"))
