@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full disk, for real: a small tmpfs filled to the last block. Needs root (CI runs as root);
- * skipped with a message otherwise. SPEC §1.2: the old value stays whole, the warning says why.
+ * skipped with a message otherwise. The old value stays whole and the problem says why
+ * (docs/user-guide.md, "Defining variables at build time").
  */
 class FullDiskTest {
   private static final String BIG = "x".repeat(12_000);
