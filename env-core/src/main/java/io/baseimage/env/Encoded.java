@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param problems variables left out or changed, in the order met
  */
 public record Encoded(byte[] bytes, List<Problem> problems) {
+  /** Takes {@code bytes} as they are and copies {@code problems}. */
   public Encoded {
     Objects.requireNonNull(bytes, "bytes");
     problems = List.copyOf(problems);

@@ -254,6 +254,7 @@ public final class EnvironmentStores {
    * @param problems what went wrong, each not returned before by this instance, in the order met
    */
   public record Synced(ContainerEnvironment environment, List<StoreProblem> problems) {
+    /** Copies {@code problems}. */
     public Synced {
       Objects.requireNonNull(environment, "environment");
       problems = List.copyOf(problems);

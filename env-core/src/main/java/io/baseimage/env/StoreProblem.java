@@ -27,6 +27,7 @@ public sealed interface StoreProblem
    * @param reason why, as the C library says it ({@code permission denied})
    */
   record Unreadable(Path directory, String reason) implements StoreProblem {
+    /** Checks that no component is null. */
     public Unreadable {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(reason, "reason");
@@ -47,6 +48,7 @@ public sealed interface StoreProblem
    * @param reason read-only file system or permission denied
    */
   record NotWritable(Path store, NotWritableException.Reason reason) implements StoreProblem {
+    /** Checks that no component is null. */
     public NotWritable {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(reason, "reason");
@@ -69,6 +71,7 @@ public sealed interface StoreProblem
    * @param message the error's message, which is also {@link #toString()}
    */
   record WriteFailed(Path store, String reason, String message) implements StoreProblem {
+    /** Checks that no component is null. */
     public WriteFailed {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(reason, "reason");
