@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Replaces a file so that no reader, crash or full disk ever leaves it half-written: the content
- * goes to a temporary file in the same directory, which is then renamed over the target (SPEC
- * §1.2, §1.5). A rename replaces a symbolic link instead of writing through it.
+ * goes to a temporary file in the same directory, which is then renamed over the target
+ * (docs/architecture.md, "The environment, from the kernel to the children"). A rename replaces a
+ * symbolic link instead of writing through it.
  */
 final class AtomicFile {
   /** The group that may read what we write, where it exists (gid 8377 in the image). */

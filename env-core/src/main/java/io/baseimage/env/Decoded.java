@@ -3,7 +3,7 @@ package io.baseimage.env;
 import java.util.List;
 
 /**
- * What a codec produced, with the problems it met on the way.
+ * What a decoder read, with the problems it met on the way; encoders return {@link Encoded}.
  *
  * @param value the result; never null, even when there were problems
  * @param problems entries skipped or changed, in the order met

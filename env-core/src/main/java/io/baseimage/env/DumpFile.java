@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try {
- *   DumpFile.write(Path.of("/etc/container_environment.json"), JsonDump.format(env).value());
+ *   DumpFile.write(Path.of("/etc/container_environment.json"), JsonDump.format(env).bytes());
  * } catch (NotWritableException e) {
  *   log.warn(e.getMessage()); // read-only root: the environment still reaches children
  * }

@@ -24,9 +24,9 @@ import java.util.TreeMap;
  * problem naming the variable. Everything else is carried exactly.
  *
  * <pre>{@code
- * Decoded<byte[]> json = JsonDump.format(env);   // {"HOME":"/root","LANG":"C.UTF-8"}
+ * Encoded json = JsonDump.format(env);   // {"HOME":"/root","LANG":"C.UTF-8"}
  * json.problems().forEach(System.err::println);
- * ContainerEnvironment back = JsonDump.parse(json.value());
+ * ContainerEnvironment back = JsonDump.parse(json.bytes());
  * }</pre>
  */
 public final class JsonDump {
@@ -35,14 +35,14 @@ public final class JsonDump {
   private JsonDump() {}
 
   /** The dump of {@code env}, with a problem for each variable that JSON cannot carry exactly. */
-  public static Decoded<byte[]> format(ContainerEnvironment env) {
+  public static Encoded format(ContainerEnvironment env) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * env.size() + 4);
     try {
       write(env, out);
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory cannot fail", e);
     }
-    return new Decoded<>(out.toByteArray(), problems(env));
+    return new Encoded(out.toByteArray(), problems(env));
   }
 
   /**

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * value byte for byte and runs nothing, whatever the value holds.
  *
  * <pre>{@code
- * Decoded<byte[]> script = ShellDump.format(env);   // export A_B='it'\''s'
- * ContainerEnvironment back = ShellDump.parse(script.value());
+ * Encoded script = ShellDump.format(env);   // export A_B='it'\''s'
+ * ContainerEnvironment back = ShellDump.parse(script.bytes());
  * }</pre>
  */
 public final class ShellDump {
@@ -34,7 +34,7 @@ public final class ShellDump {
    * problem. Names that bash keeps read-only ({@code PPID}, {@code EUID}, ...) are left out, with a
    * problem, so that sourcing the dump never fails.
    */
-  public static Decoded<byte[]> format(ContainerEnvironment env) {
+  public static Encoded format(ContainerEnvironment env) {
     List<Problem> problems = new ArrayList<>();
     Map<String, ByteString> byShellName = new TreeMap<>();
     Map<String, String> originalName = new TreeMap<>();
@@ -61,7 +61,7 @@ public final class ShellDump {
           quote(value, out);
           out.write('\n');
         });
-    return new Decoded<>(out.toByteArray(), problems);
+    return new Encoded(out.toByteArray(), problems);
   }
 
   /**

@@ -94,8 +94,8 @@ class DumpFileTest {
   void writesDumpsOfAnEnvironment() throws Exception {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("A", "it's", "HOME", "/root"));
 
-    DumpFile.write(temp.resolve("container_environment.sh"), ShellDump.format(env).value());
-    DumpFile.write(temp.resolve("container_environment.json"), JsonDump.format(env).value());
+    DumpFile.write(temp.resolve("container_environment.sh"), ShellDump.format(env).bytes());
+    DumpFile.write(temp.resolve("container_environment.json"), JsonDump.format(env).bytes());
 
     assertThat(Files.readString(temp.resolve("container_environment.sh"))).isEqualTo("export A='it'\\''s'\n");
     assertThat(Files.readString(temp.resolve("container_environment.json")))

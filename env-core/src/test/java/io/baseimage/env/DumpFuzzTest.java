@@ -129,10 +129,10 @@ class DumpFuzzTest {
       List<Map.Entry<ByteString, ByteString>> batch = variables.subList(from, Math.min(from + BATCH, variables.size()));
       Map<ByteString, ByteString> batchVariables = new LinkedHashMap<>();
       batch.forEach(v -> batchVariables.put(v.getKey(), v.getValue()));
-      Decoded<byte[]> dump = ShellDump.format(ContainerEnvironment.ofBytes(batchVariables));
+      Encoded dump = ShellDump.format(ContainerEnvironment.ofBytes(batchVariables));
       assertThat(dump.problems()).as("seed " + seed).isEmpty();
       Path file = temp.resolve("batch.sh");
-      DumpFile.write(file, dump.value());
+      DumpFile.write(file, dump.bytes());
 
       List<String> command = new ArrayList<>(List.of("env", "-i"));
       command.addAll(shellCommand);
@@ -163,7 +163,7 @@ class DumpFuzzTest {
 
   @Test
   void shellDumpParsesBackToTheSameValues() throws Exception {
-    ContainerEnvironment parsed = ShellDump.parse(ShellDump.format(env).value());
+    ContainerEnvironment parsed = ShellDump.parse(ShellDump.format(env).bytes());
 
     assertThat(parsed.size()).isEqualTo(env.size());
     env.asMap().forEach((name, value) ->
@@ -198,7 +198,7 @@ class DumpFuzzTest {
 
   private static Path writeJsonDump() throws Exception {
     Path file = temp.resolve("container_environment.json");
-    DumpFile.write(file, JsonDump.format(env).value());
+    DumpFile.write(file, JsonDump.format(env).bytes());
     return file;
   }
 
@@ -229,8 +229,8 @@ class DumpFuzzTest {
 
   @Test
   void jsonDumpRoundTripsValidUtf8AndReportsTheRest() throws Exception {
-    Decoded<byte[]> dump = JsonDump.format(env);
-    ContainerEnvironment parsed = JsonDump.parse(dump.value());
+    Encoded dump = JsonDump.format(env);
+    ContainerEnvironment parsed = JsonDump.parse(dump.bytes());
 
     long invalid = env.asMap().entrySet().stream()
         .filter(v -> !v.getKey().isValidUtf8() || !v.getValue().isValidUtf8())

@@ -26,7 +26,7 @@ class EmbeddingExamplesTest {
     Files.writeString(dir.resolve("AWS_REGION"), "eu-west-1\n");
     Files.writeString(dir.resolve("SECRET"), "s3cr\u00e9t\n");
     DumpFile.write(etc.resolve("container_environment.json"),
-        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).value());
+        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).bytes());
   }
 
   // docs: quick-start
@@ -72,17 +72,17 @@ class EmbeddingExamplesTest {
   // docs: shell-dump
   static ContainerEnvironment shellDump() throws MalformedDumpException {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"));
-    Decoded<byte[]> script = ShellDump.format(env);
-    // script.value() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
+    Encoded script = ShellDump.format(env);
+    // script.bytes() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
     script.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return ShellDump.parse(script.value());                         // {my_var=it's}
+    return ShellDump.parse(script.bytes());                         // {my_var=it's}
   }
   // docs: end
 
   @Test
   void shellDumpExample() throws IOException {
     assertThat(shellDump().asStringMap()).containsExactly(Map.entry("my_var", "it's"));
-    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).value())
+    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).bytes())
         .isEqualTo("export my_var='it'\\''s'\n".getBytes(StandardCharsets.UTF_8));
   }
 
@@ -91,11 +91,11 @@ class EmbeddingExamplesTest {
     ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
         ByteString.of("LANG"), ByteString.of("C.UTF-8"),
         ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff, 'x'})));
-    Decoded<byte[]> json = JsonDump.format(env);
-    // json.value() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
+    Encoded json = JsonDump.format(env);
+    // json.bytes() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
     // json.problems() has one entry: "RAW: not valid UTF-8: ..."
     json.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return JsonDump.parse(json.value());  // throws MalformedDumpException for anything but {"name":"value",...}
+    return JsonDump.parse(json.bytes());  // throws MalformedDumpException for anything but {"name":"value",...}
   }
   // docs: end
 
@@ -108,8 +108,8 @@ class EmbeddingExamplesTest {
   // docs: dump-file
   static void writeDumps(ContainerEnvironment env, Path etc) throws IOException {
     try {
-      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).value());
-      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).value());
+      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).bytes());
+      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).bytes());
     } catch (NotWritableException e) {
       // docker run --read-only, or not root: say so once and carry on.
       System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");
@@ -126,28 +126,42 @@ class EmbeddingExamplesTest {
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
   }
 
-  // docs: import
-  static ContainerEnvironment boot(Path etc) throws IOException {
-    Path dir = etc.resolve("container_environment");
-    // At boot: docker run -e / ENV win over the files.
-    ContainerEnvironment env = EnvironmentImport.atBoot(
-        EnvironmentDirectory.read(dir).value(), ContainerEnvironment.ofProcess());
-    EnvironmentDirectory.write(env, dir);
-    ContainerEnvironment before = EnvironmentDirectory.read(dir).value();
-    // ... a startup script changes the directory ...
-    Files.writeString(dir.resolve("FROM_SCRIPT"), "yes\n");
-    // After it: what the script changed in the directory; everything else keeps its value.
-    return EnvironmentImport.afterScript(env, before, EnvironmentDirectory.read(dir).value());
+  // docs: stores
+  static ContainerEnvironment boot(Path root, ContainerEnvironment process) {
+    // Stores of your own under root (a test's directory): never the image's /etc, which my_init keeps.
+    EnvironmentStores stores = EnvironmentStores.of(root.resolve("container_environment"),
+        root.resolve("container_environment.sh"), root.resolve("container_environment.json"));
+    // At boot: process (docker run -e, ENV) wins over the files; all three stores are written.
+    EnvironmentStores.Synced boot = stores.atBoot(process);
+    boot.problems().forEach(problem -> System.err.println("warning: " + problem));
+    // Around a startup script: what it changed in the directory; everything else keeps its value.
+    stores.beforeScript().forEach(problem -> System.err.println("warning: " + problem));
+    runStartupScript(root);   // yours; here it writes container_environment/FROM_SCRIPT
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+    after.problems().forEach(problem -> System.err.println("warning: " + problem));
+    return after.environment();
   }
   // docs: end
 
+  /** The startup script of the example above. */
+  static void runStartupScript(Path root) {
+    try {
+      Files.writeString(root.resolve("container_environment/FROM_SCRIPT"), "yes\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void importExample() throws IOException {
-    ContainerEnvironment env = boot(etc);
+  void storesExample() throws IOException {
+    ContainerEnvironment env = boot(etc, ContainerEnvironment.of(Map.of("HOME", "/app", "SECRET", "from -e")));
 
     assertThat(env.get("FROM_SCRIPT")).hasValue("yes");
     assertThat(env.get("AWS_REGION")).hasValue("eu-west-1");
-    assertThat(env.get("HOME")).isEqualTo(ContainerEnvironment.ofProcess().get("HOME"));
+    assertThat(env.get("SECRET")).hasValue("from -e");
+    assertThat(env.get("HOME")).as("never in the directory, so no script removed it").hasValue("/app");
+    assertThat(Files.readString(etc.resolve("container_environment/SECRET"))).isEqualTo("from -e");
+    assertThat(Files.readString(etc.resolve("container_environment.sh"))).contains("export FROM_SCRIPT=yes\n");
   }
 
   // docs: byte-string

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full disk, for real: a small tmpfs filled to the last block. Needs root (CI runs as root);
- * skipped with a message otherwise. SPEC §1.2: the old value stays whole, the warning says why.
+ * skipped with a message otherwise. The old value stays whole and the problem says why
+ * (docs/user-guide.md, "Defining variables at build time").
  */
 class FullDiskTest {
   private static final String BIG = "x".repeat(12_000);
@@ -61,9 +62,30 @@ class FullDiskTest {
     Path json = etc.resolve("container_environment.json");
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DumpFile.write(json, JsonDump.format(
-            ContainerEnvironment.of(Map.of("BIG", BIG))).value()))
+            ContainerEnvironment.of(Map.of("BIG", BIG))).bytes()))
         .hasMessageContaining("No space left on device");
     assertThat(Files.readString(json)).isEqualTo("{\"BIG\":\"old\"}\n");
+    assertThat(leftovers(etc)).isEmpty();
+  }
+
+  @Test
+  void storesReturnEachFailureOnceAndKeepTheValue() throws Exception {
+    Path dir = etc.resolve("container_environment");
+    EnvironmentStores stores =
+        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+
+    EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("BIG", BIG)));
+    assertThat(stores.beforeScript()).isEmpty();
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+
+    // The dumps fail with the same line: it is returned once.
+    assertThat(boot.problems()).extracting(StoreProblem::toString)
+        .containsExactly(dir + "/BIG: not written: No space left on device", "No space left on device");
+    assertThat(after.problems()).isEmpty();
+    assertThat(after.environment().get("BIG")).hasValue(BIG);
+    assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
+    assertThat(Files.readString(etc.resolve("container_environment.json"))).isEqualTo("{\"BIG\":\"old\"}\n");
+    assertThat(leftovers(dir)).isEmpty();
     assertThat(leftovers(etc)).isEmpty();
   }
 

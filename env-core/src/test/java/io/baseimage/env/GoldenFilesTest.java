@@ -32,17 +32,17 @@ class GoldenFilesTest {
 
   @Test
   void shellDumpMatchesGoldenFile() throws Exception {
-    Decoded<byte[]> dump = ShellDump.format(environment());
+    Encoded dump = ShellDump.format(environment());
 
-    assertThat(dump.value()).containsExactly(golden("small.sh"));
+    assertThat(dump.bytes()).containsExactly(golden("small.sh"));
     assertThat(dump.problems()).isEmpty();
   }
 
   @Test
   void jsonDumpMatchesGoldenFile() throws Exception {
-    Decoded<byte[]> dump = JsonDump.format(environment());
+    Encoded dump = JsonDump.format(environment());
 
-    assertThat(dump.value()).containsExactly(golden("small.json"));
+    assertThat(dump.bytes()).containsExactly(golden("small.json"));
     assertThat(dump.problems()).extracting(Problem::subject).containsExactly("RAW");
   }
 

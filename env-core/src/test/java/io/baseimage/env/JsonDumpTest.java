@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonDumpTest {
   private static String format(ContainerEnvironment env) {
-    return new String(JsonDump.format(env).value(), StandardCharsets.UTF_8);
+    return new String(JsonDump.format(env).bytes(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -41,7 +41,7 @@ class JsonDumpTest {
   void writesUtf8AndEscapesControlCharacters() {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("V", "é\"\\\n\t\u0001/日"));
 
-    assertThat(JsonDump.format(env).value()).containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
+    assertThat(JsonDump.format(env).bytes()).containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
   }
 
   @Test
@@ -50,9 +50,9 @@ class JsonDumpTest {
         ByteString.of("BAD"), ByteString.of(bytes(0xff, 'a', 0xfe, 0xc3)),
         ByteString.of("GOOD"), ByteString.of("é")));
 
-    Decoded<byte[]> dump = JsonDump.format(env);
+    Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8))
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
         .isEqualTo("{\"BAD\":\"\uFFFDa\uFFFD\uFFFD\",\"GOOD\":\"é\"}\n");
     assertThat(dump.problems()).singleElement().satisfies(p -> {
       assertThat(p.subject()).isEqualTo("BAD");
@@ -65,9 +65,9 @@ class JsonDumpTest {
     ContainerEnvironment env = ContainerEnvironment.ofBytes(
         Map.of(ByteString.of(bytes('N', 0xff)), ByteString.of("v")));
 
-    Decoded<byte[]> dump = JsonDump.format(env);
+    Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
     assertThat(dump.problems()).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo("N\uFFFD"));
   }
 
@@ -78,9 +78,9 @@ class JsonDumpTest {
         ByteString.of(bytes('N', 0xfe)), ByteString.of("first"),
         ByteString.of(bytes('N', 0xff)), ByteString.of("second")));
 
-    Decoded<byte[]> dump = JsonDump.format(env);
+    Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"second\"}\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"second\"}\n");
     assertThat(dump.problems()).hasSize(3);
   }
 
@@ -95,10 +95,10 @@ class JsonDumpTest {
     variables.put("名前", "name");
     ContainerEnvironment env = ContainerEnvironment.of(variables);
 
-    Decoded<byte[]> dump = JsonDump.format(env);
+    Encoded dump = JsonDump.format(env);
 
     assertThat(dump.problems()).isEmpty();
-    assertThat(JsonDump.parse(dump.value())).isEqualTo(env);
+    assertThat(JsonDump.parse(dump.bytes())).isEqualTo(env);
   }
 
   @Test

@@ -15,7 +15,7 @@ final class NoLocaleMain {
     read.problems().forEach(System.out::println);
     ContainerEnvironment env = read.value().overlaidWith(ContainerEnvironment.ofProcess());
     EnvironmentDirectory.write(env, Path.of(args[1])).forEach(System.out::println);
-    DumpFile.write(Path.of(args[1] + ".sh"), ShellDump.format(env).value());
+    DumpFile.write(Path.of(args[1] + ".sh"), ShellDump.format(env).bytes());
     System.out.println("sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding"));
   }
 }

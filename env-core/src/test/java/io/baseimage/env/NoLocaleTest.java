@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §1.1 in a JVM without a locale, where {@code System.getenv()} and {@code Path.toString()}
- * lose every non-ASCII byte: names and values still arrive byte for byte.
+ * Values are bytes (docs/user-guide.md, "The dumps"), also in a JVM without a locale, where
+ * {@code System.getenv()} and {@code Path.toString()} lose every non-ASCII byte: names and values
+ * still arrive byte for byte.
  */
 class NoLocaleTest {
   @TempDir Path temp;

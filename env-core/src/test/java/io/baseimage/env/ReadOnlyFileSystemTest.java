@@ -45,7 +45,7 @@ class ReadOnlyFileSystemTest {
   void dumpFileWriteReportsReadOnlyFileSystem() throws Exception {
     Path target = etc.resolve("container_environment.json");
 
-    assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).value()))
+    assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).bytes()))
         .isExactlyInstanceOf(NotWritableException.class)
         .satisfies(e -> {
           NotWritableException notWritable = (NotWritableException) e;
@@ -88,6 +88,25 @@ class ReadOnlyFileSystemTest {
     assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, etc.resolve("missing")))
         .isInstanceOfSatisfying(NotWritableException.class,
             e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+  }
+
+  @Test
+  void storesReturnOneProblemForAllAndKeepTheEnvironment() throws Exception {
+    Path dir = etc.resolve("container_environment");
+    EnvironmentStores stores =
+        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+
+    EnvironmentStores.Synced boot = stores.atBoot(ENV);
+    assertThat(stores.beforeScript()).isEmpty();
+    EnvironmentStores.Synced after = stores.afterScript(boot.environment());
+
+    assertThat(boot.environment()).isEqualTo(ENV);
+    assertThat(boot.problems()).singleElement()
+        .isEqualTo(new StoreProblem.NotWritable(dir, NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
+        .hasToString("cannot save the environment to " + dir + " (read-only file system); the dumps are not"
+            + " updated, but every process started still gets the environment");
+    assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, java.util.List.of()));
+    assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
   }
 
   @Test

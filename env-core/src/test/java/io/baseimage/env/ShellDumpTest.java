@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ShellDumpTest {
   private static String format(ContainerEnvironment env) {
-    return new String(ShellDump.format(env).value(), StandardCharsets.UTF_8);
+    return new String(ShellDump.format(env).bytes(), StandardCharsets.UTF_8);
   }
 
   private static String line(String value) {
@@ -74,7 +74,7 @@ class ShellDumpTest {
     ContainerEnvironment env = ContainerEnvironment.ofBytes(
         Map.of(ByteString.of("V"), ByteString.of(bytes(0xff, 0x01, 0x7f, '\''))));
 
-    assertThat(ShellDump.format(env).value())
+    assertThat(ShellDump.format(env).bytes())
         .containsExactly(concat(utf8("export V='"), bytes(0xff, 0x01, 0x7f), utf8("'\\'''\n")));
   }
 
@@ -111,9 +111,9 @@ class ShellDumpTest {
     variables.put("a.b", "dot");
     variables.put("a-b", "dash");
 
-    Decoded<byte[]> dump = ShellDump.format(ContainerEnvironment.of(variables));
+    Encoded dump = ShellDump.format(ContainerEnvironment.of(variables));
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("export a_b=underscore\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export a_b=underscore\n");
     assertThat(dump.problems()).hasSize(2);
     assertThat(dump.problems()).extracting(Problem::subject).containsExactly("a.b", "a_b");
     assertThat(dump.problems().get(1).reason()).contains("a.b").contains("a_b");
@@ -121,10 +121,10 @@ class ShellDumpTest {
 
   @Test
   void leadingDigitCollisionIsReported() {
-    Decoded<byte[]> dump = ShellDump.format(ContainerEnvironment.of(Map.of("1x", "digit", "_1x", "underscore")));
+    Encoded dump = ShellDump.format(ContainerEnvironment.of(Map.of("1x", "digit", "_1x", "underscore")));
 
     // '1' (0x31) < '_' (0x5f)
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("export _1x=underscore\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export _1x=underscore\n");
     assertThat(dump.problems()).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo("_1x"));
   }
 
@@ -151,9 +151,9 @@ class ShellDumpTest {
     }
     variables.put("LANG", "C.UTF-8");
 
-    Decoded<byte[]> dump = ShellDump.format(ContainerEnvironment.of(variables));
+    Encoded dump = ShellDump.format(ContainerEnvironment.of(variables));
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("export LANG=C.UTF-8\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export LANG=C.UTF-8\n");
     assertThat(dump.problems()).isEmpty();
   }
 
@@ -161,14 +161,14 @@ class ShellDumpTest {
   void leavesOutNamesBashKeepsReadOnlyWithProblem() throws Exception {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("PPID", "1", "EUID", "0", "KEEP", "k"));
 
-    Decoded<byte[]> dump = ShellDump.format(env);
+    Encoded dump = ShellDump.format(env);
 
-    assertThat(new String(dump.value(), StandardCharsets.UTF_8)).isEqualTo("export KEEP=k\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export KEEP=k\n");
     assertThat(dump.problems()).extracting(Problem::subject).containsExactly("EUID", "PPID");
     // Sourced by bash in POSIX mode, where an export of a read-only variable ends the script.
     java.nio.file.Path file = java.nio.file.Files.createTempFile("dump", ".sh");
     try {
-      java.nio.file.Files.write(file, dump.value());
+      java.nio.file.Files.write(file, dump.bytes());
       Process bash = new ProcessBuilder("bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
           .redirectErrorStream(true).start();
       assertThat(new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("k\n");
@@ -179,8 +179,16 @@ class ShellDumpTest {
   }
 
   @Test
+  void twoDumpsOfOneEnvironmentAreEqual() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PPID", "1", "A", "x y"));
+
+    assertThat(ShellDump.format(env)).isEqualTo(ShellDump.format(env)).hasSameHashCodeAs(ShellDump.format(env));
+    assertThat(ShellDump.format(env)).isNotEqualTo(ShellDump.format(env.with("A", "z")));
+  }
+
+  @Test
   void formatsEmptyEnvironmentAsEmptyFile() {
-    assertThat(ShellDump.format(ContainerEnvironment.empty()).value()).isEmpty();
+    assertThat(ShellDump.format(ContainerEnvironment.empty()).bytes()).isEmpty();
   }
 
   @Test
@@ -195,7 +203,7 @@ class ShellDumpTest {
     variables.put(ByteString.of("UNICODE"), ByteString.of("héllo 日本 \uD83D\uDE00"));
     ContainerEnvironment env = ContainerEnvironment.ofBytes(variables);
 
-    assertThat(ShellDump.parse(ShellDump.format(env).value())).isEqualTo(env);
+    assertThat(ShellDump.parse(ShellDump.format(env).bytes())).isEqualTo(env);
   }
 
   @Test

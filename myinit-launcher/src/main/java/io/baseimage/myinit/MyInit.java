@@ -1,6 +1,8 @@
 package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.EnvironmentStores;
+import io.baseimage.env.StoreProblem;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.posix.Errno;
 import io.baseimage.posix.ErrnoException;
@@ -41,7 +43,7 @@ final class MyInit {
   private final Settings settings;
   private final Layout layout;
   private final Log log;
-  private final EnvironmentStore store;
+  private final EnvironmentStores stores;
   private final ServiceSelection serviceSelection;
 
   private ContainerEnvironment env;
@@ -60,7 +62,7 @@ final class MyInit {
     this.settings = settings;
     this.layout = layout;
     this.log = log;
-    this.store = new EnvironmentStore(layout, log);
+    this.stores = EnvironmentStores.of(layout.environmentDirectory(), layout.shellDump(), layout.jsonDump());
     this.serviceSelection = new ServiceSelection(layout, log);
   }
 
@@ -70,7 +72,7 @@ final class MyInit {
    * process of the container with no pre-shutdown script and no service stopped.
    */
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
-    env = store.importAtBoot(processEnvironment);
+    env = logged(stores.atBoot(processEnvironment));
     prepareProcess();
     int status;
     try {
@@ -136,11 +138,11 @@ final class MyInit {
     ScriptRunner runner = new ScriptRunner(supervisor, settings.killProcessTimeout(), settings.scriptTimeout());
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
-      store.beforeScript();
+      stores.beforeScript().forEach(this::warn);
       Outcome outcome = runner.runAtBoot(script, env);
       switch (outcome) {
         case Outcome.Finished finished when finished.status().succeeded() ->
-            env = store.importAfterScript(env);
+            env = logged(stores.afterScript(env));
         case Outcome.Finished finished -> {
           log.error(FileNames.display(script) + " " + failure(finished.status()) + ".");
           return false;
@@ -163,6 +165,16 @@ final class MyInit {
       }
     }
     return true;
+  }
+
+  /** The environment the stores now hold; each problem comes once per run, and is logged. */
+  private ContainerEnvironment logged(EnvironmentStores.Synced synced) {
+    synced.problems().forEach(this::warn);
+    return synced.environment();
+  }
+
+  private void warn(StoreProblem problem) {
+    log.warn(problem.toString());
   }
 
   private int runCommand() throws InterruptedException {

@@ -4,6 +4,7 @@ import static io.baseimage.testing.ScratchFiles.executable;
 import static io.baseimage.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.Supervisor;
@@ -555,6 +556,22 @@ class MyInitTest {
         .isZero();
 
     assertThat(spawnOf("cmd").environ()).contains("FOO=cli", "FROM_DIRECTORY=d");
+  }
+
+  @Test
+  void logsEachProblemOfTheEnvironmentOnceAsAWarning() throws Exception {
+    Files.createDirectory(layout.environmentDirectory().resolve("SUBDIR"));
+    script(layout.initDirectory(), "10-first", 0);
+    script(layout.initDirectory(), "20-second", 0);
+    posix.program("cmd").exitsAtOnce(0);
+    ContainerEnvironment process = ContainerEnvironment.of(Map.of("PATH", bin.toString()))
+        .with(ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff}));
+
+    assertThat(run(process, "--skip-runit", "--", "cmd")).isZero();
+
+    assertThat(log()).filteredOn(line -> line.contains("WARNING")).containsExactly(
+        "*** WARNING: " + layout.environmentDirectory().resolve("SUBDIR") + ": skipped: a directory",
+        "*** WARNING: RAW: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 
 /**
  * File names and paths as exact bytes: the one way from a name's bytes to the kernel for env-core,
- * startup-core and my_init (SPEC §1.1). {@link Path#of(String, String...)} and
+ * startup-core and my_init (docs/architecture.md, "The environment, from the kernel to the
+ * children"). {@link Path#of(String, String...)} and
  * {@link Path#toString()} convert with the JVM's file name encoding ({@code sun.jnu.encoding}),
  * which is US-ASCII when no locale is set, as in most containers: there {@code /opt/café} throws
  * {@code InvalidPathException}, and a name read from a directory turns each non-ASCII byte into

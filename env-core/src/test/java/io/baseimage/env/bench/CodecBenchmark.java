@@ -79,8 +79,8 @@ public class CodecBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     env = environment(variables);
-    shell = ShellDump.format(env).value();
-    json = JsonDump.format(env).value();
+    shell = ShellDump.format(env).bytes();
+    json = JsonDump.format(env).bytes();
     Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
     readDir = Files.createTempDirectory(base, "env-read");
     writeDir = Files.createTempDirectory(base, "env-write");
@@ -103,7 +103,7 @@ public class CodecBenchmark {
 
   @Benchmark
   public byte[] shellFormat() {
-    return ShellDump.format(env).value();
+    return ShellDump.format(env).bytes();
   }
 
   @Benchmark
@@ -113,7 +113,7 @@ public class CodecBenchmark {
 
   @Benchmark
   public byte[] jsonFormat() {
-    return JsonDump.format(env).value();
+    return JsonDump.format(env).bytes();
   }
 
   @Benchmark
