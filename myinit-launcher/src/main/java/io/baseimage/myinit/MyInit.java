@@ -303,7 +303,7 @@ final class MyInit {
 
   static List<Path> scriptsIn(Path directory, Log log) {
     try {
-      return Scripts.inDirectory(directory, skipped -> {});
+      return Scripts.inDirectory(directory);
     } catch (IOException e) {
       log.warn("cannot list " + FileNames.display(directory) + ": " + e.getMessage());
       return List.of();

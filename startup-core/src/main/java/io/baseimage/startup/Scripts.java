@@ -19,17 +19,13 @@ public final class Scripts {
   /**
    * Every regular executable file of {@code dir} (a symlink to one counts), in byte order of the
    * names. A missing directory has none.
-   *
-   * @param skipped receives each entry that is not run, for a debug log
    */
-  public static List<Path> inDirectory(Path dir, java.util.function.Consumer<Path> skipped) throws IOException {
+  public static List<Path> inDirectory(Path dir) throws IOException {
     List<Path> scripts = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         if (isExecutableFile(entry)) {
           scripts.add(entry);
-        } else {
-          skipped.accept(entry);
         }
       }
     } catch (NoSuchFileException | NotDirectoryException e) {

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -55,7 +54,6 @@ public final class Supervisor {
   private long generation;
   private final Set<Integer> running = new HashSet<>();
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
-  private final AtomicLong orphansReaped = new AtomicLong();
 
   private Supervisor(ProcessControl posix, Consumer<String> errors) {
     this.posix = posix;
@@ -236,21 +234,6 @@ public final class Supervisor {
     }
   }
 
-  /** Processes reaped that were not our own children. */
-  public long orphansReaped() {
-    return orphansReaped.get();
-  }
-
-  /** Whether any child we spawned is still running. */
-  public boolean hasRunningChildren() {
-    lock.lock();
-    try {
-      return !running.isEmpty();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void reap() {
     while (true) {
       try {
@@ -280,9 +263,8 @@ public final class Supervisor {
         ExitStatus exit = ExitStatus.of(status);
         ended.put(status.pid(), exit);
         events.add(new Event.Exited(status.pid(), exit));
-      } else {
-        orphansReaped.incrementAndGet();
       }
+      // Anything else was an orphan the kernel handed us: reaping it was all it needed.
     } finally {
       lock.unlock();
     }

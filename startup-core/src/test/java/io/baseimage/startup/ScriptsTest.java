@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,24 +24,22 @@ class ScriptsTest {
       executable(dir, name);
     }
 
-    List<Path> scripts = Scripts.inDirectory(dir, skipped -> {});
+    List<Path> scripts = Scripts.inDirectory(dir);
 
     assertThat(names(scripts)).containsExactly("10-x", "9-y", "B", "Z", "_u", "a", "a.sh", "b", "é");
     assertThat(scripts).allMatch(p -> p.getParent().equals(dir));
   }
 
   @Test
-  void skipsNonExecutableFilesAndDirectoriesAndReportsThem() throws Exception {
+  void skipsNonExecutableFilesAndDirectories() throws Exception {
     executable(dir, "run-me");
     plainFile(dir, "README");
-    Path subdir = Files.createDirectory(dir.resolve("subdir"),
+    Files.createDirectory(dir.resolve("subdir"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    List<Path> skipped = new ArrayList<>();
 
-    List<Path> scripts = Scripts.inDirectory(dir, skipped::add);
+    List<Path> scripts = Scripts.inDirectory(dir);
 
     assertThat(names(scripts)).containsExactly("run-me");
-    assertThat(skipped).containsExactlyInAnyOrder(dir.resolve("README"), subdir);
   }
 
   @Test
@@ -53,17 +50,17 @@ class ScriptsTest {
     Files.createSymbolicLink(scripts.resolve("to-dir"), dir.resolve("elsewhere"));
     Files.createSymbolicLink(scripts.resolve("dangling"), dir.resolve("nothing"));
 
-    assertThat(names(Scripts.inDirectory(scripts, skipped -> {}))).containsExactly("linked");
+    assertThat(names(Scripts.inDirectory(scripts))).containsExactly("linked");
   }
 
   @Test
   void findsNothingInAMissingDirectory() throws Exception {
-    assertThat(Scripts.inDirectory(dir.resolve("missing"), skipped -> {})).isEmpty();
+    assertThat(Scripts.inDirectory(dir.resolve("missing"))).isEmpty();
   }
 
   @Test
   void findsNothingWhenThePathIsAFile() throws Exception {
-    assertThat(Scripts.inDirectory(plainFile(dir, "file"), skipped -> {})).isEmpty();
+    assertThat(Scripts.inDirectory(plainFile(dir, "file"))).isEmpty();
   }
 
   @Test
