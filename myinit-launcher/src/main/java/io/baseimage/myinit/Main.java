@@ -9,7 +9,7 @@ import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.Output;
 import io.baseimage.startup.SignalEvents;
-import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Reaper;
 import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -77,11 +77,11 @@ public final class Main {
       // The launcher blocked these signals before the JVM started: one that came since is pending
       // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
       // while this thread imports the environment.
-      Supervisor supervisor = Supervisor.start(processes, log::warn);
-      SignalEvents.queueTo(supervisor, processes, log::error, Signals.SIGTERM, Signals.SIGINT,
+      Reaper reaper = Reaper.start(processes, log::warn);
+      SignalEvents.queueTo(reaper, processes, log::error, Signals.SIGTERM, Signals.SIGINT,
           Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGWINCH);
       Settings settings = Settings.from(environment);
-      MyInit init = new MyInit(supervisor, options, settings, Layout.under(ROOT, settings), log);
+      MyInit init = new MyInit(reaper, options, settings, Layout.under(ROOT, settings), log);
       return init.run(environment);
     } catch (SettingsException e) {
       log.error(e.getMessage());

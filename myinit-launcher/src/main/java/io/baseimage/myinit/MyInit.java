@@ -17,7 +17,7 @@ import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.Scripts;
 import io.baseimage.startup.SignalNames;
 import io.baseimage.startup.SpawnException;
-import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Reaper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ final class MyInit {
   static final int EXIT_ABORTED = 2;
   private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
-  private final Supervisor supervisor;
+  private final Reaper reaper;
   private final ProcessControl posix;
   private final Options options;
   private final Settings settings;
@@ -55,9 +55,9 @@ final class MyInit {
   /** Set when the shutdown begins: at the signal that aborts the boot, or at the boot's end. */
   private Deadline shutdownDeadline;
 
-  MyInit(Supervisor supervisor, Options options, Settings settings, Layout layout, Log log) {
-    this.supervisor = supervisor;
-    this.posix = supervisor.posix();
+  MyInit(Reaper reaper, Options options, Settings settings, Layout layout, Log log) {
+    this.reaper = reaper;
+    this.posix = reaper.posix();
     this.options = options;
     this.settings = settings;
     this.layout = layout;
@@ -81,7 +81,7 @@ final class MyInit {
       log.error("my_init failed: " + e);
       status = EXIT_FAILED;
     }
-    new Shutdown(supervisor, settings, layout, log, shutdownDeadline())
+    new Shutdown(reaper, settings, layout, log, shutdownDeadline())
         .run(runsvdir, env, abortSignal != 0, options.killAllOnExit());
     if (scanned != null) {
       serviceSelection.remove(scanned);
@@ -116,7 +116,7 @@ final class MyInit {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
         scanned = serviceSelection.scanDirectory(posix.uid());
-        runsvdir = supervisor.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
+        runsvdir = reaper.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
             .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());
@@ -135,7 +135,7 @@ final class MyInit {
     if (Scripts.isExecutableFile(layout.rcLocal())) {
       scripts.add(layout.rcLocal());
     }
-    ScriptRunner runner = new ScriptRunner(supervisor, settings.killProcessTimeout(), settings.scriptTimeout());
+    ScriptRunner runner = new ScriptRunner(reaper, settings.killProcessTimeout(), settings.scriptTimeout());
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
       stores.beforeScript().forEach(this::warn);
@@ -154,7 +154,7 @@ final class MyInit {
         }
         case Outcome.Aborted aborted -> {
           abortSignal = aborted.signal();
-          supervisor.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
+          reaper.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
           return false;
         }
         case Outcome.DeadlinePassed passed -> throw new IllegalStateException("a startup script has no deadline");
@@ -186,7 +186,7 @@ final class MyInit {
     log.info("Running " + command.displayName() + "...");
     int pid;
     try {
-      pid = supervisor.spawn(command);
+      pid = reaper.spawn(command);
     } catch (SpawnException e) {
       log.error(e.getMessage());
       return e.shellStatus();
@@ -199,11 +199,11 @@ final class MyInit {
         abortSignal = signal;
         return true;
       }
-      supervisor.signal(pid, signal);
+      reaper.signal(pid, signal);
       return false;
     });
     if (status.isEmpty()) {
-      supervisor.terminate(pid, shutdownDeadline(), settings.killProcessTimeout());
+      reaper.terminate(pid, shutdownDeadline(), settings.killProcessTimeout());
     }
     if (foreground) {
       takeTerminalBack();
@@ -221,8 +221,8 @@ final class MyInit {
    * would kill a command that has not set its handlers yet. A TERM or INT still stops the boot.
    */
   private boolean shutdownSignalTakenBeforeTheCommand() throws InterruptedException {
-    for (Optional<Event> event = supervisor.next(System.nanoTime()); event.isPresent();
-        event = supervisor.next(System.nanoTime())) {
+    for (Optional<Event> event = reaper.next(System.nanoTime()); event.isPresent();
+        event = reaper.next(System.nanoTime())) {
       if (event.get() instanceof Event.Signaled signaled && isShutdownSignal(signaled.signal())) {
         abortSignal = signaled.signal();
         return true;
@@ -239,7 +239,7 @@ final class MyInit {
       posix.kill(-pid, Signals.SIGCONT);
     } catch (ErrnoException e) {
       // A command that has already ended has no process group left to give the terminal to.
-      if (e.errno() != Errno.ESRCH && supervisor.isRunning(pid)) {
+      if (e.errno() != Errno.ESRCH && reaper.isRunning(pid)) {
         log.warn("cannot give the terminal to the command: " + e.getMessage());
       }
     }
@@ -280,17 +280,17 @@ final class MyInit {
   }
 
   /**
-   * Waits for {@code pid} as {@link Supervisor#awaitExit} does, and gives memory back once nothing
+   * Waits for {@code pid} as {@link Reaper#awaitExit} does, and gives memory back once nothing
    * has happened for a while: from then on my_init mostly sleeps. Not at once, because a short
    * command's shutdown would have to read the released pages back.
    */
   private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal) throws InterruptedException {
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
+    Optional<ExitStatus> status = reaper.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
     if (status.isPresent() || abortSignal != 0) {
       return status;
     }
     posix.releaseIdleMemory();
-    return supervisor.awaitExit(pid, Long.MAX_VALUE, onSignal);
+    return reaper.awaitExit(pid, Long.MAX_VALUE, onSignal);
   }
 
   /** The shutdown's deadline, which starts counting at the first call. */

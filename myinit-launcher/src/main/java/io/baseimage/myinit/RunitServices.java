@@ -12,7 +12,7 @@ import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.SpawnException;
-import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Reaper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,14 +52,14 @@ final class RunitServices {
   /** One runsv and the service directory it supervises. */
   record Runsv(int pid, Path directory) {}
 
-  private final Supervisor supervisor;
+  private final Reaper reaper;
   private final ProcessControl posix;
   private final Layout layout;
   private final Log log;
 
-  RunitServices(Supervisor supervisor, Layout layout, Log log) {
-    this.supervisor = supervisor;
-    this.posix = supervisor.posix();
+  RunitServices(Reaper reaper, Layout layout, Log log) {
+    this.reaper = reaper;
+    this.posix = reaper.posix();
     this.layout = layout;
     this.log = log;
   }
@@ -265,10 +265,10 @@ final class RunitServices {
     args.add(verb.getBytes(StandardCharsets.US_ASCII));
     services.forEach(s -> args.add(FileNames.bytesOf(s.directory())));
     try {
-      int pid = supervisor.spawn(Runit.command(env, "sv", args));
-      Optional<ExitStatus> status = supervisor.awaitExit(pid, deadline.cut(killTimeout), signal -> false);
+      int pid = reaper.spawn(Runit.command(env, "sv", args));
+      Optional<ExitStatus> status = reaper.awaitExit(pid, deadline.cut(killTimeout), signal -> false);
       if (status.isEmpty()) {
-        supervisor.terminate(pid, deadline, killTimeout);
+        reaper.terminate(pid, deadline, killTimeout);
       }
       return status.map(ExitStatus::succeeded).orElse(false);
     } catch (SpawnException e) {

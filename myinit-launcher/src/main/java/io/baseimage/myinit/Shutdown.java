@@ -10,7 +10,7 @@ import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.ScriptRunner.Outcome;
 import io.baseimage.startup.ScriptRunner;
-import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Reaper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,7 +27,7 @@ final class Shutdown {
     void run() throws InterruptedException;
   }
 
-  private final Supervisor supervisor;
+  private final Reaper reaper;
   private final ProcessControl posix;
   private final Settings settings;
   private final Layout layout;
@@ -36,13 +36,13 @@ final class Shutdown {
   private final Deadline deadline;
   private boolean deadlineReported;
 
-  Shutdown(Supervisor supervisor, Settings settings, Layout layout, Log log, Deadline deadline) {
-    this.supervisor = supervisor;
-    this.posix = supervisor.posix();
+  Shutdown(Reaper reaper, Settings settings, Layout layout, Log log, Deadline deadline) {
+    this.reaper = reaper;
+    this.posix = reaper.posix();
     this.settings = settings;
     this.layout = layout;
     this.log = log;
-    this.services = new RunitServices(supervisor, layout, log);
+    this.services = new RunitServices(reaper, layout, log);
     this.deadline = deadline;
   }
 
@@ -83,7 +83,7 @@ final class Shutdown {
 
   private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {
     ScriptRunner runner = new ScriptRunner(
-        supervisor, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
+        reaper, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
     for (Path script : MyInit.scriptsIn(directory, log)) {
       if (deadline.passed()) {
         return;
@@ -104,9 +104,9 @@ final class Shutdown {
   }
 
   private void stopRunsvdir(int runsvdir) throws InterruptedException {
-    if (supervisor.isRunning(runsvdir)) {
+    if (reaper.isRunning(runsvdir)) {
       log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
-      supervisor.terminate(runsvdir, deadline, settings.killProcessTimeout());
+      reaper.terminate(runsvdir, deadline, settings.killProcessTimeout());
     }
   }
 
@@ -119,10 +119,10 @@ final class Shutdown {
     signalAll(Signals.SIGTERM);
     // A stopped process (a command's whole group after Ctrl-Z) would see the TERM only at SIGKILL.
     signalAll(Signals.SIGCONT);
-    if (!supervisor.awaitNoChildren(deadline.cut(settings.killAllProcessesTimeout()))) {
+    if (!reaper.awaitNoChildren(deadline.cut(settings.killAllProcessesTimeout()))) {
       log.info("Not all processes have exited in time. Forcing them to exit.");
       signalAll(Signals.SIGKILL);
-      supervisor.awaitNoChildren(deadline.forKilled(settings.killProcessTimeout()));
+      reaper.awaitNoChildren(deadline.forKilled(settings.killProcessTimeout()));
     }
   }
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.posix.Signals;
-import io.baseimage.startup.Supervisor;
+import io.baseimage.startup.Reaper;
 import io.baseimage.testing.FakePosix.Kill;
 import io.baseimage.testing.FakePosix.Spawn;
 import io.baseimage.testing.FakePosix;
@@ -57,7 +57,7 @@ class MyInitTest {
   private Layout layout;
   private Path bin;
   private Settings settings;
-  private Supervisor supervisor;
+  private Reaper reaper;
   private long elapsedMillis;
 
   @BeforeEach
@@ -99,10 +99,10 @@ class MyInitTest {
 
   private int run(ContainerEnvironment processEnvironment, String... args) throws Exception {
     Options options = Options.parse(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
-    if (supervisor == null) {
-      supervisor = Supervisor.start(posix, reaperErrors::add);
+    if (reaper == null) {
+      reaper = Reaper.start(posix, reaperErrors::add);
     }
-    MyInit init = new MyInit(supervisor, options, settings, layout, new Log(err, options.quiet()));
+    MyInit init = new MyInit(reaper, options, settings, layout, new Log(err, options.quiet()));
     long start = System.nanoTime();
     int status = init.run(processEnvironment);
     elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -376,7 +376,7 @@ class MyInitTest {
   void sigtermDuringTheCommandStopsItWithTermThenKillAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
     posix.program("cmd").ignores(Signals.SIGTERM)
-        .onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+        .onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
@@ -391,7 +391,7 @@ class MyInitTest {
 
   @Test
   void sigintDuringTheCommandWithRunitShutsEverythingDown() throws Exception {
-    posix.program("cmd").onSpawn(pid -> supervisor.signalReceived(Signals.SIGINT));
+    posix.program("cmd").onSpawn(pid -> reaper.signalReceived(Signals.SIGINT));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
@@ -412,10 +412,10 @@ class MyInitTest {
     killTimeouts(Duration.ofSeconds(5), AMPLE);
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
     posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> {
-      supervisor.signalReceived(Signals.SIGTERM);
-      supervisor.signalReceived(Signals.SIGTERM);
+      reaper.signalReceived(Signals.SIGTERM);
+      reaper.signalReceived(Signals.SIGTERM);
     });
-    posix.program("pre").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+    posix.program("pre").onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
@@ -437,7 +437,7 @@ class MyInitTest {
   void sigtermDuringAStartupScriptAbortsTheBootWithExit2() throws Exception {
     Path slow = executable(layout.initDirectory(), "10-slow");
     script(layout.initDirectory(), "20-never", 0);
-    posix.program("10-slow").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+    posix.program("10-slow").onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
@@ -453,7 +453,7 @@ class MyInitTest {
   void sigtermWhileWaitingForRunsvdirShutsItDownAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
     posix.program("runsvdir").ignores(Signals.SIGTERM)
-        .onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+        .onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run()).isEqualTo(2);
 
@@ -471,10 +471,10 @@ class MyInitTest {
   void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
     posix.program("cmd").ignores(Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGWINCH).exitsOn(Signals.SIGUSR2, 0)
         .onSpawn(pid -> {
-          supervisor.signalReceived(Signals.SIGHUP);
-          supervisor.signalReceived(Signals.SIGUSR1);
-          supervisor.signalReceived(Signals.SIGWINCH);
-          supervisor.signalReceived(Signals.SIGUSR2);
+          reaper.signalReceived(Signals.SIGHUP);
+          reaper.signalReceived(Signals.SIGUSR1);
+          reaper.signalReceived(Signals.SIGWINCH);
+          reaper.signalReceived(Signals.SIGUSR2);
         });
 
     assertThat(run("--", "cmd")).isZero();
@@ -487,8 +487,8 @@ class MyInitTest {
   @Test
   void ignoresForwardableSignalsWithoutACommand() throws Exception {
     posix.program("runsvdir").onSpawn(pid -> {
-      supervisor.signalReceived(Signals.SIGHUP);
-      supervisor.signalReceived(Signals.SIGWINCH);
+      reaper.signalReceived(Signals.SIGHUP);
+      reaper.signalReceived(Signals.SIGWINCH);
       posix.exit(pid, 0);
     });
 
@@ -513,8 +513,8 @@ class MyInitTest {
   @Test
   void aSignalTakenBeforeThereIsACommandIsNotForwardedToIt() throws Exception {
     // A HUP that came while the JVM started or runit was started: the command did not exist yet.
-    supervisor = Supervisor.start(posix, reaperErrors::add);
-    supervisor.signalReceived(Signals.SIGHUP);
+    reaper = Reaper.start(posix, reaperErrors::add);
+    reaper.signalReceived(Signals.SIGHUP);
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
@@ -524,8 +524,8 @@ class MyInitTest {
 
   @Test
   void aShutdownSignalTakenBeforeTheCommandStopsTheBootBeforeItStarts() throws Exception {
-    supervisor = Supervisor.start(posix, reaperErrors::add);
-    supervisor.signalReceived(Signals.SIGTERM);
+    reaper = Reaper.start(posix, reaperErrors::add);
+    reaper.signalReceived(Signals.SIGTERM);
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
@@ -965,7 +965,7 @@ class MyInitTest {
   void theDeadlineCountsFromTheSignalThatStopsTheCommand() throws Exception {
     Duration hour = Duration.ofHours(1);
     settings = new Settings(hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
-    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * <pre>{@code
  * Deadline deadline = Deadline.after(Duration.ofSeconds(9));
- * supervisor.terminate(pid, deadline, killTimeout);   // SIGKILL at deadline.cut(killTimeout)
+ * reaper.terminate(pid, deadline, killTimeout);   // SIGKILL at deadline.cut(killTimeout)
  * }</pre>
  */
 public record Deadline(long nanos) {

@@ -35,12 +35,12 @@ public final class ScriptRunner {
     record NotStarted(SpawnException cause) implements Outcome {}
   }
 
-  private final Supervisor supervisor;
+  private final Reaper reaper;
   private final Duration killTimeout;
   private final Optional<Duration> timeLimit;
 
-  public ScriptRunner(Supervisor supervisor, Duration killTimeout, Optional<Duration> timeLimit) {
-    this.supervisor = supervisor;
+  public ScriptRunner(Reaper reaper, Duration killTimeout, Optional<Duration> timeLimit) {
+    this.reaper = reaper;
     this.killTimeout = killTimeout;
     this.timeLimit = timeLimit;
   }
@@ -66,13 +66,13 @@ public final class ScriptRunner {
       throws InterruptedException {
     int pid;
     try {
-      pid = supervisor.spawn(new Command(List.of(FileNames.bytesOf(script)), environment, false));
+      pid = reaper.spawn(new Command(List.of(FileNames.bytesOf(script)), environment, false));
     } catch (SpawnException e) {
       return new Outcome.NotStarted(e);
     }
     long end = timeLimit.map(deadline::cut).orElse(deadline.nanos());
     int[] abortSignal = {0};
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, end, signal -> {
+    Optional<ExitStatus> status = reaper.awaitExit(pid, end, signal -> {
       if (abortOnShutdownSignal && (signal == Signals.SIGTERM || signal == Signals.SIGINT)) {
         abortSignal[0] = signal;
         return true;
@@ -85,7 +85,7 @@ public final class ScriptRunner {
     if (abortSignal[0] != 0) {
       return new Outcome.Aborted(abortSignal[0], pid);
     }
-    supervisor.terminate(pid, deadline, killTimeout);
+    reaper.terminate(pid, deadline, killTimeout);
     return end == deadline.nanos() ? new Outcome.DeadlinePassed() : new Outcome.TimedOut(timeLimit.orElseThrow());
   }
 }

@@ -17,15 +17,15 @@ public final class SignalEvents {
   private SignalEvents() {}
 
   /**
-   * Starts a daemon thread that takes {@code signals} and queues each to {@code supervisor}.
+   * Starts a daemon thread that takes {@code signals} and queues each to {@code reaper}.
    *
    * @param errors receives a line if taking signals fails (it then stops)
    */
-  public static void queueTo(Supervisor supervisor, ProcessControl posix, Consumer<String> errors, int... signals) {
+  public static void queueTo(Reaper reaper, ProcessControl posix, Consumer<String> errors, int... signals) {
     Thread taker = new Thread(() -> {
       try {
         while (true) {
-          supervisor.signalReceived(posix.awaitSignal(signals));
+          reaper.signalReceived(posix.awaitSignal(signals));
         }
       } catch (ErrnoException e) {
         errors.accept("signals are no longer handled: " + e.getMessage());

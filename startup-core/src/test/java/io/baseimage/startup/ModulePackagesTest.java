@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 /** STYLE: module name = root package. */
 class ModulePackagesTest {
   private static ModuleDescriptor descriptor() throws Exception {
-    return ModuleSources.descriptorOf(Supervisor.class);
+    return ModuleSources.descriptorOf(Reaper.class);
   }
 
   @Test
   void moduleNameIsTheRootPackage() throws Exception {
     assertThat(descriptor().name()).isEqualTo("io.baseimage.startup");
-    assertThat(Supervisor.class.getPackageName()).isEqualTo(descriptor().name());
+    assertThat(Reaper.class.getPackageName()).isEqualTo(descriptor().name());
   }
 
   @Test

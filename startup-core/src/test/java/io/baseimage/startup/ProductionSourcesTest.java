@@ -63,7 +63,7 @@ class ProductionSourcesTest {
 
     assertThat(root.resolve("startup-core/pom.xml")).isRegularFile();
     assertThat(productionSources(root))
-        .contains(root.resolve("startup-core/src/main/java/io/baseimage/startup/Supervisor.java"))
+        .contains(root.resolve("startup-core/src/main/java/io/baseimage/startup/Reaper.java"))
         .anyMatch(file -> file.startsWith(root.resolve("myinit-launcher")));
   }
 

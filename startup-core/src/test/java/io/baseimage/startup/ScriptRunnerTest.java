@@ -27,12 +27,12 @@ class ScriptRunnerTest {
 
   @TempDir Path dir;
   private final FakePosix posix = new FakePosix();
-  private Supervisor supervisor;
+  private Reaper reaper;
   private Path script;
 
   @BeforeEach
   void start() {
-    supervisor = Supervisor.start(posix, problem -> {});
+    reaper = Reaper.start(posix, problem -> {});
     script = executable(dir, "10-script");
   }
 
@@ -40,7 +40,7 @@ class ScriptRunnerTest {
   void reportsTheStatusOfAScriptThatFinishes() throws Exception {
     posix.program("10-script").exitsAtOnce(3);
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(3)));
     assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
@@ -56,7 +56,7 @@ class ScriptRunnerTest {
     posix.program("10-script").ignores(Signals.SIGTERM);
     long start = System.nanoTime();
 
-    Outcome outcome = new ScriptRunner(supervisor, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
+    Outcome outcome = new ScriptRunner(reaper, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
         .runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.TimedOut(Duration.ofMillis(40)));
@@ -64,13 +64,13 @@ class ScriptRunnerTest {
     int pid = posix.spawns().get(0).pid();
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     // run waits at most the kill timeout after SIGKILL, and a loaded machine's reaper may be later.
-    assertThat(supervisor.awaitExit(pid, System.nanoTime() + KILL_TIMEOUT.toNanos(), signal -> false))
+    assertThat(reaper.awaitExit(pid, System.nanoTime() + KILL_TIMEOUT.toNanos(), signal -> false))
         .contains(ExitStatus.killedBy(Signals.SIGKILL));
   }
 
   @Test
   void stopsAScriptThatOverrunsWithTermAloneWhenThatSuffices() throws Exception {
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
         .runAtBoot(script, ENV);
 
     assertThat(outcome).isInstanceOf(Outcome.TimedOut.class);
@@ -79,21 +79,21 @@ class ScriptRunnerTest {
 
   @Test
   void isAbortedByTermDuringTheScript() throws Exception {
-    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Signals.SIGTERM));
+    posix.program("10-script").onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     int pid = posix.spawns().get(0).pid();
     assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGTERM, pid));
-    assertThat(supervisor.isRunning(pid)).as("left for the shutdown to stop, within its deadline").isTrue();
+    assertThat(reaper.isRunning(pid)).as("left for the shutdown to stop, within its deadline").isTrue();
     assertThat(posix.kills()).isEmpty();
   }
 
   @Test
   void isAbortedByInt() throws Exception {
-    posix.program("10-script").onSpawn(pid -> supervisor.signalReceived(Signals.SIGINT));
+    posix.program("10-script").onSpawn(pid -> reaper.signalReceived(Signals.SIGINT));
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGINT, posix.spawns().get(0).pid()));
   }
@@ -103,7 +103,7 @@ class ScriptRunnerTest {
     posix.program("10-script").ignores(Signals.SIGTERM);
     Duration limit = Duration.ofHours(1);
 
-    Outcome outcome = new ScriptRunner(supervisor, limit, Optional.of(limit))
+    Outcome outcome = new ScriptRunner(reaper, limit, Optional.of(limit))
         .runAtShutdown(script, ENV, Deadline.after(Duration.ofMillis(50)));
 
     assertThat(outcome).isEqualTo(new Outcome.DeadlinePassed());
@@ -114,11 +114,11 @@ class ScriptRunnerTest {
   @Test
   void ignoresShutdownSignalsDuringShutdownScripts() throws Exception {
     posix.program("10-script").onSpawn(pid -> {
-      supervisor.signalReceived(Signals.SIGTERM);
+      reaper.signalReceived(Signals.SIGTERM);
       posix.exit(pid, 0);
     });
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
         .runAtShutdown(script, ENV, Deadline.NONE);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(0)));
@@ -129,7 +129,7 @@ class ScriptRunnerTest {
   void reportsAScriptThatCannotBeStarted() throws Exception {
     Path missing = dir.resolve("missing");
 
-    Outcome outcome = new ScriptRunner(supervisor, KILL_TIMEOUT, Optional.empty()).runAtBoot(missing, ENV);
+    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(missing, ENV);
 
     assertThat(outcome).isInstanceOfSatisfying(Outcome.NotStarted.class, notStarted -> {
       assertThat(notStarted.cause().shellStatus()).isEqualTo(127);

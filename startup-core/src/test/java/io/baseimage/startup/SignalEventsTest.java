@@ -14,15 +14,15 @@ class SignalEventsTest {
   void queuesEachTakenSignalInOrderAndLeavesOthersPending() throws Exception {
     FakePosix posix = new FakePosix();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
-    Supervisor supervisor = Supervisor.start(posix, errors::add);
+    Reaper reaper = Reaper.start(posix, errors::add);
     posix.raise(Signals.SIGTERM);
     posix.raise(Signals.SIGQUIT);
     posix.raise(Signals.SIGHUP);
 
-    SignalEvents.queueTo(supervisor, posix, errors::add, Signals.SIGTERM, Signals.SIGHUP);
+    SignalEvents.queueTo(reaper, posix, errors::add, Signals.SIGTERM, Signals.SIGHUP);
 
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGTERM));
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
+    assertThat(reaper.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGTERM));
+    assertThat(reaper.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
     assertThat(errors).isEmpty();
   }
 }

@@ -54,7 +54,7 @@ import java.util.stream.Collectors;
  * signal does: by default {@code SIGKILL}, {@code SIGTERM}, {@code SIGINT}, {@code SIGHUP},
  * {@code SIGUSR1} and {@code SIGUSR2} kill it, other signals are ignored; {@link #program} changes
  * that per program. {@link #waitAny} blocks until a child has ended and returns empty when no child
- * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the supervisor's reaper thread
+ * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the reaper thread
  * waits here while the test thread ends children.
  *
  * <p>Tests never sleep to let the reaper catch up: they wait for what it does here
@@ -372,7 +372,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /**
-   * The signals sent to {@code target}, in order, but for {@code SIGCONT}: the supervisor sends
+   * The signals sent to {@code target}, in order, but for {@code SIGCONT}: the reaper sends
    * one after every {@code SIGTERM} (a stopped child must see the TERM), and whether it still
    * reaches a child that ended on the TERM is a race. {@link #kills} has every call.
    */
@@ -442,7 +442,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   /**
    * Waits until child {@code child} has been reaped and {@link #waitAny} has been called again. A
-   * reaper that handles each status before it asks for the next one, as the supervisor's does, has
+   * reaper that handles each status before it asks for the next one, as the reaper's does, has
    * by then passed the status on: the test can look at what it did with it.
    */
   public void awaitHandedOn(int child, Duration timeout) throws InterruptedException {

@@ -31,12 +31,12 @@ import java.util.function.IntPredicate;
  * {@code java.lang.Process} next to this: its own reaper would lose statuses to ours.
  *
  * <pre>{@code
- * Supervisor supervisor = Supervisor.start(JffiProcessControl.load(), problem -> log(problem));
- * int pid = supervisor.spawn(Command.of(env, "/bin/true"));
- * Event event = supervisor.next(Long.MAX_VALUE);   // Exited[pid=..., status=ExitStatus[code=0...]]
+ * Reaper reaper = Reaper.start(JffiProcessControl.load(), problem -> log(problem));
+ * int pid = reaper.spawn(Command.of(env, "/bin/true"));
+ * Event event = reaper.next(Long.MAX_VALUE);   // Exited[pid=..., status=ExitStatus[code=0...]]
  * }</pre>
  */
-public final class Supervisor {
+public final class Reaper {
   /** How long the reaper sleeps when it has no children, in case one is handed to it from outside. */
   private static final long IDLE_RECHECK_MILLIS = 1000;
 
@@ -55,22 +55,22 @@ public final class Supervisor {
   private final Set<Integer> running = new HashSet<>();
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
 
-  private Supervisor(ProcessControl posix, Consumer<String> errors) {
+  private Reaper(ProcessControl posix, Consumer<String> errors) {
     this.posix = posix;
     this.errors = errors;
   }
 
   /**
-   * A supervisor with its reaper thread running.
+   * A reaper with its thread running.
    *
    * @param errors receives a line for each unexpected failure of the reaper (it keeps going)
    */
-  public static Supervisor start(ProcessControl posix, Consumer<String> errors) {
-    Supervisor supervisor = new Supervisor(posix, errors);
-    Thread reaper = new Thread(supervisor::reap, "reaper");
-    reaper.setDaemon(true);
-    reaper.start();
-    return supervisor;
+  public static Reaper start(ProcessControl posix, Consumer<String> errors) {
+    Reaper reaper = new Reaper(posix, errors);
+    Thread thread = new Thread(reaper::reap, "reaper");
+    thread.setDaemon(true);
+    thread.start();
+    return reaper;
   }
 
   public ProcessControl posix() {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SupervisorTest {
+class ReaperTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   /** For what must happen: enough for a loaded machine, and only waited out when a test fails. */
   private static final Duration AMPLE = Duration.ofSeconds(10);
@@ -31,13 +31,13 @@ class SupervisorTest {
   @TempDir Path dir;
   private final FakePosix posix = new FakePosix();
   private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-  private Supervisor supervisor;
+  private Reaper reaper;
   private String program;
 
   @BeforeEach
   void start() {
     program = executable(dir, "prog").toString();
-    supervisor = Supervisor.start(posix, errors::add);
+    reaper = Reaper.start(posix, errors::add);
   }
 
   @AfterEach
@@ -55,7 +55,7 @@ class SupervisorTest {
 
   @Test
   void spawnPassesPathArgumentsEnvironmentAndProcessGroup() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program, "x", "y z").inOwnProcessGroup());
+    int pid = reaper.spawn(Command.of(ENV, program, "x", "y z").inOwnProcessGroup());
 
     assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
       assertThat(spawn.pid()).isEqualTo(pid);
@@ -64,62 +64,62 @@ class SupervisorTest {
       assertThat(spawn.environ()).containsExactly("A=1");
       assertThat(spawn.newProcessGroup()).isTrue();
     });
-    assertThat(supervisor.isRunning(pid)).isTrue();
+    assertThat(reaper.isRunning(pid)).isTrue();
   }
 
   @Test
   void dispatchesEachExitToTheRightPid() throws Exception {
-    int first = supervisor.spawn(Command.of(ENV, program));
-    int second = supervisor.spawn(Command.of(ENV, program));
+    int first = reaper.spawn(Command.of(ENV, program));
+    int second = reaper.spawn(Command.of(ENV, program));
 
     posix.exit(second, 3);
     posix.killBy(first, Signals.SIGKILL);
 
-    assertThat(supervisor.awaitExit(second, soon(), s -> false)).contains(ExitStatus.exited(3));
-    assertThat(supervisor.awaitExit(first, soon(), s -> false)).contains(ExitStatus.killedBy(9));
-    assertThat(supervisor.isRunning(first)).isFalse();
-    assertThat(supervisor.isRunning(second)).isFalse();
+    assertThat(reaper.awaitExit(second, soon(), s -> false)).contains(ExitStatus.exited(3));
+    assertThat(reaper.awaitExit(first, soon(), s -> false)).contains(ExitStatus.killedBy(9));
+    assertThat(reaper.isRunning(first)).isFalse();
+    assertThat(reaper.isRunning(second)).isFalse();
   }
 
   @Test
   void queuesExitsAsEventsInTheOrderTheyHappen() throws Exception {
-    int first = supervisor.spawn(Command.of(ENV, program));
-    int second = supervisor.spawn(Command.of(ENV, program));
+    int first = reaper.spawn(Command.of(ENV, program));
+    int second = reaper.spawn(Command.of(ENV, program));
 
     posix.exit(second, 1);
     posix.exit(first, 0);
 
-    assertThat(supervisor.next(soon())).contains(new Event.Exited(second, ExitStatus.exited(1)));
-    assertThat(supervisor.next(soon())).contains(new Event.Exited(first, ExitStatus.exited(0)));
+    assertThat(reaper.next(soon())).contains(new Event.Exited(second, ExitStatus.exited(1)));
+    assertThat(reaper.next(soon())).contains(new Event.Exited(first, ExitStatus.exited(0)));
   }
 
   @Test
   void childThatEndsBeforeSpawnReturnsIsNotTakenForAnOrphan() throws Exception {
     // Keep the reaper blocked in waitpid, so that it takes the status before spawn has returned.
-    supervisor.spawn(Command.of(ENV, program));
+    reaper.spawn(Command.of(ENV, program));
     posix.program("quick").exitsBeforeSpawnReturns(7);
     String quick = executable(dir, "quick").toString();
     // A reaper still on its way into waitpid would need the lock that spawn holds: wait until it is in.
     posix.awaitBlockedInWaitAny(AMPLE);
 
-    int pid = supervisor.spawn(Command.of(ENV, quick));
+    int pid = reaper.spawn(Command.of(ENV, quick));
 
     assertThat(posix.wasReaped(pid)).as("reaped before spawn returned").isTrue();
-    assertThat(supervisor.awaitExit(pid, soon(), s -> false)).contains(ExitStatus.exited(7));
+    assertThat(reaper.awaitExit(pid, soon(), s -> false)).contains(ExitStatus.exited(7));
   }
 
   @Test
   void childThatExitsAtOnceWithoutOtherChildrenIsSeen() throws Exception {
     posix.program("quick").exitsAtOnce(0);
 
-    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "quick").toString()));
+    int pid = reaper.spawn(Command.of(ENV, executable(dir, "quick").toString()));
 
-    assertThat(supervisor.awaitExit(pid, soon(), s -> false)).contains(ExitStatus.exited(0));
+    assertThat(reaper.awaitExit(pid, soon(), s -> false)).contains(ExitStatus.exited(0));
   }
 
   @Test
   void reapsOrphansWithoutEvents() throws Exception {
-    int child = supervisor.spawn(Command.of(ENV, program));
+    int child = reaper.spawn(Command.of(ENV, program));
 
     posix.orphanExits(900, 0);
     posix.orphanExits(901, 1);
@@ -130,32 +130,32 @@ class SupervisorTest {
     }
     assertThat(posix.wasReaped(900)).isTrue();
     assertThat(posix.wasReaped(902)).isTrue();
-    assertThat(supervisor.isRunning(child)).isTrue();
-    assertThat(supervisor.exitStatus(900)).isEmpty();
-    assertThat(supervisor.next(in(20))).as("orphans make no events").isEmpty();
+    assertThat(reaper.isRunning(child)).isTrue();
+    assertThat(reaper.exitStatus(900)).isEmpty();
+    assertThat(reaper.next(in(20))).as("orphans make no events").isEmpty();
   }
 
   @Test
   void awaitExitGivesUpAtTheDeadline() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
     long start = System.nanoTime();
 
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, in(50), s -> false);
+    Optional<ExitStatus> status = reaper.awaitExit(pid, in(50), s -> false);
 
     long elapsed = (System.nanoTime() - start) / MS;
     assertThat(status).isEmpty();
     assertThat(elapsed).isBetween(45L, 5000L);
-    assertThat(supervisor.isRunning(pid)).isTrue();
+    assertThat(reaper.isRunning(pid)).isTrue();
   }
 
   @Test
   void awaitExitStopsOnASignalWhenAskedTo() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
-    supervisor.signalReceived(Signals.SIGHUP);
-    supervisor.signalReceived(Signals.SIGTERM);
+    int pid = reaper.spawn(Command.of(ENV, program));
+    reaper.signalReceived(Signals.SIGHUP);
+    reaper.signalReceived(Signals.SIGTERM);
     List<Integer> seen = new ArrayList<>();
 
-    Optional<ExitStatus> status = supervisor.awaitExit(pid, Long.MAX_VALUE, signal -> {
+    Optional<ExitStatus> status = reaper.awaitExit(pid, Long.MAX_VALUE, signal -> {
       seen.add(signal);
       return signal == Signals.SIGTERM;
     });
@@ -166,19 +166,19 @@ class SupervisorTest {
 
   @Test
   void awaitExitReturnsAStatusThatArrivedEarlier() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
     posix.exit(pid, 5);
     posix.awaitHandedOn(pid, AMPLE);
-    assertThat(supervisor.exitStatus(pid)).isPresent();
+    assertThat(reaper.exitStatus(pid)).isPresent();
 
-    assertThat(supervisor.awaitExit(pid, in(0), s -> false)).contains(ExitStatus.exited(5));
+    assertThat(reaper.awaitExit(pid, in(0), s -> false)).contains(ExitStatus.exited(5));
   }
 
   @Test
   void terminateSendsTermAndNothingMoreWhenTheChildStops() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.NONE, AMPLE);
+    Optional<ExitStatus> status = reaper.terminate(pid, Deadline.NONE, AMPLE);
 
     assertThat(status).contains(ExitStatus.killedBy(Signals.SIGTERM));
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM);
@@ -187,13 +187,13 @@ class SupervisorTest {
   @Test
   void terminateSendsKillAfterTheTimeoutWhenTheChildIgnoresTerm() throws Exception {
     posix.program("stubborn").ignores(Signals.SIGTERM);
-    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     // The same timeout bounds the wait after SIGKILL, which must not run out before the reaper has
     // seen the end: it cannot be short, so this test waits it out once.
     Duration timeout = Duration.ofSeconds(5);
     long start = System.nanoTime();
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.NONE, timeout);
+    Optional<ExitStatus> status = reaper.terminate(pid, Deadline.NONE, timeout);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(timeout, timeout.multipliedBy(2).plus(AMPLE));
@@ -204,61 +204,61 @@ class SupervisorTest {
   @Test
   void terminateWithinADeadlineCutsBothWaitsToIt() throws Exception {
     posix.program("stubborn").ignores(Signals.SIGTERM);
-    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     Duration hour = Duration.ofHours(1);
 
-    Optional<ExitStatus> status = supervisor.terminate(pid, Deadline.after(Duration.ofMillis(20)), hour);
+    Optional<ExitStatus> status = reaper.terminate(pid, Deadline.after(Duration.ofMillis(20)), hour);
 
     // Past the deadline the wait after SIGKILL is only Deadline.KILLED_GRACE: a loaded machine's
     // reaper may not have reported the end by then, which the status may show.
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
-    assertThat(supervisor.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Signals.SIGKILL));
+    assertThat(reaper.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Signals.SIGKILL));
     status.ifPresent(s -> assertThat(s).isEqualTo(ExitStatus.killedBy(Signals.SIGKILL)));
   }
 
   @Test
   void terminateIgnoresSignalsThatArriveMeanwhile() throws Exception {
     posix.program("stubborn").exitsOn(Signals.SIGTERM, 143);
-    int pid = supervisor.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
-    supervisor.signalReceived(Signals.SIGINT);
+    int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+    reaper.signalReceived(Signals.SIGINT);
 
-    assertThat(supervisor.terminate(pid, Deadline.NONE, AMPLE)).contains(ExitStatus.exited(143));
+    assertThat(reaper.terminate(pid, Deadline.NONE, AMPLE)).contains(ExitStatus.exited(143));
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM);
   }
 
   @Test
   void doesNotSignalAChildThatHasEnded() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
     posix.exit(pid, 0);
-    assertThat(supervisor.awaitExit(pid, soon(), s -> false)).isPresent();
+    assertThat(reaper.awaitExit(pid, soon(), s -> false)).isPresent();
 
-    supervisor.signal(pid, Signals.SIGTERM);
+    reaper.signal(pid, Signals.SIGTERM);
 
     assertThat(posix.kills()).isEmpty();
   }
 
   @Test
   void queuesSignalsAsEvents() throws Exception {
-    supervisor.signalReceived(Signals.SIGHUP);
-    supervisor.signalReceived(Signals.SIGWINCH);
+    reaper.signalReceived(Signals.SIGHUP);
+    reaper.signalReceived(Signals.SIGWINCH);
 
-    assertThat(supervisor.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
-    assertThat(supervisor.next(in(0))).contains(new Event.Signaled(Signals.SIGWINCH));
-    assertThat(supervisor.next(in(10))).isEmpty();
+    assertThat(reaper.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
+    assertThat(reaper.next(in(0))).contains(new Event.Signaled(Signals.SIGWINCH));
+    assertThat(reaper.next(in(10))).isEmpty();
   }
 
   @Test
   void awaitNoChildrenWaitsForEveryChildIncludingOrphans() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
     posix.adopt(777, FakePosix.behaviour());
 
-    assertThat(supervisor.awaitNoChildren(in(30))).isFalse();
+    assertThat(reaper.awaitNoChildren(in(30))).isFalse();
 
     posix.exit(pid, 0);
-    assertThat(supervisor.awaitNoChildren(in(30))).as("the orphan is left").isFalse();
+    assertThat(reaper.awaitNoChildren(in(30))).as("the orphan is left").isFalse();
 
     posix.exit(777, 0);
-    assertThat(supervisor.awaitNoChildren(soon())).isTrue();
+    assertThat(reaper.awaitNoChildren(soon())).isTrue();
   }
 
   @Test
@@ -267,7 +267,7 @@ class SupervisorTest {
     // began to wait for "no children left". The late answer must not end that wait.
     FakePosix racing = new FakePosix();
     racing.holdNoChildren();
-    Supervisor raced = Supervisor.start(racing, errors::add);
+    Reaper raced = Reaper.start(racing, errors::add);
     racing.awaitNoChildrenHeld();
     raced.spawn(Command.of(ENV, program));
     Thread waiter = Thread.currentThread();
@@ -285,39 +285,39 @@ class SupervisorTest {
 
   @Test
   void awaitNoChildrenSeesAnOrphanHandedToUsAfterTheLastChildEnded() throws Exception {
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
     posix.exit(pid, 0);
-    assertThat(supervisor.awaitNoChildren(soon())).isTrue();
+    assertThat(reaper.awaitNoChildren(soon())).isTrue();
 
     // An orphan arrives while the reaper idles without children (a `docker exec` session's
     // background job whose shell ended): it must still count.
     posix.adopt(778, FakePosix.behaviour());
 
-    assertThat(supervisor.awaitNoChildren(in(50))).isFalse();
+    assertThat(reaper.awaitNoChildren(in(50))).isFalse();
     posix.exit(778, 0);
-    assertThat(supervisor.awaitNoChildren(soon())).isTrue();
+    assertThat(reaper.awaitNoChildren(soon())).isTrue();
   }
 
   @Test
   void aRecycledPidDoesNotReturnTheStatusOfTheChildThatHadItBefore() throws Exception {
-    int first = supervisor.spawn(Command.of(ENV, program));
+    int first = reaper.spawn(Command.of(ENV, program));
     posix.exit(first, 5);
-    assertThat(supervisor.awaitExit(first, in(10_000), s -> false)).contains(ExitStatus.exited(5));
+    assertThat(reaper.awaitExit(first, in(10_000), s -> false)).contains(ExitStatus.exited(5));
 
     posix.reusePid(first);
-    int second = supervisor.spawn(Command.of(ENV, program));
+    int second = reaper.spawn(Command.of(ENV, program));
 
     assertThat(second).isEqualTo(first);
-    assertThat(supervisor.exitStatus(second)).as("the new child is still running").isEmpty();
-    assertThat(supervisor.isRunning(second)).isTrue();
+    assertThat(reaper.exitStatus(second)).as("the new child is still running").isEmpty();
+    assertThat(reaper.isRunning(second)).isTrue();
   }
 
   @Test
   void terminateContinuesAStoppedChildSoThatItSeesTheTerm() throws Exception {
     posix.program("prog").ignores(Signals.SIGTERM);
-    int pid = supervisor.spawn(Command.of(ENV, program));
+    int pid = reaper.spawn(Command.of(ENV, program));
 
-    supervisor.terminate(pid, Deadline.NONE, Duration.ofNanos(MS));
+    reaper.terminate(pid, Deadline.NONE, Duration.ofNanos(MS));
 
     assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Signals.SIGTERM), new FakePosix.Kill(pid, Signals.SIGCONT),
         new FakePosix.Kill(pid, Signals.SIGKILL));
@@ -325,7 +325,7 @@ class SupervisorTest {
 
   @Test
   void reportsAMissingProgramAs127() {
-    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, dir.resolve("missing").toString())))
+    assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, dir.resolve("missing").toString())))
         .isInstanceOfSatisfying(SpawnException.class, e -> {
           assertThat(e.shellStatus()).isEqualTo(127);
           assertThat(e).hasMessage("cannot execute " + dir.resolve("missing") + ": No such file or directory");
@@ -337,7 +337,7 @@ class SupervisorTest {
   void reportsAProgramNotFoundOnPathAs127() {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", dir.toString()));
 
-    assertThatThrownBy(() -> supervisor.spawn(Command.of(env, "no-such-program")))
+    assertThatThrownBy(() -> reaper.spawn(Command.of(env, "no-such-program")))
         .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
         .hasMessage("cannot execute no-such-program: No such file or directory");
     assertThat(posix.spawns()).isEmpty();
@@ -347,7 +347,7 @@ class SupervisorTest {
   void reportsAProgramThatIsNotExecutableAs126() {
     Path plain = plainFile(dir, "plain");
 
-    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, plain.toString())))
+    assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, plain.toString())))
         .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
         .hasMessage("cannot execute " + plain + ": Permission denied");
   }
@@ -356,7 +356,7 @@ class SupervisorTest {
   void reportsATooLargeEnvironmentWithItsSize() {
     posix.program("prog").failsToSpawn(Errno.E2BIG);
 
-    assertThatThrownBy(() -> supervisor.spawn(Command.of(ENV, program)))
+    assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, program)))
         .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
         .hasMessageContaining("E2BIG, 1 variables");
   }
@@ -366,7 +366,7 @@ class SupervisorTest {
     Path bin = executable(dir.resolve("bin"), "tool");
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", "/nonexistent:" + bin.getParent()));
 
-    supervisor.spawn(Command.of(env, "tool", "arg"));
+    reaper.spawn(Command.of(env, "tool", "arg"));
 
     assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
       assertThat(spawn.path()).isEqualTo(bin.toString());
