@@ -21,7 +21,7 @@ record Layout(
     Path noServices) {
 
   /**
-   * The paths of SPEC §3 under {@code root}: "/" in a container; a scratch tree for the build's
+   * The paths my_init reads and writes (docs/user-guide.md) under {@code root}: "/" in a container; a scratch tree for the build's
    * training run, which must not touch the build machine's /etc.
    */
   static Layout under(Path root, Settings settings) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * lines and keeps warnings and errors. Written as UTF-8 bytes whatever the locale, one write per
  * line so that lines of concurrent writers do not mix. A message cannot forge another line or
  * drive the terminal: control characters in it (a newline in a variable's name, an escape
- * sequence in a script's) are shown escaped, {@code \n} or {@code \x1b} (SPEC §3.8).
+ * sequence in a script's) are shown escaped, {@code \n} or {@code \x1b}.
  */
 final class Log {
   private final OutputStream err;

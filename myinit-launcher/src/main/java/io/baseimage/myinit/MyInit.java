@@ -28,8 +28,9 @@ import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /**
- * The boot and shutdown sequence of my_init (SPEC §3): environment, startup scripts, runit, the
- * command, then services down and every process stopped within the timeouts.
+ * The boot and shutdown sequence of my_init (docs/user-guide.md, "my_init reference"):
+ * environment, startup scripts, runit, the command, then services down and every process stopped
+ * within the timeouts.
  */
 final class MyInit {
   static final int EXIT_SCRIPT_FAILED = 1;
@@ -114,7 +115,7 @@ final class MyInit {
       log.info("Booting runit daemon...");
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
-        // reach my_init alone, which then stops the services in order (SPEC §3.2 step 4).
+        // reach my_init alone, which then stops the services in order.
         scanned = serviceSelection.scanDirectory(posix.uid());
         runsvdir = reaper.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
             .inOwnProcessGroup());
@@ -217,7 +218,7 @@ final class MyInit {
 
   /**
    * Takes the signals queued while there was no command yet. They are not the command's: a HUP
-   * that came while runit started is dropped, as one during a startup script is (SPEC §3.5); it
+   * that came while runit started is dropped, as one during a startup script is; it
    * would kill a command that has not set its handlers yet. A TERM or INT still stops the boot.
    */
   private boolean shutdownSignalTakenBeforeTheCommand() throws InterruptedException {
@@ -264,7 +265,7 @@ final class MyInit {
   }
 
   private int awaitRunsvdir() throws InterruptedException {
-    // Without a command, other signals are ignored (SPEC 3.5).
+    // Without a command, other signals are ignored (docs/user-guide.md, "my_init reference").
     Optional<ExitStatus> status = awaitBooted(runsvdir, signal -> {
       if (isShutdownSignal(signal)) {
         abortSignal = signal;

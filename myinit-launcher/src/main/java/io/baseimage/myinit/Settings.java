@@ -44,7 +44,7 @@ record Settings(
     }
   }
 
-  /** A directory given by its exact bytes, in any encoding (SPEC §1.1). */
+  /** A directory given by its exact bytes, in any encoding: a name is bytes, not text. */
   private static Optional<Path> directory(ContainerEnvironment environment, String name)
       throws SettingsException {
     Optional<ByteString> bytes = environment.getBytes(name);

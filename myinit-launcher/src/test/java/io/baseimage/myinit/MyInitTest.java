@@ -625,7 +625,7 @@ class MyInitTest {
         "*** Killing all processes...");
   }
 
-  // --- not root (SPEC §3.2a) ------------------------------------------------------------------------
+  // --- not root (docs/user-guide.md, "Read-only and non-root containers") ---------------------------
 
   @Test
   void notRootHandsRunsvdirOnlyTheServicesThatCanRun() throws Exception {

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Finds a program the way {@code execvp} does, but on the child's {@code PATH}, not ours, and on
- * bytes: a {@code PATH} entry or a program name in any encoding works whatever the locale (SPEC §1.1).
+ * bytes: a {@code PATH} entry or a program name in any encoding works whatever the locale
+ * (docs/architecture.md, "The environment, from the kernel to the children").
  */
 public final class Executables {
   /** Used when the environment has no PATH; it covers /sbin and /usr/sbin for runsvdir. */

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * The environment the container gave a launcher, as exact bytes. The {@code /sbin} launchers
  * start our JVM through {@code bin/launcher}, which holds back the variables that HotSpot and the
- * java launcher would otherwise apply to our own JVM (SPEC §3.9): it renames each one
+ * java launcher would otherwise apply to our own JVM (docs/architecture.md, "The launchers"): it renames each one
  * {@code BASEIMAGE_HELD_<NAME>} (a name that already starts so gets a second prefix), and sets
  * {@code _JAVA_SR_SIGNUM} for our JVM alone. Here every held name loses one prefix again, byte
  * for byte, for every child and for the dumps.

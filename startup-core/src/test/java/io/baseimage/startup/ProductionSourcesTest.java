@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code java.lang.Process} has a reaper thread of its own that races ours for exit statuses
- * (TECH-NOTES, "Reaping"): no production code of the repository may start processes with it.
+ * (docs/architecture.md, "The process layer"): no production code of the repository may start processes with it.
  */
 class ProductionSourcesTest {
   /** The repository: the outermost directory with a pom.xml above the module directory we run in. */
