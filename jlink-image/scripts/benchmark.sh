@@ -24,6 +24,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 repo=$(cd "$here/../.." && pwd)
 overlay=$repo/jlink-image/target/overlay
 phusion=
@@ -106,16 +107,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$work/u" "$work/w" "$R"
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/u,workdir=$work/w" "$R"
-mount --rbind /dev "$R/dev"
+mount_root "$base" "$work/u" "$work/w" "$R"
 mount -t proc proc "$R/proc"            # for setuser (chroot); pid-namespace runs mount their own
 mount --rbind /sys "$R/sys"; mount -o remount,bind,ro "$R/sys" 2>/dev/null || true
 mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$R/run"
-rm -rf "$R/etc/service" "$R/etc/my_init.d" "$R/etc/my_init.pre_shutdown.d" "$R/etc/my_init.post_shutdown.d" \
-       "$R/etc/rc.local" "$R/etc/container_environment" "$R/etc/container_environment.sh" "$R/etc/container_environment.json"
-mkdir -p "$R/etc/service" "$R/etc/my_init.d" "$R/bench"
-tar -C "$overlay" -cf - . | tar -C "$R" -xf - --keep-directory-symlink
+install_overlay "$overlay" "$R"
+mkdir -p "$R/bench"
 cp -a "$R/etc/container_environment" "$work/container_environment.image"
 if [ -n "$phusion" ]; then
     mkdir -p "$R/opt/phusion"

@@ -1,13 +1,14 @@
 #!/bin/bash
-# Smoke test of a built baseimage with podman:  scripts/image-smoke.sh [--quick] [--full] IMAGE
+# Smoke test of a built baseimage with podman or docker:  scripts/image-smoke.sh [--quick] [--full] IMAGE
 # Prints one PASS/FAIL line per check and exits 1 if any failed.
 #   --quick  skip the cron-job check (it waits for the next minute, up to ~70 s)
 #   --full   also run the README examples that need the REAL my_init/setuser (env import,
 #            dumps, one-shot command, startup script, setuser service). ImageIT (mvn verify)
 #            covers these in detail; this script is for images built elsewhere (docker, AL2023)
 #            and for the cron-job check, which waits up to 75 s.
-# Env: CONTAINER_TOOL (default podman).
+# Env: CONTAINER_TOOL (default docker if its engine answers, else podman: scripts/lib.sh).
 set -u
+. "$(dirname "$0")/lib.sh"
 
 quick= full=
 while [ $# -gt 0 ]; do
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 image=${1:?usage: $0 [--quick] [--full] IMAGE}
-tool=${CONTAINER_TOOL:-podman}
+tool=$(container_tool) || exit 1
 name=baseimage-smoke-$$
 failures=0
 

@@ -83,7 +83,8 @@ final class Podman {
     // Another build may be rewriting target/overlay right now: a half-written overlay makes the
     // COPY or the RUN checks after it fail; the next attempt sees the finished one.
     for (int attempt = 1; attempt <= 3; attempt++) {
-      build = run(List.of("sh", basedir.resolve("scripts/build-image.sh").toString(),
+      // The tests run podman: so must the build, even where a docker engine would be its default.
+      build = run(List.of("env", "CONTAINER_TOOL=podman", "sh", basedir.resolve("scripts/build-image.sh").toString(),
           "--debian", "--tag", image), null, Duration.ofMinutes(6), basedir);
       Files.writeString(log, build.describe());
       if (build.exitCode() == 0) {

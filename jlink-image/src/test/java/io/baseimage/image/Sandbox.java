@@ -66,10 +66,7 @@ final class Sandbox implements AutoCloseable {
     sh("scripts/it-rootfs.sh '" + tar + "'", Duration.ofMinutes(10));
     Path root = TARGET.resolve("it-root");
     sh("rm -rf '" + root + "' && mkdir -p '" + root + "' && tar -C '" + root + "' -xf '" + tar + "'"
-        + " && tar -C '" + TARGET.resolve("overlay") + "' -cf - . | tar -C '" + root + "' -xf - --keep-directory-symlink"
-        // Debian's runit package makes /etc/service a symlink; the image makes it a directory.
-        + " && rm -f '" + root + "/etc/service' && mkdir -p '" + root + "/etc/service' '" + root + "/etc/my_init.d'"
-        + " '" + root + "/etc/my_init.pre_shutdown.d' '" + root + "/etc/my_init.post_shutdown.d'",
+        + " && . scripts/lib.sh && install_overlay '" + TARGET.resolve("overlay") + "' '" + root + "'",
         Duration.ofMinutes(5));
     lower = root;
     return root;
