@@ -25,13 +25,11 @@ import org.junit.jupiter.api.Timeout;
  * (/work/shared/reference/baseimage-amzn-README.md, SPEC §5) as written -- {@code docker} is
  * {@code podman} here, and an interactive {@code -t -i} session gets its input on stdin.
  *
- * <p>Needs root and podman (.ci/podman-setup.sh). System properties: {@code baseimage.it.image}
- * (tag to build and test, default {@value #DEFAULT_IMAGE}); {@code baseimage.it.build=false} tests
- * that image as it is, without rebuilding it.
+ * <p>Needs root and podman (.ci/podman-setup.sh). The image is {@link TestImage}'s, shared with
+ * {@link KubeIT}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImageIT {
-  static final String DEFAULT_IMAGE = "localhost/baseimage-amzn:it";
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration SHORT = Duration.ofSeconds(30);
   /** How long to wait for something that happens within a second or two on an idle machine. */
@@ -45,22 +43,10 @@ class ImageIT {
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   static void buildImages() throws Exception {
-    Podman.requireRootAndPodman("ImageIT");
-    image = System.getProperty("baseimage.it.image", DEFAULT_IMAGE);
-    Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
-    if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
-      Podman.buildImage(basedir, image, "ImageIT", "image-it-build.log");
-    } else {
-      podman(SHORT, "image", "exists", image).hasStatus(0);
-    }
+    image = TestImage.require("ImageIT");
     derivedImage = buildDerivedImage();
   }
 
-  /**
-   * The README's "using the image as a base" examples, in one derived image: a build-time
-   * variable, a memcached-style runit service started through setuser (sleep stands in for
-   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
-   */
   /** Builds {@code containerfile} as {@code IMAGE-NAME:it}. */
   private static String buildImage(String containerfile, String name) throws IOException {
     Path dir = Files.createTempDirectory("image-it-" + name);
@@ -76,6 +62,11 @@ class ImageIT {
   }
 
   private static String buildDerivedImage() throws IOException {
+  /**
+   * The README's "using the image as a base" examples, in one derived image: a build-time
+   * variable, a memcached-style runit service started through setuser (sleep stands in for
+   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
+   */
     Path dir = Files.createTempDirectory("image-it-derived");
     try {
       Files.writeString(dir.resolve("memcached.sh"), """

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * kubelet's way, {@code podman pod stop -t GRACE POD} with the manifest's grace period, checks my_init's
  * shutdown, then removes it with {@code podman kube down}.
  *
- * <p>Needs root and podman with catatonit (.ci/podman-setup.sh). System properties as in
- * {@link ImageIT}: {@code baseimage.it.image}, {@code baseimage.it.build=false}.
+ * <p>Needs root and podman with catatonit (.ci/podman-setup.sh). The image is {@link TestImage}'s,
+ * shared with {@link ImageIT}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KubeIT {
@@ -60,15 +60,8 @@ class KubeIT {
 
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
-  static void buildAndTagImage() throws Exception {
-    Podman.requireRootAndPodman("KubeIT");
-    image = System.getProperty("baseimage.it.image", ImageIT.DEFAULT_IMAGE);
-    Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
-    if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
-      Podman.buildImage(basedir, image, "KubeIT", "kube-it-build.log");
-    } else {
-      podman(SHORT, "image", "exists", image).hasStatus(0);
-    }
+  static void tagImage() throws Exception {
+    image = TestImage.require("KubeIT");
     imageId = Podman.imageId(image).orElseThrow();
     previousLatest = Podman.imageId(MANIFEST_IMAGE).filter(id -> !id.equals(imageId));
     podman(SHORT, "tag", image, MANIFEST_IMAGE).hasStatus(0);

@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(60)
 class MyInitIT {
+@ExtendWith(SandboxExtension.class)
   private static final Duration LIMIT = Duration.ofSeconds(45);
   private static final Duration READY = Duration.ofSeconds(20);
   /** A command that shows it runs, then waits to be signalled. */
@@ -38,21 +37,10 @@ class MyInitIT {
   /** What a machine with both cores busy may add to a bound that my_init promises. */
   private static final int SLACK_SECONDS = 3;
 
-  private Sandbox sandbox;
+  private final Sandbox sandbox;
 
-  @BeforeAll
-  static void needsRoot() {
-    Sandbox.assumeRoot();
-  }
-
-  @BeforeEach
-  void createSandbox() throws Exception {
-    sandbox = Sandbox.create();
-  }
-
-  @AfterEach
-  void removeSandbox() {
-    sandbox.close();
+  MyInitIT(Sandbox sandbox) {
+    this.sandbox = sandbox;
   }
 
   // ---------------------------------------------------------------------------------------------

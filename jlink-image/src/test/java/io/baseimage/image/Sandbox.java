@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * plus this test's own layer. Files put in {@link #path} before {@link #run} are seen inside;
  * files written inside are read back through {@link #path} afterwards.
  *
- * <p>Needs root (mounts, pid namespaces): tests use {@link #assumeRoot()}.
+ * <p>Needs root (mounts, pid namespaces): tests get theirs from {@link SandboxExtension}, which
+ * skips them otherwise.
  */
 final class Sandbox implements AutoCloseable {
   private static final Path TARGET = Path.of(System.getProperty("baseimage.target", "target")).toAbsolutePath();
@@ -38,26 +39,19 @@ final class Sandbox implements AutoCloseable {
     this.upper = Files.createDirectories(dir.resolve("upper"));
   }
 
-  static void assumeRoot() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "integration tests run as root (mounts and pid namespaces); CI runs them");
-  }
-
   static Sandbox create() throws IOException {
-    Path base = lowerRoot();
+    lowerRoot();
     Files.createDirectories(TARGET.resolve("sandboxes"));
-    Sandbox sandbox = new Sandbox(Files.createTempDirectory(TARGET.resolve("sandboxes"), "t"));
-    return sandbox;
+    return new Sandbox(Files.createTempDirectory(TARGET.resolve("sandboxes"), "t"));
   }
 
-  /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
   /** The Debian root with runit, as a tar file (built by scripts/it-rootfs.sh when missing). */
   static Path rootfsTar() {
     return Path.of(System.getProperty("baseimage.it.rootfs",
         System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
   }
 
+  /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
   static synchronized Path lowerRoot() throws IOException {
     if (lower != null) {
       return lower;
@@ -168,15 +162,16 @@ final class Sandbox implements AutoCloseable {
     return start(defaultEnvironment(), command);
   }
 
+  /** Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is typed. */
+  Run startOnTerminal(String... command) throws IOException {
+    return startOnTerminalThenCtrlC("/nonexistent/never-written", command);
+  }
+
   /**
    * Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does, and types
    * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
    * showed (lines end in {@code \r\n}).
    */
-  /** Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is typed. */
-  Run startOnTerminal(String... command) throws IOException {
-    return startOnTerminalThenCtrlC("/nonexistent/never-written", command);
-  }
 
   Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
     return start(defaultEnvironment(),

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(60)
 class SetuserIT {
+@ExtendWith(SandboxExtension.class)
   /**
    * What the command sees of itself, one fact per line. Run with {@code sh -c}: dash keeps a script
    * file it reads open (as fd 10).
@@ -37,23 +37,16 @@ class SetuserIT {
       echo "java: $(ps -eo comm= | grep -c java)"
       """;
 
-  private Sandbox sandbox;
+  private final Sandbox sandbox;
 
-  @BeforeAll
-  static void needsRoot() {
-    Sandbox.assumeRoot();
+  SetuserIT(Sandbox sandbox) {
+    this.sandbox = sandbox;
   }
 
   @BeforeEach
-  void createSandbox() throws Exception {
-    sandbox = Sandbox.create();
+  void addUsersAndGroups() throws Exception {
     sandbox.append("/etc/passwd", "app:x:1500:1500:App:/home/app:/bin/sh\n")
         .append("/etc/group", "app:x:1500:\ng1:x:1601:app\ng2:x:1602:other,app\ng3:x:1603:other\n");
-  }
-
-  @AfterEach
-  void removeSandbox() {
-    sandbox.close();
   }
 
   /**
