@@ -1,9 +1,9 @@
 #!/bin/bash
-# Speed and footprint of my_init and setuser (SPEC §6), side by side with tini, dumb-init, a bare
-# python3 start and (when given) a copy of phusion's Python my_init/setuser, in one run on one
-# machine. Every init runs as PID 1 of a fresh pid namespace in one sandbox root: an overlayfs over
-# the host root (or --base DIR) with the built overlay copied in. Prints a markdown table of medians
-# and ratios and writes it, with the raw numbers and logs, to --out DIR.
+# Speed and footprint of my_init and setuser (docs/benchmarks.md), side by side with tini,
+# dumb-init, a bare python3 start and (when given) a copy of phusion's Python my_init/setuser, in
+# one run on one machine. Every init runs as PID 1 of a fresh pid namespace in one sandbox root:
+# an overlayfs over the host root (or --base DIR) with the built overlay copied in. Prints a
+# markdown table of medians and ratios and writes it, with the raw numbers and logs, to --out DIR.
 #
 #   jlink-image/scripts/benchmark.sh [--overlay DIR] [--phusion DIR] [--runs N] [--base DIR] [--out DIR]
 #

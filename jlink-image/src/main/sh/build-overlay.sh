@@ -118,7 +118,8 @@ for cache in my_init setuser; do
   [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
 done
 
-# 5. Default environment directory of the image (SPEC §5).
+# 5. Default environment directory of the image (docs/user-guide.md, "Defining variables at build
+#    time").
 env_dir=$overlay/etc/container_environment
 mkdir -p "$env_dir"
 chmod 700 "$env_dir"

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The container image, built with podman from the Containerfile on a local Debian 12 base with the
  * real rootfs overlay (target/overlay), running every example of the original image's README
- * (/work/shared/reference/baseimage-amzn-README.md, SPEC §5) as written -- {@code docker} is
- * {@code podman} here, and an interactive {@code -t -i} session gets its input on stdin.
+ * (lambda-linux/baseimage-amzn's README.md, whose sections the tests name; docs/user-guide.md has
+ * them all) as written -- {@code docker} is {@code podman} here, and an interactive {@code -t -i}
+ * session gets its input on stdin.
  *
  * <p>Needs root and podman (.ci/podman-setup.sh). The image is {@link TestImage}'s, shared with
  * {@link KubeIT}.
@@ -61,6 +62,11 @@ class ImageIT {
     }
   }
 
+  /**
+   * The README's "using the image as a base" examples, in one derived image: a build-time
+   * variable, a memcached-style runit service started through setuser (sleep stands in for
+   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
+   */
   private static String buildDerivedImage() throws IOException {
   /**
    * The README's "using the image as a base" examples, in one derived image: a build-time
@@ -235,8 +241,9 @@ class ImageIT {
       Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
       System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
       Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
-      // SPEC §3.7: SIGTERM -> 2 (phusion). That is also the proof of "within the grace period":
-      // at its end podman SIGKILLs, and the status is 137. podman's own time is no product figure.
+      // SIGTERM -> 2, as phusion's (docs/user-guide.md, "Exit status"). That is also the proof of
+      // "within the grace period": at its end podman SIGKILLs, and the status is 137. podman's own
+      // time is no product figure.
       assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
       String logs = c.logs();
       assertThat(logs).as(logs).containsSubsequence(
@@ -303,7 +310,10 @@ class ImageIT {
         .contains("*** /bin/bash -l exited with status 0.");
   }
 
-  /** SPEC 3.3: with a terminal, the command's process group owns it, and Ctrl-C reaches the command. */
+  /**
+   * With a terminal, the command's process group owns it, and Ctrl-C reaches the command
+   * (docs/user-guide.md, "Inspecting the image").
+   */
   @Test
   @Timeout(90)
   void commandOwnsTheTerminalAndGetsCtrlC() throws Exception {
@@ -500,7 +510,8 @@ class ImageIT {
     }
   }
 
-  // ---------------------------------------------------------------------------------- the image itself (SPEC §5)
+  // ---------------------------------------------------------------------------------- the image itself
+  // (docs/user-guide.md, "What is inside the image")
 
   /** rsyslog takes messages on /dev/log; after logrotate it writes to the new file (sv hup). */
   @Test
@@ -561,9 +572,10 @@ class ImageIT {
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
-  // ---------------------------------------------------------------------------------- beyond the README (SPEC §1.5, §3.2a, §5)
+  // ---------------------------------------------------------------------------------- beyond the README
+  // (docs/user-guide.md, "Read-only and non-root containers")
 
-  /** SPEC §1.5: {@code --read-only} boots, with one warning about the dumps; the services still run. */
+  /** {@code --read-only} boots, with one warning about the dumps; the services still run. */
   @Test
   void readOnlyRootFilesystemStillBoots() {
     Result r = run(List.of("--read-only", "--env", "FOO=x"), image,
@@ -577,7 +589,7 @@ class ImageIT {
         .doesNotContain("supervise", "Exception");
   }
 
-  /** SPEC §5: {@code --version} of both tools is the image's version label. */
+  /** {@code --version} of both tools is the image's version label ("What is inside the image"). */
   @Test
   void versionsMatchTheImageLabel() {
     Result label = podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
@@ -592,7 +604,7 @@ class ImageIT {
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
-  /** SPEC §3.2a: {@code docker run --user 500} boots as non-root. */
+  /** {@code docker run --user 500} boots as non-root. */
   @Test
   void bootsAsNonRootUser() {
     Result r = run(List.of("--user", "500"), image, "/sbin/my_init", "--", "id", "-u").hasStatus(0);

@@ -44,7 +44,7 @@ class KubeIT {
   /** How long to wait for something that happens within a second or two on an idle machine. */
   private static final Duration POLL = Duration.ofSeconds(60);
   private static final Path MANIFESTS = Docs.REPOSITORY.resolve("docs/kubernetes");
-  /** The lines of a complete stop of my_init with runit (SPEC §3.6, §3.7). */
+  /** The lines of a complete stop of my_init with runit (docs/user-guide.md, "my_init reference"). */
   private static final List<String> RUNIT_SHUTDOWN = List.of(
       "*** Booting runit daemon...\n",
       "*** Runit started as PID ",
@@ -170,7 +170,7 @@ class KubeIT {
       System.out.println("KubeIT: " + name + ": pod stop -t " + grace + " took " + stop.elapsed().toMillis() + " ms");
       // Exit status 2 is the proof that my_init ended within the grace period: at its end the
       // runtime SIGKILLs, and the status is 137. podman's own time on top is no product figure.
-      assertThat(state("app")).as("my_init exited by itself (2 = SIGTERM, SPEC §3.7)\nlogs:\n%s", logs)
+      assertThat(state("app")).as("my_init exited by itself (2 = SIGTERM)\nlogs:\n%s", logs)
           .isEqualTo("exited 2");
       assertThat(logs).as(logs).containsSubsequence(lines).doesNotContain("Exception", "\tat ");
       return stop;
@@ -330,7 +330,8 @@ class KubeIT {
           + " touch /etc/probe 2>/dev/null || echo etc-read-only;"
           + " stat -c '%s %a %U %G' /etc/container_environment.sh /etc/container_environment.json;"
           + " ls -A /etc | grep '^\\.container_environment' || true").hasStatus(0);
-      // SPEC §1.5: the dumps are not written (the image's empty ones stay), no temporary file is left.
+      // The dumps are not written (the image's empty ones stay), no temporary file is left
+      // (docs/user-guide.md, "Read-only and non-root containers").
       assertThat(files.stdout()).as(files.describe()).isEqualTo("""
           data-writable
           etc-read-only

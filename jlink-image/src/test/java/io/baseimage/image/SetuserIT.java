@@ -14,10 +14,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * /sbin/setuser from the overlay in a Debian root with real user and group databases (SPEC §4):
+ * /sbin/setuser from the overlay in a Debian root with real user and group databases
+ * (docs/user-guide.md, "setuser reference"):
  * a gosu-style matrix of user specs, checked from inside the command, and every error case.
  */
 @Timeout(60)
+@ExtendWith(SandboxExtension.class)
 class SetuserIT {
 @ExtendWith(SandboxExtension.class)
   /**
@@ -102,7 +104,7 @@ class SetuserIT {
     return Long.toHexString(Long.parseLong(sigIgnLine.substring("SigIgn: ".length()), 16) & ~0x1_8000_0000L);
   }
 
-  /** SPEC §4: default dispositions and an empty mask, also for what setuser's own parent ignored or blocked. */
+  /** Default dispositions and an empty mask, also for what setuser's own parent ignored or blocked. */
   @Test
   void commandStartsWithNoSignalIgnoredOrBlockedWhateverTheParentDid() throws Exception {
     Sandbox.Result result = sandbox.run("/usr/bin/env", "--ignore-signal=HUP", "--ignore-signal=INT",
@@ -114,7 +116,7 @@ class SetuserIT {
     assertThat(result.stdout()).isEqualTo("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
   }
 
-  /** SPEC §3.9: the Java option variables are the command's, not setuser's JVM's. */
+  /** The Java option variables are the command's, not setuser's JVM's ("Java options" of the guide). */
   @Test
   void javaOptionVariablesReachTheCommandButNotSetusersJvm() throws Exception {
     Sandbox.Result result = sandbox.run(Sandbox.environment("JAVA_TOOL_OPTIONS", "-javaagent:/nonexistent/agent.jar",
