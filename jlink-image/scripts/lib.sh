@@ -3,7 +3,8 @@
 #
 #   . "$(dirname "$0")/lib.sh"          # from jlink-image/scripts/
 #
-# Defines no variables and changes no shell options of its own.
+# Defines no variables and changes no shell options: each function fails when a step of it fails,
+# whether or not the caller runs with set -e.
 
 # Prints the container engine to use: $CONTAINER_TOOL when set, else docker when its engine answers
 # (`docker info`: a docker client without an engine is common, and useless), else podman. Fails,
@@ -29,18 +30,18 @@ container_tool() {
 # host's /dev into it. For a private mount namespace (unshare --mount --propagation private):
 # nothing is unmounted here.
 mount_root() {
-    mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4"
-    mount --rbind /dev "$4/dev"
+    mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4" &&
+        mount --rbind /dev "$4/dev"
 }
 
 # install_overlay OVERLAY ROOT: copies the built rootfs overlay (jlink-image/target/overlay) onto
-# the root file system ROOT, which then has what the image has of my_init's: empty service and
-# script directories, the overlay's default environment directory and no dumps. /etc/service
-# becomes a real directory: Debian's runit package makes it a link, the image does not.
+# the root file system ROOT, which then has my_init's directories as the image lays them out, but
+# with no service or script in them, the overlay's default environment directory and no dumps.
+# /etc/service becomes a real directory: Debian's runit package makes it a link, the image does not.
 install_overlay() {
     rm -rf "$2/etc/service" "$2/etc/my_init.d" "$2/etc/my_init.pre_shutdown.d" "$2/etc/my_init.post_shutdown.d" \
-        "$2/etc/rc.local" "$2/etc/container_environment" "$2/etc/container_environment.sh" "$2/etc/container_environment.json"
-    mkdir -p "$2/etc/service" "$2/etc/my_init.d" "$2/etc/my_init.pre_shutdown.d" "$2/etc/my_init.post_shutdown.d"
-    # Debian 12 is merged-/usr: its /sbin -> usr/sbin link must stay a link.
-    tar -C "$1" -cf - . | tar -C "$2" -xf - --keep-directory-symlink
+        "$2/etc/rc.local" "$2/etc/container_environment" "$2/etc/container_environment.sh" "$2/etc/container_environment.json" &&
+        mkdir -p "$2/etc/service" "$2/etc/my_init.d" "$2/etc/my_init.pre_shutdown.d" "$2/etc/my_init.post_shutdown.d" &&
+        # Debian 12 is merged-/usr: its /sbin -> usr/sbin link must stay a link.
+        tar -C "$1" -cf - . | tar -C "$2" -xf - --keep-directory-symlink
 }
