@@ -96,7 +96,7 @@ check "logrotate runs daily from cron" '^ok$' "$(x sh -c 'test -x /etc/cron.dail
 check "id ll-user" '^uid=500\(ll-user\) gid=500\(ll-user\) groups=500\(ll-user\)$' "$(x id ll-user)"
 check "ll-user home" '^/home/ll-user 500 500$' "$(x sh -c 'h=$(getent passwd ll-user | cut -d: -f6); echo $h $(stat -c "%u %g" $h)')"
 check "getent group docker_env" '^docker_env:x:8377:' "$(x getent group docker_env)"
-check "/etc/container_environment 0700 root:root" '^700 root root directory$' \
+check "/etc/container_environment 0750 root:docker_env" '^750 root docker_env directory$' \
     "$(x stat -c '%a %U %G %F' /etc/container_environment)"
 check "/etc/container_environment.sh 0640 root:docker_env" '^640 root docker_env' \
     "$(x stat -c '%a %U %G' /etc/container_environment.sh)"
