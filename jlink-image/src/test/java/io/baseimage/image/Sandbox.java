@@ -172,7 +172,6 @@ final class Sandbox implements AutoCloseable {
    * Ctrl-C on it once the sandbox has written {@code ready}. The run's stdout is what the terminal
    * showed (lines end in {@code \r\n}).
    */
-
   Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
     return start(defaultEnvironment(),
         List.of(SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"), command);
