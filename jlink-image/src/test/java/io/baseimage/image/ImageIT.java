@@ -68,11 +68,6 @@ class ImageIT {
    * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
    */
   private static String buildDerivedImage() throws IOException {
-  /**
-   * The README's "using the image as a base" examples, in one derived image: a build-time
-   * variable, a memcached-style runit service started through setuser (sleep stands in for
-   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
-   */
     Path dir = Files.createTempDirectory("image-it-derived");
     try {
       Files.writeString(dir.resolve("memcached.sh"), """

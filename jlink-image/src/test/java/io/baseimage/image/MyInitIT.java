@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 @ExtendWith(SandboxExtension.class)
 class MyInitIT {
-@ExtendWith(SandboxExtension.class)
   private static final Duration LIMIT = Duration.ofSeconds(45);
   private static final Duration READY = Duration.ofSeconds(20);
   /** A command that shows it runs, then waits to be signalled. */

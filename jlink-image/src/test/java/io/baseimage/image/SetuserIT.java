@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 @ExtendWith(SandboxExtension.class)
 class SetuserIT {
-@ExtendWith(SandboxExtension.class)
   /**
    * What the command sees of itself, one fact per line. Run with {@code sh -c}: dash keeps a script
    * file it reads open (as fd 10).
