@@ -4,7 +4,7 @@
 #   sudo .ci/podman-setup.sh            # install packages + write the containers.conf drop-in
 #   sudo .ci/podman-setup.sh --check    # also run a throw-away container to prove it works
 #
-# Why a config is needed (see /work/shared/TECH-NOTES.md "Containers here"): on kernels/VMs with
+# Why a config is needed (jlink-image/IMAGE-NOTES.md, "Decisions / surprises"): on kernels/VMs with
 # cgroups in hybrid (v1) mode, crun fails, and podman's default RLIMIT_NOFILE/NPROC can't be set.
 # The drop-in selects runc and sets default ulimits. podman >= 4.x reads
 # /etc/containers/containers.conf.d/*.conf automatically; nothing needs to be exported.

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Speed and footprint of my_init and setuser (SPEC §6), side by side with tini, dumb-init, a bare
-# python3 start and (when given) a copy of phusion's Python my_init/setuser, in one run on one
-# machine. Every init runs as PID 1 of a fresh pid namespace in one sandbox root: an overlayfs over
-# the host root (or --base DIR) with the built overlay copied in. Prints a markdown table of medians
-# and ratios and writes it, with the raw numbers and logs, to --out DIR.
+# Speed and footprint of my_init and setuser (docs/benchmarks.md), side by side with tini,
+# dumb-init, a bare python3 start and (when given) a copy of phusion's Python my_init/setuser, in
+# one run on one machine. Every init runs as PID 1 of a fresh pid namespace in one sandbox root:
+# an overlayfs over the host root (or --base DIR) with the built overlay copied in. Prints a
+# markdown table of medians and ratios and writes it, with the raw numbers and logs, to --out DIR.
 #
 #   jlink-image/scripts/benchmark.sh [--overlay DIR] [--phusion DIR] [--runs N] [--base DIR] [--out DIR]
 #
@@ -24,6 +24,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 repo=$(cd "$here/../.." && pwd)
 overlay=$repo/jlink-image/target/overlay
 phusion=
@@ -106,16 +107,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$work/u" "$work/w" "$R"
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/u,workdir=$work/w" "$R"
-mount --rbind /dev "$R/dev"
+mount_root "$base" "$work/u" "$work/w" "$R"
 mount -t proc proc "$R/proc"            # for setuser (chroot); pid-namespace runs mount their own
 mount --rbind /sys "$R/sys"; mount -o remount,bind,ro "$R/sys" 2>/dev/null || true
 mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$R/run"
-rm -rf "$R/etc/service" "$R/etc/my_init.d" "$R/etc/my_init.pre_shutdown.d" "$R/etc/my_init.post_shutdown.d" \
-       "$R/etc/rc.local" "$R/etc/container_environment" "$R/etc/container_environment.sh" "$R/etc/container_environment.json"
-mkdir -p "$R/etc/service" "$R/etc/my_init.d" "$R/bench"
-tar -C "$overlay" -cf - . | tar -C "$R" -xf - --keep-directory-symlink
+install_overlay "$overlay" "$R"
+mkdir -p "$R/bench"
 cp -a "$R/etc/container_environment" "$work/container_environment.image"
 if [ -n "$phusion" ]; then
     mkdir -p "$R/opt/phusion"
@@ -228,13 +226,7 @@ setcmds+=("/usr/sbin/chroot $R /usr/bin/chpst -u nobody /bin/true" "/usr/sbin/ch
 setnames+=(chpst python3 floor)
 export_env "${hf[@]}" --export-json "$out/setuser.json" "${setcmds[@]}" > "$log/setuser.hyperfine" 2>&1 ||
     die "hyperfine (setuser) failed: see $log/setuser.hyperfine"
-$PY - "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor" "${setnames[*]}" >> "$raw" <<'EOF'
-import json, sys
-for path, names, measure in ((sys.argv[1], sys.argv[3].split(), "start_ms"), (sys.argv[2], sys.argv[4].split(), "setuser_ms")):
-    for name, r in zip(names, json.load(open(path))["results"]):
-        for t in r["times"]:
-            print(f"{measure}\t{name}\t{t * 1000:.3f}")
-EOF
+$PY "$here/hyperfine_samples.py" "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor" "${setnames[*]}" >> "$raw"
 
 # ---------------------------------------------------------------------------------------------
 # 2. idle memory with runit + two services, and 4. SIGTERM -> exit (two services that stop at once;
@@ -424,148 +416,6 @@ record size_bytes python3 "$(( pykb * 1024 ))"
 
 # ---------------------------------------------------------------------------------------------
 # Report.
-$PY - "$raw" "$out/machine.txt" "$odd" "$runs" "$orphan_runs" "${subjects[*]}" "$slow_runs" "$stop_cap" > "$out/results.md" <<'EOF'
-import sys, statistics, collections
-raw, machine, odd, runs, orphan_runs, subjects = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split()
-slow_runs, cap_ms = int(sys.argv[7]), float(sys.argv[8]) * 1000
-data = collections.defaultdict(list)
-for line in open(raw):
-    m, s, v = line.rstrip("\n").split("\t")
-    try:
-        data[(m, s)].append(float(v))
-    except ValueError:
-        pass
-def med(m, s):
-    v = data.get((m, s))
-    return statistics.median(v) if v else None
-MiB = 1024 * 1024
-for s in subjects:
-    if data.get(("orphans_left", s)):
-        data[("orphans_left_max", s)] = [max(data[("orphans_left", s)])]
-cols = [s for s in ["ours", "phusion", "tini", "dumb-init", "python3", "chpst", "floor"]]
-names = {"ours": "baseimage-java", "phusion": "phusion (Python)", "tini": "tini", "dumb-init": "dumb-init",
-         "python3": "python3 -c pass", "chpst": "chpst -u (runit, C)", "floor": "floor"}
-def fmt(v, unit):
-    if v is None: return "—"
-    if unit == "ms": return f"{v:.1f} ms" if v < 100 else f"{v:.0f} ms"
-    if unit == "MiB": return f"{v / MiB:.1f} MiB" if v >= MiB else f"{v / 1024:.0f} KiB"
-    if unit == "kB": return f"{v / 1024:.1f} MiB" if v >= 1024 else f"{v:.0f} KiB"
-    if unit == "/s": return f"{v:,.0f}/s"
-    if unit == "n": return f"{v:.0f}"
-    if unit == "s": return f"{v / 1000:.2f} s" if v < 10000 else f"{v / 1000:.1f} s"
-    return f"{v}"
-# A run stopped at the cap counts as the cap: the median and the worst are then lower bounds ("> ").
-lower = {(m[len("capped_"):], s) for (m, s) in data if m.startswith("capped_")}
-def row(label, measure, unit, peers, ratios=True, budget="", verdict="", kind=None):
-    ours = med(measure, "ours")
-    cells = []
-    for c in cols:
-        v = med(measure, c)
-        if c not in peers or v is None:
-            cells.append("" if c not in peers else "—"); continue
-        cell = fmt(v, unit)
-        if (kind, c) in lower:
-            cells.append("> " + cell); continue
-        if ratios and c != "ours" and ours is not None and v and (kind, "ours") not in lower:
-            ratio = ours / v
-            cell += f" · {ratio:.2f}×"
-        cells.append(cell)
-    return f"| {label} | " + " | ".join(cells) + f" | {budget} | {verdict} |"
-def verdict(ok, how):
-    return ("pass" if ok else "**FAIL**") + (f" ({how})" if how else "")
-out = []
-out.append("| measure (median) | " + " | ".join(names[c] for c in cols) + " | budget | verdict |")
-out.append("|---|" + "---|" * len(cols) + "---|---|")
-# 1 start
-o, p = med("start_ms", "ours"), med("start_ms", "phusion")
-v = verdict(o <= p, f"{o / p:.2f}× phusion") if o is not None and p else "n/a (no --phusion)"
-out.append(row("1. start → `/bin/true` done, as PID 1", "start_ms", "ms", ["ours", "phusion", "tini", "dumb-init", "python3", "floor"], budget="≤ 1.0× phusion", verdict=v))
-# 2 memory
-o = med("rss_kb", "ours")
-out.append(row("2. idle PID 1 RSS (runit + 2 services)", "rss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 32 MiB",
-               verdict=verdict(o is not None and o / 1024 <= 32, f"{o / 1024 - 32:+.1f} MiB" if o is not None else "")))
-o = med("anon_kb", "ours")
-out.append(row("2. idle PID 1 anonymous RSS", "anon_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 16 MiB",
-               verdict=verdict(o is not None and o / 1024 <= 16, f"{o / 1024 - 16:+.1f} MiB" if o is not None else "")))
-out.append(row("2. idle PID 1 PSS", "pss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"]))
-out.append(row("2. idle PID 1 threads", "threads", "n", ["ours", "phusion", "tini", "dumb-init"], ratios=False))
-out.append(row("boot → both services up", "boot_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"]))
-# 3 setuser
-o, p = med("setuser_ms", "ours"), med("setuser_ms", "phusion")
-v = verdict(o <= p, f"{o / p:.2f}× phusion") if o is not None and p else "n/a (no --phusion)"
-out.append(row("3. `setuser nobody /bin/true`", "setuser_ms", "ms", ["ours", "phusion", "python3", "chpst", "floor"], budget="≤ 1.0× phusion setuser", verdict=v))
-# 4 shutdown
-o = med("stop_ms_coop", "ours")
-out.append(row("4. SIGTERM → exit, 2 services stop at once", "stop_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 50 ms",
-               verdict=verdict(o is not None and o <= 50, f"{o - 50:+.0f} ms" if o is not None else "")))
-o = med("stop_ms_ignore", "ours")
-out.append(row("4. SIGTERM → exit, 1 service ignores TERM (KILL_PROCESS_TIMEOUT=1)", "stop_ms_ignore", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 1000 + 100 ms",
-               verdict=verdict(o is not None and o <= 1100, f"timeout + {o - 1000:.0f} ms" if o is not None else "")))
-# 5 orphans
-o, left = med("orphans_per_s", "ours"), max(data.get(("orphans_left", "ours"), [1e9]))
-out.append(row("5. orphans reaped per second (10,000 at once)", "orphans_per_s", "/s", ["ours", "phusion", "tini", "dumb-init"], budget="≥ 10,000/s",
-               verdict=verdict(o is not None and o >= 10000, f"{o / 10000:.2f}× budget" if o is not None else "")))
-for s in subjects:
-    if data.get(("orphans_per_s", s)):
-        data[("orphans_best", s)] = [max(data[("orphans_per_s", s)])]
-out.append(row("5. orphans reaped per second, best run", "orphans_best", "/s", ["ours", "phusion", "tini", "dumb-init"]))
-out.append(row("5. zombies/orphans left (worst run)", "orphans_left_max", "n", ["ours", "phusion", "tini", "dumb-init"], ratios=False, budget="0",
-               verdict=verdict(left == 0, "")))
-# 6 size
-o = med("size_disk", "ours")
-out.append(row("6. runtime on disk (du)", "size_disk", "MiB", ["ours", "tini", "dumb-init"], budget="≤ 40 MiB",
-               verdict=verdict(o is not None and o / MiB <= 40, f"{o / MiB - 40:+.1f} MiB" if o is not None else "")))
-out.append(row("6. runtime, bytes", "size_bytes", "MiB", ["ours", "phusion", "tini", "dumb-init", "python3"]))
-out.append(row("6. runtime, gzip -6 (≈ layer)", "size_gz", "MiB", ["ours", "phusion", "tini", "dumb-init"]))
-# 7 crash loop, 8 service + orphan ignoring TERM: median and worst run
-for kind in ("crash", "orphan"):
-    for s in subjects:
-        if data.get((f"stop_ms_{kind}", s)):
-            data[(f"stop_worst_{kind}", s)] = [max(data[(f"stop_ms_{kind}", s)])]
-sub4 = ["ours", "phusion", "tini", "dumb-init"]
-o, w = med("stop_ms_crash", "ours"), med("stop_worst_crash", "ours")
-out.append(row("7. SIGTERM → exit, a crash-looping service (+ 1 healthy)", "stop_ms_crash", "ms", sub4, kind="crash", budget="≤ 250 ms",
-               verdict=verdict(o is not None and o <= 250 and ("crash", "ours") not in lower, f"{o - 250:+.0f} ms" if o is not None else "")))
-out.append(row("7. … worst run", "stop_worst_crash", "ms", sub4, kind="crash", budget="≤ 500 ms",
-               verdict=verdict(w is not None and w <= 500 and ("crash", "ours") not in lower, f"{w - 500:+.0f} ms" if w is not None else "")))
-o, w = med("stop_ms_orphan", "ours"), med("stop_worst_orphan", "ours")
-out.append(row(f"8. SIGTERM → exit, a service and an orphan ignoring TERM, default settings ({slow_runs} runs)", "stop_ms_orphan", "s", sub4, kind="orphan",
-               budget="< 10 s", verdict=verdict(o is not None and o < 10000 and ("orphan", "ours") not in lower, f"{(o - 10000) / 1000:+.1f} s" if o is not None else "")))
-out.append(row("8. … worst run", "stop_worst_orphan", "s", sub4, kind="orphan", budget="< 10 s (docker's grace)",
-               verdict=verdict(w is not None and w < 10000 and ("orphan", "ours") not in lower, f"{(w - 10000) / 1000:+.1f} s" if w is not None else "")))
-# fill in helper measures computed from others
-text = "\n".join(out)
-print("\n".join(open(machine).read().splitlines()))
-print(f"- runs: {runs} per measure (orphans: {orphan_runs}; 7. crash loop: {runs}, SIGTERM at 1 + k/{runs} s after the healthy service is up;"
-      f" 8. service + orphan ignoring TERM: only {slow_runs}, it is slow, each capped at {cap_ms / 1000:.0f} s); medians."
-      " `A · r×` = that peer's median A, r = baseimage-java ÷ peer.")
-print("- floor: the same launcher running `/bin/true` directly (`unshare --pid --fork --root --mount-proc` for start, `chroot` for setuser).")
-print()
-print(text)
-print()
-print("Notes: tini and dumb-init run `runsvdir` as their child; on SIGTERM runsvdir exits at once and the kernel")
-print("SIGKILLs the services when PID 1 exits — no graceful service stop, so their shutdown times are a floor, not a peer.")
-print("Orphans: the storm's time is mostly the kernel's fork/exit work on 2 cores (sys time), the same for every init;")
-print("single runs vary about 2× here, so compare medians over many runs, and the best run.")
-print("`6. runtime, bytes` for python3 is the installed size of the python3 packages, for a base image without python3")
-print("(Amazon Linux 2023 has python3.9; phusion's scripts need it). runit is needed by all and not counted.")
-print("7. and 8. run with the default timeouts (no KILL_PROCESS_TIMEOUT etc.: phusion's are 30 s each); a run still going")
-print(f"{cap_ms / 1000:.0f} s after SIGTERM is SIGKILLed and shown as \"> {cap_ms / 1000:.0f} s\" (the median and worst are then lower bounds).")
-print()
-print("7. per run: time into runsv's 1 s restart sleep when SIGTERM was sent (from `supervise/status`) → SIGTERM → exit, in ms:")
-def ms(v):
-    return "?" if v != v else f"{v:.0f}"
-for s in subjects:
-    ph, st = data.get(("phase_ms_crash", s), []), data.get(("stop_ms_crash", s), [])
-    if st:
-        print(f"- {names[s]}: " + ", ".join(f"{ms(p)} → {ms(t)}" for p, t in zip(ph, st)))
-print()
-print("8. per run, SIGTERM → exit in s: " + "; ".join(
-    f"{names[s]}: " + ", ".join((f"> {cap_ms / 1000:.0f}" if t >= cap_ms else f"{t / 1000:.2f}") for t in data.get(("stop_ms_orphan", s), [])) for s in subjects if data.get(("stop_ms_orphan", s))))
-o = open(odd).read().strip()
-print()
-print("Odd things seen in this run:" if o else "Odd things seen in this run: none.")
-if o: print(o)
-EOF
+$PY "$here/benchmark_report.py" "$raw" "$out/machine.txt" "$odd" "$runs" "$orphan_runs" "${subjects[*]}" "$slow_runs" "$stop_cap" > "$out/results.md"
 cat "$out/results.md"
 say "results in $out (results.md, raw.tsv, start.json, setuser.json, log/)"

@@ -17,6 +17,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)     # jlink-image/ = the build context
+. "$here/scripts/lib.sh"
 base=${BASE_IMAGE:-}
 overlay=${OVERLAY:-target/overlay}
 version=${VERSION:-}
@@ -38,21 +39,14 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-if [ -z "${CONTAINER_TOOL:-}" ]; then
-    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-        CONTAINER_TOOL=docker
-    elif command -v podman >/dev/null 2>&1; then
-        CONTAINER_TOOL=podman
-    else
-        echo "build-image: neither a working docker nor podman found" >&2; exit 1
-    fi
-fi
+CONTAINER_TOOL=$(container_tool) || exit 1
+export CONTAINER_TOOL
 tool=$CONTAINER_TOOL
 
 if [ -n "$debian" ]; then
     [ -z "$base" ] || { echo "build-image: --debian and --base/BASE_IMAGE together" >&2; exit 2; }
     base=$debian_image
-    DEBIAN_BASE_IMAGE=$debian_image CONTAINER_TOOL=$tool "$here/scripts/debian-base.sh"
+    DEBIAN_BASE_IMAGE=$debian_image "$here/scripts/debian-base.sh"
 fi
 base=${base:-public.ecr.aws/amazonlinux/amazonlinux:2023}
 

@@ -8,19 +8,20 @@
 #
 # Env: DEBIAN_BASE_IMAGE (default localhost/baseimage-debian-base:bookworm),
 #      DEBIAN_MIRROR (default http://deb.debian.org/debian), DEBIAN_SUITE (default bookworm),
-#      CONTAINER_TOOL (default podman).
-# Needs root (mmdebstrap in root mode) and mmdebstrap + podman (see .ci/podman-setup.sh).
+#      CONTAINER_TOOL (default docker if its engine answers, else podman: scripts/lib.sh).
+# Needs root (mmdebstrap in root mode) and mmdebstrap + podman or docker (see .ci/podman-setup.sh).
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)          # jlink-image/
+. "$here/scripts/lib.sh"
 image=${DEBIAN_BASE_IMAGE:-localhost/baseimage-debian-base:bookworm}
 suite=${DEBIAN_SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-tool=${CONTAINER_TOOL:-podman}
+tool=$(container_tool) || exit 1
 out="$here/target/debian-$suite-minbase.tar"
 
-if [ -z "${FORCE:-}" ] && "$tool" image exists "$image" 2>/dev/null; then
+if [ -z "${FORCE:-}" ] && "$tool" image inspect "$image" >/dev/null 2>&1; then
     echo "debian-base: $image already exists (FORCE=1 to rebuild)"
     exit 0
 fi

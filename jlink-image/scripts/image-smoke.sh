@@ -1,13 +1,14 @@
 #!/bin/bash
-# Smoke test of a built baseimage with podman:  scripts/image-smoke.sh [--quick] [--full] IMAGE
+# Smoke test of a built baseimage with podman or docker:  scripts/image-smoke.sh [--quick] [--full] IMAGE
 # Prints one PASS/FAIL line per check and exits 1 if any failed.
 #   --quick  skip the cron-job check (it waits for the next minute, up to ~70 s)
 #   --full   also run the README examples that need the REAL my_init/setuser (env import,
 #            dumps, one-shot command, startup script, setuser service). ImageIT (mvn verify)
 #            covers these in detail; this script is for images built elsewhere (docker, AL2023)
 #            and for the cron-job check, which waits up to 75 s.
-# Env: CONTAINER_TOOL (default podman).
+# Env: CONTAINER_TOOL (default docker if its engine answers, else podman: scripts/lib.sh).
 set -u
+. "$(dirname "$0")/lib.sh"
 
 quick= full=
 while [ $# -gt 0 ]; do
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 image=${1:?usage: $0 [--quick] [--full] IMAGE}
-tool=${CONTAINER_TOOL:-podman}
+tool=$(container_tool) || exit 1
 name=baseimage-smoke-$$
 failures=0
 
@@ -95,7 +96,7 @@ check "logrotate runs daily from cron" '^ok$' "$(x sh -c 'test -x /etc/cron.dail
 check "id ll-user" '^uid=500\(ll-user\) gid=500\(ll-user\) groups=500\(ll-user\)$' "$(x id ll-user)"
 check "ll-user home" '^/home/ll-user 500 500$' "$(x sh -c 'h=$(getent passwd ll-user | cut -d: -f6); echo $h $(stat -c "%u %g" $h)')"
 check "getent group docker_env" '^docker_env:x:8377:' "$(x getent group docker_env)"
-check "/etc/container_environment 0700 root:root" '^700 root root directory$' \
+check "/etc/container_environment 0750 root:docker_env" '^750 root docker_env directory$' \
     "$(x stat -c '%a %U %G %F' /etc/container_environment)"
 check "/etc/container_environment.sh 0640 root:docker_env" '^640 root docker_env' \
     "$(x stat -c '%a %U %G' /etc/container_environment.sh)"

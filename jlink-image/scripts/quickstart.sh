@@ -10,12 +10,15 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. jlink-image/scripts/lib.sh
+CONTAINER_TOOL=$(container_tool) || exit 1
+export CONTAINER_TOOL
+tool=$CONTAINER_TOOL
 
 ./mvnw -B -q -DskipTests package
 
 flavour=${1:-}
 if [ -z "$flavour" ] && [ -z "${BASE_IMAGE:-}" ]; then
-    tool=${CONTAINER_TOOL:-$(docker info >/dev/null 2>&1 && echo docker || echo podman)}
     if ! "$tool" pull -q public.ecr.aws/amazonlinux/amazonlinux:2023 >/dev/null 2>&1; then
         echo "quickstart: Amazon Linux 2023 cannot be pulled here; building on Debian 12 instead"
         flavour=--debian
@@ -23,7 +26,6 @@ if [ -z "$flavour" ] && [ -z "${BASE_IMAGE:-}" ]; then
 fi
 jlink-image/scripts/build-image.sh $flavour
 
-tool=${CONTAINER_TOOL:-$(docker info >/dev/null 2>&1 && echo docker || echo podman)}
 if [ -t 0 ] && [ -t 1 ]; then
     exec "$tool" run --rm -it localhost/baseimage-amzn:latest /sbin/my_init -- /bin/bash -l
 fi

@@ -4,22 +4,22 @@
  * (docs/architecture.md, "The launchers"):
  *
  *  - The container's JAVA_TOOL_OPTIONS, _JAVA_OPTIONS, JDK_JAVA_OPTIONS and _JAVA_SR_SIGNUM are
- *    the user's (SPEC §3.9). HotSpot and the java launcher read them before any Java code runs,
- *    and no flag turns that off. Each one is renamed BASEIMAGE_HELD_<NAME>, byte for byte, and so
- *    is a variable whose name already starts with BASEIMAGE_HELD_ (it gets a second prefix); my_init
+ *    the user's. HotSpot and the java launcher read them before any Java code runs, and no flag
+ *    turns that off. Each one is renamed BASEIMAGE_HELD_<NAME>, byte for byte, and so is a
+ *    variable whose name already starts with BASEIMAGE_HELD_ (it gets a second prefix); my_init
  *    and setuser take one prefix off every such name for their children.
  *  - HotSpot suspends and resumes threads with SIGUSR2 unless _JAVA_SR_SIGNUM names another signal:
  *    a SIGUSR2 sent to my_init would be swallowed by the JVM instead of forwarded. Our JVM gets
  *    _JAVA_SR_SIGNUM=63, a real-time signal nobody sends to an init; my_init removes it again.
- *  - Ignored dispositions and blocked signals survive exec (SPEC §3.2 step 0). A JVM started with
- *    SIGCHLD ignored never sees its children end, one started with SIGTERM ignored never handles
- *    it. Every signal is reset to its default, glibc's internal 32 and 33 included (hence the raw
- *    system calls), and unblocked, except for the ones below.
- *  - The signals my_init takes (TERM, INT, HUP, USR1, USR2, WINCH) and QUIT are blocked (SPEC
- *    §3.5). The JVM runs with -Xrs, which leaves them blocked in every thread: one that comes while
- *    the JVM starts stays pending until my_init takes it with sigwaitinfo, instead of ending the
- *    JVM without a shutdown or, for QUIT, printing a thread dump. setuser clears the mask before
- *    it execs its command.
+ *  - Ignored dispositions and blocked signals survive exec. A JVM started with SIGCHLD ignored
+ *    never sees its children end, one started with SIGTERM ignored never handles it. Every
+ *    signal is reset to its default, glibc's internal 32 and 33 included (hence the raw system
+ *    calls), and unblocked, except for the ones below.
+ *  - The signals my_init takes (TERM, INT, HUP, USR1, USR2, WINCH) and QUIT are blocked. The JVM
+ *    runs with -Xrs, which leaves them blocked in every thread: one that comes while the JVM
+ *    starts stays pending until my_init takes it with sigwaitinfo, instead of ending the JVM
+ *    without a shutdown or, for QUIT, printing a thread dump. setuser clears the mask before it
+ *    execs its command.
  *
  *   launcher @ARGFILE SCRIPT [ARG...]   ->   DIR/java @ARGFILE SCRIPT [ARG...]
  *

@@ -125,9 +125,11 @@ useradd -u "$uid" -g "$gid" -m -d /home/ll-user -s /bin/bash -c "baseimage user"
 
 # ---------------------------------------------------------------- container environment
 # The directory's defaults come from the overlay; the dumps are written by my_init at boot
-# (SPEC §1.5) and exist empty, with their final owner and mode, from the start.
+# (docs/user-guide.md, "The dumps") and exist empty, with their final owner and mode, from the
+# start.
 # Readable by root and the docker_env group, as the dumps: a non-root container started with
-# `--group-add 8377` gets the build-time variables too (SPEC §3.2a).
+# `--group-add 8377` gets the build-time variables too (docs/user-guide.md, "Read-only and
+# non-root containers").
 mkdir -p /etc/container_environment
 chown root:docker_env /etc/container_environment
 chmod 0750 /etc/container_environment

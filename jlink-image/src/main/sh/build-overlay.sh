@@ -13,9 +13,10 @@ runtime_path=/usr/lib/baseimage-java          # where the runtime lives in the i
 runtime=$overlay$runtime_path
 jdk() { "$java_home/bin/$@"; }
 
-# Skip the minute this takes when neither the jars nor this script changed.
+# Skip the minute this takes when neither the jars nor this script or its sources changed.
 launcher_source=$(dirname "$0")/../c/launcher.c
-stamp=$(cat "$0" "$launcher_source" "$modules"/*.jar | sha256sum | cut -d' ' -f1)
+jvm_options=$(dirname "$0")/../jvm/launcher.args
+stamp=$(cat "$0" "$launcher_source" "$jvm_options" "$modules"/*.jar | sha256sum | cut -d' ' -f1)
 if [ -f "$work/stamp" ] && [ "$(cat "$work/stamp")" = "$stamp" ] && [ -x "$overlay/sbin/my_init" ]; then
   echo "overlay: $overlay is up to date"
   exit 0
@@ -64,52 +65,18 @@ strip --strip-unneeded "$runtime/lib/server/libjvm.so"
 
 # 3. The launchers. The kernel starts bin/launcher (src/main/c/launcher.c) from the "#!" line; it
 #    holds back the container's Java option variables from our JVM, resets the signal state it
-#    inherited, and execs the runtime's java with the flags in an @argfile. A /bin/sh in between
-#    would be dash on Debian, which drops environment variables whose names are not shell names
-#    (A.B=1) before my_init could read them. Run as `sh /sbin/my_init`, the second line does the
-#    same through the shell.
+#    inherited, and execs the runtime's java with the flags in an @argfile (made from
+#    src/main/jvm/launcher.args). A /bin/sh in between would be dash on Debian, which drops
+#    environment variables whose names are not shell names (A.B=1) before my_init could read them.
+#    Run as `sh /sbin/my_init`, the second line does the same through the shell.
 cc -O2 -s -Wall -Wextra -Werror -o "$runtime/bin/launcher" "$launcher_source"
-flags() { # MODULE/CLASS
-  # Measured in docs/benchmarks.md: -Xint starts faster than C1 here (with the AOT cache, start-up
-  # is class loading, and compiling costs more than it saves) and keeps ~7 MB of code cache and
-  # compiler memory out of a process that then sleeps; ArchiveRelocationMode=0 maps the AOT cache
-  # where it was made instead of relocating (and so dirtying) it, ~5 MB less anonymous memory.
-  # The heap limit costs nothing until used: an environment directory may hold up to 8 MiB of
-  # variables, and the dumps are built in memory. -Xrs: the JVM installs no handler for TERM, INT,
-  # HUP and QUIT and leaves them blocked as the launcher did; my_init takes them (SignalEvents).
-  # Flags and CompileCommandFile: a .hotspotrc or .hotspot_compiler in the container's working
-  # directory would make the JVM print warnings into the container's log.
-  # UserThreadWaitAttemptsAtExit=0: at exit HotSpot waits up to 30 x 10 ms for threads that are
-  # in native code (the reaper in waitpid, the signal thread in sigwaitinfo); that was 300 ms of
-  # every shutdown, past MY_INIT_SHUTDOWN_TIMEOUT (docs/benchmarks.md).
-  cat <<FLAGS
--XX:+UnlockDiagnosticVMOptions
--XX:ArchiveRelocationMode=0
--XX:+DisplayVMOutputToStderr
--Xlog:disable
--Xlog:all=warning:stderr
--Xint
--XX:+UseSerialGC
--Xms4m
--Xmx96m
--Xss256k
--XX:ReservedCodeCacheSize=3m
--XX:MaxMetaspaceSize=32m
--XX:-UsePerfData
--XX:Flags=/dev/null
--XX:CompileCommandFile=/dev/null
--Xrs
--XX:UserThreadWaitAttemptsAtExit=0
--Djffi.boot.library.path=$runtime_path/lib
--Dbaseimage.launcher.shebang=true
---enable-native-access=org.jnrproject.jffi
--m $1
-FLAGS
+flags() { # RUNTIME_DIR MODULE/CLASS: the JVM options of src/main/jvm/launcher.args, filled in
+  sed -e '/^#/d' -e '/^$/d' -e "s#@RUNTIME@#$1#g" -e "s#@MAIN@#$2#g" "$jvm_options"
 }
 launcher() { # NAME MODULE/CLASS
-  { echo "-XX:AOTCache=$runtime_path/lib/$1.aot"; flags "$2"; } > "$runtime/$1.args"
+  { echo "-XX:AOTCache=$runtime_path/lib/$1.aot"; flags "$runtime_path" "$2"; } > "$runtime/$1.args"
   # The training runs use the runtime where it is now.
-  flags "$2" | sed "s#$runtime_path#$runtime#" > "$work/$1.training.args"
+  flags "$runtime" "$2" > "$work/$1.training.args"
   mkdir -p "$overlay/sbin"
   cat > "$overlay/sbin/$1" <<SHIM
 #!$runtime_path/bin/launcher @$runtime_path/$1.args
@@ -151,7 +118,8 @@ for cache in my_init setuser; do
   [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
 done
 
-# 5. Default environment directory of the image (SPEC §5).
+# 5. Default environment directory of the image (docs/user-guide.md, "Defining variables at build
+#    time").
 env_dir=$overlay/etc/container_environment
 mkdir -p "$env_dir"
 chmod 700 "$env_dir"

@@ -9,6 +9,7 @@
 # starts, as `docker run --read-only` does (no writable /tmp either); the variable itself does not
 # reach the command.
 set -euo pipefail
+. "$(dirname "$0")/../../../scripts/lib.sh"
 lower=$1 upper=$2 work=$3
 shift 4
 if [ "${PID1_IN_NAMESPACE:-}" != yes ]; then
@@ -19,8 +20,7 @@ read_only=${PID1_READ_ONLY:-no}
 unset PID1_READ_ONLY
 root=$work/root
 mkdir -p "$root" "$work/work"
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work/work" "$root"
-mount --rbind /dev "$root/dev"
+mount_root "$lower" "$upper" "$work/work" "$root"
 if [ "$read_only" = yes ]; then
   mount -o remount,ro "$root"
 fi

@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The documentation's shell examples that need no container runtime (fenced as {@code sh tested})
  * run as written, from the repository's top directory, against the built overlay.
  */
 @Timeout(600)
+@ExtendWith(SandboxExtension.class)
 class DocsExamplesIT {
   @Test
   void shellExamplesRun() throws Exception {
-    Sandbox.assumeRoot();
     Sandbox.lowerRoot(); // builds the cached Debian root with runit that the examples may reuse
     List<String> failures = new ArrayList<>();
     int examples = 0;

@@ -22,16 +22,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The container image, built with podman from the Containerfile on a local Debian 12 base with the
  * real rootfs overlay (target/overlay), running every example of the original image's README
- * (/work/shared/reference/baseimage-amzn-README.md, SPEC §5) as written -- {@code docker} is
- * {@code podman} here, and an interactive {@code -t -i} session gets its input on stdin.
+ * (lambda-linux/baseimage-amzn's README.md, whose sections the tests name; docs/user-guide.md has
+ * them all) as written -- {@code docker} is {@code podman} here, and an interactive {@code -t -i}
+ * session gets its input on stdin.
  *
- * <p>Needs root and podman (.ci/podman-setup.sh). System properties: {@code baseimage.it.image}
- * (tag to build and test, default {@value #DEFAULT_IMAGE}); {@code baseimage.it.build=false} tests
- * that image as it is, without rebuilding it.
+ * <p>Needs root and podman (.ci/podman-setup.sh). The image is {@link TestImage}'s, shared with
+ * {@link KubeIT}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImageIT {
-  static final String DEFAULT_IMAGE = "localhost/baseimage-amzn:it";
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration SHORT = Duration.ofSeconds(30);
   /** How long to wait for something that happens within a second or two on an idle machine. */
@@ -45,14 +44,7 @@ class ImageIT {
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   static void buildImages() throws Exception {
-    Podman.requireRootAndPodman("ImageIT");
-    image = System.getProperty("baseimage.it.image", DEFAULT_IMAGE);
-    Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
-    if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
-      Podman.buildImage(basedir, image, "ImageIT", "image-it-build.log");
-    } else {
-      podman(SHORT, "image", "exists", image).hasStatus(0);
-    }
+    image = TestImage.require("ImageIT");
     derivedImage = buildDerivedImage();
   }
 
@@ -244,8 +236,9 @@ class ImageIT {
       Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
       System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
       Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
-      // SPEC §3.7: SIGTERM -> 2 (phusion). That is also the proof of "within the grace period":
-      // at its end podman SIGKILLs, and the status is 137. podman's own time is no product figure.
+      // SIGTERM -> 2, as phusion's (docs/user-guide.md, "Exit status"). That is also the proof of
+      // "within the grace period": at its end podman SIGKILLs, and the status is 137. podman's own
+      // time is no product figure.
       assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
       String logs = c.logs();
       assertThat(logs).as(logs).containsSubsequence(
@@ -312,7 +305,10 @@ class ImageIT {
         .contains("*** /bin/bash -l exited with status 0.");
   }
 
-  /** SPEC 3.3: with a terminal, the command's process group owns it, and Ctrl-C reaches the command. */
+  /**
+   * With a terminal, the command's process group owns it, and Ctrl-C reaches the command
+   * (docs/user-guide.md, "Inspecting the image").
+   */
   @Test
   @Timeout(90)
   void commandOwnsTheTerminalAndGetsCtrlC() throws Exception {
@@ -509,7 +505,8 @@ class ImageIT {
     }
   }
 
-  // ---------------------------------------------------------------------------------- the image itself (SPEC §5)
+  // ---------------------------------------------------------------------------------- the image itself
+  // (docs/user-guide.md, "What is inside the image")
 
   /** rsyslog takes messages on /dev/log; after logrotate it writes to the new file (sv hup). */
   @Test
@@ -570,9 +567,10 @@ class ImageIT {
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
-  // ---------------------------------------------------------------------------------- beyond the README (SPEC §1.5, §3.2a, §5)
+  // ---------------------------------------------------------------------------------- beyond the README
+  // (docs/user-guide.md, "Read-only and non-root containers")
 
-  /** SPEC §1.5: {@code --read-only} boots, with one warning about the dumps; the services still run. */
+  /** {@code --read-only} boots, with one warning about the dumps; the services still run. */
   @Test
   void readOnlyRootFilesystemStillBoots() {
     Result r = run(List.of("--read-only", "--env", "FOO=x"), image,
@@ -586,7 +584,7 @@ class ImageIT {
         .doesNotContain("supervise", "Exception");
   }
 
-  /** SPEC §5: {@code --version} of both tools is the image's version label. */
+  /** {@code --version} of both tools is the image's version label ("What is inside the image"). */
   @Test
   void versionsMatchTheImageLabel() {
     Result label = podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
@@ -601,7 +599,7 @@ class ImageIT {
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
-  /** SPEC §3.2a: {@code docker run --user 500} boots as non-root. */
+  /** {@code docker run --user 500} boots as non-root. */
   @Test
   void bootsAsNonRootUser() {
     Result r = run(List.of("--user", "500"), image, "/sbin/my_init", "--", "id", "-u").hasStatus(0);

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * kubelet's way, {@code podman pod stop -t GRACE POD} with the manifest's grace period, checks my_init's
  * shutdown, then removes it with {@code podman kube down}.
  *
- * <p>Needs root and podman with catatonit (.ci/podman-setup.sh). System properties as in
- * {@link ImageIT}: {@code baseimage.it.image}, {@code baseimage.it.build=false}.
+ * <p>Needs root and podman with catatonit (.ci/podman-setup.sh). The image is {@link TestImage}'s,
+ * shared with {@link ImageIT}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KubeIT {
@@ -44,7 +44,7 @@ class KubeIT {
   /** How long to wait for something that happens within a second or two on an idle machine. */
   private static final Duration POLL = Duration.ofSeconds(60);
   private static final Path MANIFESTS = Docs.REPOSITORY.resolve("docs/kubernetes");
-  /** The lines of a complete stop of my_init with runit (SPEC §3.6, §3.7). */
+  /** The lines of a complete stop of my_init with runit (docs/user-guide.md, "my_init reference"). */
   private static final List<String> RUNIT_SHUTDOWN = List.of(
       "*** Booting runit daemon...\n",
       "*** Runit started as PID ",
@@ -60,15 +60,8 @@ class KubeIT {
 
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
-  static void buildAndTagImage() throws Exception {
-    Podman.requireRootAndPodman("KubeIT");
-    image = System.getProperty("baseimage.it.image", ImageIT.DEFAULT_IMAGE);
-    Path basedir = Path.of(System.getProperty("baseimage.basedir", "."));
-    if (Boolean.parseBoolean(System.getProperty("baseimage.it.build", "true"))) {
-      Podman.buildImage(basedir, image, "KubeIT", "kube-it-build.log");
-    } else {
-      podman(SHORT, "image", "exists", image).hasStatus(0);
-    }
+  static void tagImage() throws Exception {
+    image = TestImage.require("KubeIT");
     imageId = Podman.imageId(image).orElseThrow();
     previousLatest = Podman.imageId(MANIFEST_IMAGE).filter(id -> !id.equals(imageId));
     podman(SHORT, "tag", image, MANIFEST_IMAGE).hasStatus(0);
@@ -177,7 +170,7 @@ class KubeIT {
       System.out.println("KubeIT: " + name + ": pod stop -t " + grace + " took " + stop.elapsed().toMillis() + " ms");
       // Exit status 2 is the proof that my_init ended within the grace period: at its end the
       // runtime SIGKILLs, and the status is 137. podman's own time on top is no product figure.
-      assertThat(state("app")).as("my_init exited by itself (2 = SIGTERM, SPEC §3.7)\nlogs:\n%s", logs)
+      assertThat(state("app")).as("my_init exited by itself (2 = SIGTERM)\nlogs:\n%s", logs)
           .isEqualTo("exited 2");
       assertThat(logs).as(logs).containsSubsequence(lines).doesNotContain("Exception", "\tat ");
       return stop;
@@ -337,7 +330,8 @@ class KubeIT {
           + " touch /etc/probe 2>/dev/null || echo etc-read-only;"
           + " stat -c '%s %a %U %G' /etc/container_environment.sh /etc/container_environment.json;"
           + " ls -A /etc | grep '^\\.container_environment' || true").hasStatus(0);
-      // SPEC §1.5: the dumps are not written (the image's empty ones stay), no temporary file is left.
+      // The dumps are not written (the image's empty ones stay), no temporary file is left
+      // (docs/user-guide.md, "Read-only and non-root containers").
       assertThat(files.stdout()).as(files.describe()).isEqualTo("""
           data-writable
           etc-read-only

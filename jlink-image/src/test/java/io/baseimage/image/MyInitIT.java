@@ -9,20 +9,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * my_init from the overlay, as PID 1 of a pid namespace in a Debian root with real runit (SPEC §2,
- * §3). Log lines are asserted exactly where the contract gives them.
+ * my_init from the overlay, as PID 1 of a pid namespace in a Debian root with real runit: what
+ * docs/user-guide.md says of startup and shutdown scripts and in its "my_init reference". Log lines
+ * are asserted exactly where the guide gives them.
  */
 @Timeout(60)
+@ExtendWith(SandboxExtension.class)
 class MyInitIT {
   private static final Duration LIMIT = Duration.ofSeconds(45);
   private static final Duration READY = Duration.ofSeconds(20);
@@ -38,25 +38,14 @@ class MyInitIT {
   /** What a machine with both cores busy may add to a bound that my_init promises. */
   private static final int SLACK_SECONDS = 3;
 
-  private Sandbox sandbox;
+  private final Sandbox sandbox;
 
-  @BeforeAll
-  static void needsRoot() {
-    Sandbox.assumeRoot();
-  }
-
-  @BeforeEach
-  void createSandbox() throws Exception {
-    sandbox = Sandbox.create();
-  }
-
-  @AfterEach
-  void removeSandbox() {
-    sandbox.close();
+  MyInitIT(Sandbox sandbox) {
+    this.sandbox = sandbox;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Exit status (§3.7) and command line (§3.1)
+  // Exit status and command line (docs/user-guide.md, "my_init reference")
 
   @Test
   void runsOneShotCommandAndExitsWithItsStatus() throws Exception {
@@ -167,7 +156,7 @@ class MyInitIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Startup scripts (§2)
+  // Startup scripts (docs/user-guide.md, "Startup scripts")
 
   @Test
   void runsExecutableStartupScriptsInByteOrderThenRcLocal() throws Exception {
@@ -266,7 +255,7 @@ class MyInitIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Shutdown scripts (§2, §3.6)
+  // Shutdown scripts (docs/user-guide.md, "Shutdown scripts"; "my_init reference", Shutdown)
 
   @Test
   void shutdownScriptsRunInOrderAroundTheServiceStop() throws Exception {
@@ -329,7 +318,7 @@ class MyInitIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Signals (§3.5)
+  // Signals (docs/user-guide.md, "my_init reference", Signals)
 
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT"})
@@ -528,9 +517,9 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §3.2 step 4: {@code docker run -it IMAGE} without a command, then Ctrl-C. The terminal
-   * signals its whole foreground process group; runsvdir is not in it, so my_init alone gets the
-   * SIGINT and stops the services in order.
+   * {@code docker run -it IMAGE} without a command, then Ctrl-C (docs/user-guide.md, Signals). The
+   * terminal signals its whole foreground process group; runsvdir is not in it, so my_init alone
+   * gets the SIGINT and stops the services in order.
    */
   @Test
   void ctrlCOnTheTerminalWithoutACommandIsAnOrderlyShutdown() throws Exception {
@@ -565,8 +554,9 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §3.2 step 0: a parent that ignored SIGCHLD (the kernel would reap behind our back) and
-   * SIGTERM, and blocked SIGUSR1: my_init still sees its command end, handles TERM and forwards USR1.
+   * A parent that ignored SIGCHLD (the kernel would reap behind our back) and SIGTERM, and blocked
+   * SIGUSR1: my_init still sees its command end, handles TERM and forwards USR1
+   * (docs/architecture.md, "The launchers").
    */
   @ParameterizedTest
   @CsvSource({"USR1, 7", "TERM, 2"})
@@ -583,9 +573,10 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §3.5: a SIGTERM sent while the JVM is still starting (before any Java code could handle
-   * it) is neither lost nor fatal: it ends in the orderly shutdown. It is sent as soon as PID 1 is
-   * the JVM, ~40 ms before main runs; should it come later, the outcome must be the same.
+   * A SIGTERM sent while the JVM is still starting (before any Java code could handle it) is
+   * neither lost nor fatal: it ends in the orderly shutdown (docs/user-guide.md, Signals). It is
+   * sent as soon as PID 1 is the JVM, ~40 ms before main runs; should it come later, the outcome
+   * must be the same.
    */
   @Test
   void sigtermWhileTheJvmStartsEndsInAnOrderlyShutdown() throws Exception {
@@ -598,7 +589,7 @@ class MyInitIT {
     assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n");
   }
 
-  /** SPEC §3.5: a SIGQUIT never prints a thread dump, however early it comes. */
+  /** A SIGQUIT never prints a thread dump, however early it comes (docs/user-guide.md, Signals). */
   @Test
   void sigquitWhileTheJvmStartsPrintsNoThreadDump() throws Exception {
     Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "exit 5");
@@ -656,7 +647,8 @@ class MyInitIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Children (§3.3) and reaping (§3.4)
+  // Children and reaping (docs/user-guide.md, "my_init reference"; docs/architecture.md, "The
+  // process layer")
 
   /**
    * Looked at from outside, on a program that changes nothing about itself: a shell would change
@@ -769,7 +761,7 @@ class MyInitIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The environment (§1) as my_init imports and exports it
+  // The environment as my_init imports and exports it (docs/user-guide.md, "Environment variables")
 
   @Test
   void nonUtf8AndNonAsciiValuesArriveByteForByte() throws Exception {
@@ -799,9 +791,10 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §3.9: JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS set image-wide (an agent, a
-   * second garbage collector, an option our launcher does not know) never reach my_init's JVM,
-   * and reach a startup script, a service, the command, setuser's command and the dumps byte for byte.
+   * JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS set image-wide (an agent, a second
+   * garbage collector, an option our launcher does not know) never reach my_init's JVM, and reach
+   * a startup script, a service, the command, setuser's command and the dumps byte for byte
+   * (docs/user-guide.md, "Java options").
    */
   @Test
   void javaOptionVariablesReachEveryChildButNotOurJvm() throws Exception {
@@ -830,9 +823,10 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §1.2, §1.6: a value given with {@code -e} keeps its value for the whole boot unless a
-   * startup script changes that very file: also {@code HOME} (the image ships {@code HOME=/root})
-   * and a variable whose file my_init may not replace (the image made it a symbolic link).
+   * A value given with {@code -e} keeps its value for the whole boot unless a startup script
+   * changes that very file (docs/user-guide.md, "Defining variables at build time"): also
+   * {@code HOME} (the image ships {@code HOME=/root}) and a variable whose file my_init may not
+   * replace (the image made it a symbolic link).
    */
   @Test
   void valuesGivenWithDashEOutliveStartupScriptsUnlessOneChangesThem() throws Exception {
@@ -853,10 +847,11 @@ class MyInitIT {
   }
 
   /**
-   * SPEC §1.1: with no locale (as in the image), names in UTF-8 ({@code café}) and in no encoding
+   * With no locale (as in the image), names in UTF-8 ({@code café}) and in no encoding
    * at all ({@code caf\xe9}) work like ASCII ones: PATH entries, the command found on them,
    * ENV_INIT_DIRECTORY and the startup scripts in it (byte order, logged readably), a service
-   * directory (started, and stopped by sv with its exact name).
+   * directory (started, and stopped by sv with its exact name). docs/user-guide.md, "my_init
+   * reference": names are bytes.
    */
   @Test
   void namesInAnyEncodingWorkWithoutALocale() throws Exception {
@@ -882,15 +877,17 @@ class MyInitIT {
     assertThat(result.stderr()).contains("*** Running /etc/init-café/10-café...\n",
             "*** Running /etc/init-café/20-caf\\xe9...\n")
         .doesNotContain("Exception", "\uFFFD", "did not stop");
-    // The one warning: JSON cannot carry the PATH's byte \xe9 (SPEC §1.1).
+    // The one warning: JSON cannot carry the PATH's byte \xe9 (docs/architecture.md, "The
+    // environment, from the kernel to the children").
     assertThat(result.stderr().lines().filter(line -> line.contains("WARNING"))).containsExactly(
         "*** WARNING: PATH: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
   /**
-   * SPEC §1.2: a directory within the documented limits (8 MiB) cannot exhaust my_init's memory,
-   * even where every byte is invalid UTF-8 and triples in the JSON dump (7.3 MB → 22 MB). Such an
-   * environment is too large for execve: one clear line says so.
+   * Nothing in the directory can crash my_init (docs/user-guide.md, "Defining variables at build
+   * time"): 7.3 MB of values do not exhaust its memory even where every byte is invalid UTF-8 and
+   * triples in the JSON dump (→ 22 MB). Such an environment is too large for execve: one clear
+   * line says so.
    */
   @Test
   @Timeout(180)

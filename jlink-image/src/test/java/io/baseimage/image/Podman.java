@@ -68,33 +68,6 @@ final class Podman {
     }
   }
 
-  /**
-   * scripts/build-image.sh --debian --tag IMAGE: the Debian base (built once, kept), then the image
-   * from the Containerfile and target/overlay. The build's output goes to target/LOGNAME.
-   */
-  static void buildImage(Path basedir, String image, String who, String logName) throws IOException {
-    Path overlay = basedir.resolve("target/overlay/sbin/my_init");
-    if (!Files.isExecutable(overlay)) {
-      fail(overlay + " missing: the overlay is built in the package phase "
-          + "(./mvnw -pl jlink-image -am package -DskipTests)");
-    }
-    Path log = basedir.resolve("target").resolve(logName);
-    Result build = null;
-    // Another build may be rewriting target/overlay right now: a half-written overlay makes the
-    // COPY or the RUN checks after it fail; the next attempt sees the finished one.
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      build = run(List.of("sh", basedir.resolve("scripts/build-image.sh").toString(),
-          "--debian", "--tag", image), null, Duration.ofMinutes(6), basedir);
-      Files.writeString(log, build.describe());
-      if (build.exitCode() == 0) {
-        System.out.println(who + ": built " + image + " in " + build.elapsed().toSeconds() + " s (log: " + log + ")");
-        return;
-      }
-      System.out.println(who + ": image build attempt " + attempt + " failed, see " + log);
-    }
-    build.hasStatus(0);
-  }
-
   /** The id of a local image, if it exists. */
   static Optional<String> imageId(String image) {
     Result r = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Id}}", image);

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * plus this test's own layer. Files put in {@link #path} before {@link #run} are seen inside;
  * files written inside are read back through {@link #path} afterwards.
  *
- * <p>Needs root (mounts, pid namespaces): tests use {@link #assumeRoot()}.
+ * <p>Needs root (mounts, pid namespaces): tests get theirs from {@link SandboxExtension}, which
+ * skips them otherwise.
  */
 final class Sandbox implements AutoCloseable {
   private static final Path TARGET = Path.of(System.getProperty("baseimage.target", "target")).toAbsolutePath();
@@ -38,17 +39,10 @@ final class Sandbox implements AutoCloseable {
     this.upper = Files.createDirectories(dir.resolve("upper"));
   }
 
-  static void assumeRoot() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "integration tests run as root (mounts and pid namespaces); CI runs them");
-  }
-
   static Sandbox create() throws IOException {
-    Path base = lowerRoot();
+    lowerRoot();
     Files.createDirectories(TARGET.resolve("sandboxes"));
-    Sandbox sandbox = new Sandbox(Files.createTempDirectory(TARGET.resolve("sandboxes"), "t"));
-    return sandbox;
+    return new Sandbox(Files.createTempDirectory(TARGET.resolve("sandboxes"), "t"));
   }
 
   /** The Debian root with runit, as a tar file (built by scripts/it-rootfs.sh when missing). */
@@ -57,6 +51,7 @@ final class Sandbox implements AutoCloseable {
         System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
   }
 
+  /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
   static synchronized Path lowerRoot() throws IOException {
     if (lower != null) {
       return lower;
@@ -65,10 +60,7 @@ final class Sandbox implements AutoCloseable {
     sh("scripts/it-rootfs.sh '" + tar + "'", Duration.ofMinutes(10));
     Path root = TARGET.resolve("it-root");
     sh("rm -rf '" + root + "' && mkdir -p '" + root + "' && tar -C '" + root + "' -xf '" + tar + "'"
-        + " && tar -C '" + TARGET.resolve("overlay") + "' -cf - . | tar -C '" + root + "' -xf - --keep-directory-symlink"
-        // Debian's runit package makes /etc/service a symlink; the image makes it a directory.
-        + " && rm -f '" + root + "/etc/service' && mkdir -p '" + root + "/etc/service' '" + root + "/etc/my_init.d'"
-        + " '" + root + "/etc/my_init.pre_shutdown.d' '" + root + "/etc/my_init.post_shutdown.d'",
+        + " && . scripts/lib.sh && install_overlay '" + TARGET.resolve("overlay") + "' '" + root + "'",
         Duration.ofMinutes(5));
     lower = root;
     return root;

@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * /sbin/setuser from the overlay in a Debian root with real user and group databases (SPEC §4):
+ * /sbin/setuser from the overlay in a Debian root with real user and group databases
+ * (docs/user-guide.md, "setuser reference"):
  * a gosu-style matrix of user specs, checked from inside the command, and every error case.
  */
 @Timeout(60)
+@ExtendWith(SandboxExtension.class)
 class SetuserIT {
   /**
    * What the command sees of itself, one fact per line. Run with {@code sh -c}: dash keeps a script
@@ -37,23 +38,16 @@ class SetuserIT {
       echo "java: $(ps -eo comm= | grep -c java)"
       """;
 
-  private Sandbox sandbox;
+  private final Sandbox sandbox;
 
-  @BeforeAll
-  static void needsRoot() {
-    Sandbox.assumeRoot();
+  SetuserIT(Sandbox sandbox) {
+    this.sandbox = sandbox;
   }
 
   @BeforeEach
-  void createSandbox() throws Exception {
-    sandbox = Sandbox.create();
+  void addUsersAndGroups() throws Exception {
     sandbox.append("/etc/passwd", "app:x:1500:1500:App:/home/app:/bin/sh\n")
         .append("/etc/group", "app:x:1500:\ng1:x:1601:app\ng2:x:1602:other,app\ng3:x:1603:other\n");
-  }
-
-  @AfterEach
-  void removeSandbox() {
-    sandbox.close();
   }
 
   /**
@@ -109,7 +103,7 @@ class SetuserIT {
     return Long.toHexString(Long.parseLong(sigIgnLine.substring("SigIgn: ".length()), 16) & ~0x1_8000_0000L);
   }
 
-  /** SPEC §4: default dispositions and an empty mask, also for what setuser's own parent ignored or blocked. */
+  /** Default dispositions and an empty mask, also for what setuser's own parent ignored or blocked. */
   @Test
   void commandStartsWithNoSignalIgnoredOrBlockedWhateverTheParentDid() throws Exception {
     Sandbox.Result result = sandbox.run("/usr/bin/env", "--ignore-signal=HUP", "--ignore-signal=INT",
@@ -121,7 +115,7 @@ class SetuserIT {
     assertThat(result.stdout()).isEqualTo("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
   }
 
-  /** SPEC §3.9: the Java option variables are the command's, not setuser's JVM's. */
+  /** The Java option variables are the command's, not setuser's JVM's ("Java options" of the guide). */
   @Test
   void javaOptionVariablesReachTheCommandButNotSetusersJvm() throws Exception {
     Sandbox.Result result = sandbox.run(Sandbox.environment("JAVA_TOOL_OPTIONS", "-javaagent:/nonexistent/agent.jar",
