@@ -1,6 +1,7 @@
 /**
  * The container environment: one set of variables held in three stores (the process environment,
- * the environment directory and the {@code .sh}/{@code .json} dumps), with values kept as exact bytes.
+ * the environment directory and the {@code .sh}/{@code .json} dumps), with values kept as exact
+ * bytes.
  *
  * <p>Start at {@link io.baseimage.env.ContainerEnvironment}.
  */

@@ -31,13 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AtomicFile {
   /** The group that may read what we write, where it exists (gid 8377 in the image). */
   static final String READER_GROUP = "docker_env";
+
   /**
-   * The name every temporary file starts with. Readers of a directory skip such names, and
-   * {@link #removeLeftovers} removes those that a crash left behind: they may hold secrets.
+   * The name every temporary file starts with. Readers of a directory skip such names, and {@link
+   * #removeLeftovers} removes those that a crash left behind: they may hold secrets.
    */
   static final String TEMPORARY_PREFIX = ".baseimage-tmp.";
 
-  private static final Set<PosixFilePermission> READER_MODE = PosixFilePermissions.fromString("rw-r-----");
+  private static final Set<PosixFilePermission> READER_MODE =
+      PosixFilePermissions.fromString("rw-r-----");
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   private static final AtomicLong COUNTER = new AtomicLong();
@@ -46,19 +48,25 @@ final class AtomicFile {
 
   /**
    * Replaces {@code target} with {@code content}. The new file takes the mode, owner and group of
-   * {@code keep} (the file it replaces) where given and allowed, else mode 0640 and group
-   * {@value #READER_GROUP} if that group exists.
+   * {@code keep} (the file it replaces) where given and allowed, else mode 0640 and group {@value
+   * #READER_GROUP} if that group exists.
    */
-  static void replace(Path target, byte[] content, Optional<PosixFileAttributes> keep) throws IOException {
+  static void replace(Path target, byte[] content, Optional<PosixFileAttributes> keep)
+      throws IOException {
     replace(target, out -> out.write(content), keep);
   }
 
-  /** As {@link #replace(Path, byte[], Optional)}, with the content streamed to the temporary file. */
-  static void replace(Path target, DumpFile.Content content, Optional<PosixFileAttributes> keep) throws IOException {
+  /**
+   * As {@link #replace(Path, byte[], Optional)}, with the content streamed to the temporary file.
+   */
+  static void replace(Path target, DumpFile.Content content, Optional<PosixFileAttributes> keep)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = createTemporary(dir);
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 64 * 1024)) {
+      try (OutputStream out =
+          new BufferedOutputStream(
+              Files.newOutputStream(temp, StandardOpenOption.WRITE), 64 * 1024)) {
         content.writeTo(out);
         // No fsync: the rename already keeps readers from half a file, and what a power failure
         // loses is written again at the next boot; a sync would cost every boot milliseconds.
@@ -103,7 +111,9 @@ final class AtomicFile {
    */
   private static Path createTemporary(Path dir) throws IOException {
     while (true) {
-      Path temp = dir.resolve(TEMPORARY_PREFIX + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet());
+      Path temp =
+          dir.resolve(
+              TEMPORARY_PREFIX + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet());
       try {
         return Files.createFile(temp, PRIVATE);
       } catch (FileAlreadyExistsException e) {
@@ -115,7 +125,9 @@ final class AtomicFile {
   private static Optional<GroupPrincipal> readerGroup(Path file) throws IOException {
     try {
       return Optional.of(
-          file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(READER_GROUP));
+          file.getFileSystem()
+              .getUserPrincipalLookupService()
+              .lookupPrincipalByGroupName(READER_GROUP));
     } catch (UserPrincipalNotFoundException e) {
       return Optional.empty();
     }

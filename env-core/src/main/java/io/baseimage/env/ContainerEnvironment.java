@@ -48,7 +48,9 @@ public final class ContainerEnvironment {
   /** The given variables, UTF-8 encoded. */
   public static ContainerEnvironment of(Map<String, String> variables) {
     TreeMap<ByteString, ByteString> map = new TreeMap<>();
-    variables.forEach((name, value) -> map.put(checkedName(ByteString.of(name)), checkValue(ByteString.of(value))));
+    variables.forEach(
+        (name, value) ->
+            map.put(checkedName(ByteString.of(name)), checkValue(ByteString.of(value))));
     return new ContainerEnvironment(map);
   }
 
@@ -61,8 +63,8 @@ public final class ContainerEnvironment {
 
   /**
    * Parses the kernel's form of an environment: {@code NAME=VALUE} strings each ended by a NUL
-   * byte, as in {@code /proc/PID/environ}. Strings without {@code =} are ignored; of two strings with
-   * the same name the first counts, as for the C library's {@code getenv}.
+   * byte, as in {@code /proc/PID/environ}. Strings without {@code =} are ignored; of two strings
+   * with the same name the first counts, as for the C library's {@code getenv}.
    */
   public static ContainerEnvironment parseEnviron(byte[] environ) {
     TreeMap<ByteString, ByteString> map = new TreeMap<>();

@@ -26,7 +26,9 @@ public record Encoded(byte[] bytes, List<Problem> problems) {
   /** Equal when the bytes and the problems are: an array's own {@code equals} is identity. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Encoded other && Arrays.equals(bytes, other.bytes) && problems.equals(other.problems);
+    return o instanceof Encoded other
+        && Arrays.equals(bytes, other.bytes)
+        && problems.equals(other.problems);
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -36,8 +36,8 @@ import java.util.TreeMap;
  */
 public final class EnvironmentDirectory {
   /**
-   * The kernel's limit for one {@code NAME=VALUE} string including its NUL (MAX_ARG_STRLEN):
-   * a longer variable can never reach a process.
+   * The kernel's limit for one {@code NAME=VALUE} string including its NUL (MAX_ARG_STRLEN): a
+   * longer variable can never reach a process.
    */
   public static final int MAX_VARIABLE_BYTES = 128 * 1024;
 
@@ -71,7 +71,7 @@ public final class EnvironmentDirectory {
       for (Path entry : stream) {
         ByteString name = FileNames.nameOf(entry);
         if (name.startsWith(TEMPORARY_PREFIX)) {
-          continue;  // a file being written, or left by a writer that crashed: never a variable
+          continue; // a file being written, or left by a writer that crashed: never a variable
         }
         entries.put(name, entry);
         if (entries.size() > MAX_ENTRIES) {
@@ -83,15 +83,22 @@ public final class EnvironmentDirectory {
       return new Decoded<>(ContainerEnvironment.empty(), List.of());
     } catch (AccessDeniedException e) {
       // The JDK's exception holds the path alone: name the reason for callers that log it.
-      AccessDeniedException named = new AccessDeniedException(dir.toString(), null, "permission denied");
+      AccessDeniedException named =
+          new AccessDeniedException(dir.toString(), null, "permission denied");
       named.initCause(e);
       throw named;
     } catch (DirectoryIteratorException e) {
       throw e.getCause();
     }
     if (cut) {
-      problems.add(new Problem(dir.toString(), "holds more than " + MAX_ENTRIES
-          + " entries; only the first " + MAX_ENTRIES + " in byte order of their names are read"));
+      problems.add(
+          new Problem(
+              dir.toString(),
+              "holds more than "
+                  + MAX_ENTRIES
+                  + " entries; only the first "
+                  + MAX_ENTRIES
+                  + " in byte order of their names are read"));
     }
     Map<ByteString, ByteString> variables = new TreeMap<>();
     long total = 0;
@@ -102,8 +109,13 @@ public final class EnvironmentDirectory {
       }
       total += entry.getKey().length() + value.length() + 2;
       if (total > MAX_ENVIRONMENT_BYTES) {
-        problems.add(new Problem(entry.getValue().toString(), "skipped, with the entries after it: together"
-            + " they exceed " + MAX_ENVIRONMENT_BYTES / (1024 * 1024) + " MiB, more than any process can get"));
+        problems.add(
+            new Problem(
+                entry.getValue().toString(),
+                "skipped, with the entries after it: together"
+                    + " they exceed "
+                    + MAX_ENVIRONMENT_BYTES / (1024 * 1024)
+                    + " MiB, more than any process can get"));
         break;
       }
       variables.put(entry.getKey(), value);
@@ -111,7 +123,8 @@ public final class EnvironmentDirectory {
     return new Decoded<>(ContainerEnvironment.ofBytes(variables), problems);
   }
 
-  private static ByteString readVariable(Path dir, Path file, ByteString name, List<Problem> problems) {
+  private static ByteString readVariable(
+      Path dir, Path file, ByteString name, List<Problem> problems) {
     String subject = subject(dir, name);
     if (name.indexOf((byte) '=') >= 0) {
       problems.add(new Problem(subject, "skipped: a variable name cannot contain '='"));
@@ -161,7 +174,8 @@ public final class EnvironmentDirectory {
    * Writes one file per variable, except {@link ContainerEnvironment#IDENTITY_VARIABLES} and names
    * that cannot be file names. Creates a missing {@code dir} with mode 0700; new files get 0640,
    * group {@value DumpFile#READER_GROUP} where it exists; existing files keep their owner and mode.
-   * Each file is replaced atomically, never written through a symbolic link. Files of variables not in {@code env} are left alone.
+   * Each file is replaced atomically, never written through a symbolic link. Files of variables not
+   * in {@code env} are left alone.
    *
    * @return the variables that were skipped
    * @throws NotWritableException if the directory is read-only or not ours to write
@@ -181,7 +195,8 @@ public final class EnvironmentDirectory {
         continue;
       }
       if (!isFileName(name)) {
-        problems.add(new Problem(name.toString(), "not written to " + dir + ": not a valid file name"));
+        problems.add(
+            new Problem(name.toString(), "not written to " + dir + ": not a valid file name"));
         continue;
       }
       try {
@@ -230,7 +245,9 @@ public final class EnvironmentDirectory {
     }
     if (existing != null && existing.isSymbolicLink()) {
       // A link the image made with `echo` holds "value\n": compare values, as they are read.
-      return Files.isRegularFile(file) && holdsValue(file, bytes) ? null : "a symbolic link, which is not written through";
+      return Files.isRegularFile(file) && holdsValue(file, bytes)
+          ? null
+          : "a symbolic link, which is not written through";
     }
     if (existing != null && !existing.isRegularFile()) {
       // Opening a fifo would hang, writing a directory fails.
@@ -252,7 +269,10 @@ public final class EnvironmentDirectory {
 
   private static boolean holdsValue(Path file, byte[] value) throws IOException {
     byte[] content = Files.readAllBytes(file);
-    int length = content.length > 0 && content[content.length - 1] == '\n' ? content.length - 1 : content.length;
+    int length =
+        content.length > 0 && content[content.length - 1] == '\n'
+            ? content.length - 1
+            : content.length;
     return Arrays.equals(content, 0, length, value, 0, value.length);
   }
 
@@ -293,7 +313,8 @@ public final class EnvironmentDirectory {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+    String reason =
+        e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
     return reason != null ? reason : e.getClass().getSimpleName();
   }
 }

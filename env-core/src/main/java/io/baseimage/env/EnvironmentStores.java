@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The three stores of one container environment kept in step, as an init keeps them: at boot,
- * and around each startup script. Each step reads the environment directory, merges it into the
+ * The three stores of one container environment kept in step, as an init keeps them: at boot, and
+ * around each startup script. Each step reads the environment directory, merges it into the
  * environment the caller holds, and writes the directory and both dumps from the result.
  *
  * <ul>
@@ -20,10 +20,11 @@ import java.util.Set;
  *   <li>After a startup script, what the script changed in the directory — files it added, changed
  *       or removed — is applied to the current environment, and nothing else. A variable the script
  *       did not touch keeps its value: one given with {@code docker run -e} whose file could not be
- *       written (a symbolic link, a full disk), and {@link ContainerEnvironment#IDENTITY_VARIABLES},
- *       which are never written there even where the image ships a default file for them
- *       ({@code HOME=/root}: phusion/baseimage-docker#119, #490). A script sets an identity variable
- *       by writing its file; removing the file does not unset it.
+ *       written (a symbolic link, a full disk), and {@link
+ *       ContainerEnvironment#IDENTITY_VARIABLES}, which are never written there even where the
+ *       image ships a default file for them ({@code HOME=/root}: phusion/baseimage-docker#119,
+ *       #490). A script sets an identity variable by writing its file; removing the file does not
+ *       unset it.
  * </ul>
  *
  * <p>Nothing is thrown and nothing is printed: what went wrong comes back with each result, and
@@ -52,15 +53,19 @@ public final class EnvironmentStores {
   private final Path directory;
   private final Path shellDump;
   private final Path jsonDump;
+
   /** The lines of the problems returned so far: none is returned twice. */
   private final Set<String> reported = new HashSet<>();
+
   /** One store that cannot be written is returned for all: they share /etc and the user. */
   private boolean notWritableReported;
+
   /** False once the directory could not be read: there is nothing to re-import. */
   private boolean directoryReadable = true;
+
   /**
-   * The directory as last written, read back before the next startup script: what that script
-   * may change. Null until then; without startup scripts the directory is read only once.
+   * The directory as last written, read back before the next startup script: what that script may
+   * change. Null until then; without startup scripts the directory is read only once.
    */
   private ContainerEnvironment directorySeen;
 
@@ -110,8 +115,8 @@ public final class EnvironmentStores {
   }
 
   /**
-   * After a startup script: applies what it changed in the directory since {@link #beforeScript}
-   * to {@code current}, and writes the directory and both dumps from the result. A directory that
+   * After a startup script: applies what it changed in the directory since {@link #beforeScript} to
+   * {@code current}, and writes the directory and both dumps from the result. A directory that
    * cannot be read (the script replaced it by a file, say) changes nothing and deletes nothing.
    *
    * @param current the environment the script ran with
@@ -149,7 +154,8 @@ public final class EnvironmentStores {
     for (ByteString name : before.asMap().keySet()) {
       // Identity variables are never written to the directory, so a missing file says nothing
       // about them: only a file can set them.
-      if (!after.asMap().containsKey(name) && !ContainerEnvironment.IDENTITY_VARIABLES.contains(name.toString())) {
+      if (!after.asMap().containsKey(name)
+          && !ContainerEnvironment.IDENTITY_VARIABLES.contains(name.toString())) {
         result = result.without(name);
       }
     }
@@ -157,8 +163,8 @@ public final class EnvironmentStores {
   }
 
   /**
-   * Temporary files that a crash left mid-write may hold secrets; at boot no other writer runs.
-   * A store we cannot list (read-only, not ours) cannot hold leftovers of ours either.
+   * Temporary files that a crash left mid-write may hold secrets; at boot no other writer runs. A
+   * store we cannot list (read-only, not ours) cannot hold leftovers of ours either.
    */
   private void removeLeftovers() {
     try {
@@ -182,7 +188,10 @@ public final class EnvironmentStores {
       return read.value();
     } catch (IOException e) {
       directoryReadable = false;
-      String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+      String reason =
+          e instanceof FileSystemException fse && fse.getReason() != null
+              ? fse.getReason()
+              : e.toString();
       report(new StoreProblem.Unreadable(directory, reason), problems);
       return ContainerEnvironment.empty();
     }
@@ -201,7 +210,8 @@ public final class EnvironmentStores {
     reportAll(shell.problems(), problems);
     writeDump(shellDump, out -> out.write(shell.bytes()), problems);
     // Streamed: a directory of up to EnvironmentDirectory.MAX_ENVIRONMENT_BYTES that is not UTF-8
-    // triples in JSON, and an init's heap is small (my_init's -Xmx96m, jlink-image/src/main/sh/build-overlay.sh).
+    // triples in JSON, and an init's heap is small (my_init's -Xmx96m,
+    // jlink-image/src/main/sh/build-overlay.sh).
     reportAll(JsonDump.problems(env), problems);
     writeDump(jsonDump, out -> JsonDump.write(env, out), problems);
   }
@@ -219,7 +229,9 @@ public final class EnvironmentStores {
       return new StoreProblem.NotWritable(notWritable.path(), notWritable.reason());
     }
     return new StoreProblem.WriteFailed(
-        store, EnvironmentDirectory.reason(e), e.getMessage() != null ? e.getMessage() : e.toString());
+        store,
+        EnvironmentDirectory.reason(e),
+        e.getMessage() != null ? e.getMessage() : e.toString());
   }
 
   private void reportAll(List<Problem> found, List<StoreProblem> problems) {

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON dump, {@code /etc/container_environment.json}: one object of all variables, keys
- * sorted, UTF-8, ending in a newline.
+ * The JSON dump, {@code /etc/container_environment.json}: one object of all variables, keys sorted,
+ * UTF-8, ending in a newline.
  *
  * <p>JSON text cannot carry bytes that are not UTF-8: such bytes are written as U+FFFD, with a
  * problem naming the variable. Everything else is carried exactly.
@@ -68,12 +68,16 @@ public final class JsonDump {
     for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
       ByteString name = variable.getKey();
       if (!name.isValidUtf8() || !variable.getValue().isValidUtf8()) {
-        problems.add(new Problem(name.toString(),
-            "not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte"));
+        problems.add(
+            new Problem(
+                name.toString(),
+                "not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte"));
       }
       String key = name.toString();
       if (keys.put(ByteString.of(key), name) != null) {
-        problems.add(new Problem(name.toString(), "replaces another variable as " + key + " in the JSON dump"));
+        problems.add(
+            new Problem(
+                name.toString(), "replaces another variable as " + key + " in the JSON dump"));
       }
     }
     return problems;
@@ -104,16 +108,23 @@ public final class JsonDump {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedDumpException("expected a JSON object");
       }
-      for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_OBJECT;
+          token = parser.nextToken()) {
         String name = parser.currentName();
         if (parser.nextToken() != JsonToken.VALUE_STRING) {
           throw new MalformedDumpException(
-              "variable '" + name + "' at " + parser.currentLocation().offsetDescription() + ": expected a string");
+              "variable '"
+                  + name
+                  + "' at "
+                  + parser.currentLocation().offsetDescription()
+                  + ": expected a string");
         }
         String value = parser.getText();
         if (hasLoneSurrogate(name) || hasLoneSurrogate(value)) {
           // An escape such as \ud800 names no character, so it has no UTF-8 bytes to keep.
-          throw new MalformedDumpException("variable '" + name + "': a lone surrogate escape is not a character");
+          throw new MalformedDumpException(
+              "variable '" + name + "': a lone surrogate escape is not a character");
         }
         variables.put(ByteString.of(name), ByteString.of(value));
       }
@@ -131,7 +142,9 @@ public final class JsonDump {
   private static boolean hasLoneSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return true;

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * A store that this process may not write: a read-only file system ({@code docker run --read-only},
- * Kubernetes {@code readOnlyRootFilesystem}) or missing permission (running as a non-root user).
- * A caller such as my_init logs it once and carries on: children still get the environment.
+ * Kubernetes {@code readOnlyRootFilesystem}) or missing permission (running as a non-root user). A
+ * caller such as my_init logs it once and carries on: children still get the environment.
  */
 public final class NotWritableException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -50,7 +50,9 @@ public final class NotWritableException extends IOException {
     return reason;
   }
 
-  /** {@code e} as a {@code NotWritableException} if that is what it means, else {@code e} itself. */
+  /**
+   * {@code e} as a {@code NotWritableException} if that is what it means, else {@code e} itself.
+   */
   static IOException classify(IOException e, Path path) {
     if (e instanceof AccessDeniedException) {
       return new NotWritableException(path, Reason.PERMISSION_DENIED, e);

@@ -15,7 +15,9 @@ public record Problem(String subject, String reason) implements StoreProblem {
     Objects.requireNonNull(reason, "reason");
   }
 
-  /** One line for a log, for example {@code /etc/container_environment/x: skipped, is a directory}. */
+  /**
+   * One line for a log, for example {@code /etc/container_environment/x: skipped, is a directory}.
+   */
   @Override
   public String toString() {
     return subject + ": " + reason;

@@ -45,19 +45,23 @@ public final class ShellDump {
       }
       String shellName = shellName(name);
       if (READ_ONLY_IN_BASH.contains(shellName)) {
-        problems.add(new Problem(name, "left out of the shell dump: bash keeps " + shellName + " read-only"));
+        problems.add(
+            new Problem(
+                name, "left out of the shell dump: bash keeps " + shellName + " read-only"));
         continue;
       }
       String previous = originalName.put(shellName, name);
       if (previous != null) {
-        problems.add(new Problem(name, "replaces " + previous + " as " + shellName + " in the shell dump"));
+        problems.add(
+            new Problem(name, "replaces " + previous + " as " + shellName + " in the shell dump"));
       }
       byShellName.put(shellName, variable.getValue());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * byShellName.size());
     byShellName.forEach(
         (name, value) -> {
-          out.writeBytes(("export " + name + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.writeBytes(
+              ("export " + name + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           quote(value, out);
           out.write('\n');
         });
@@ -130,7 +134,9 @@ public final class ShellDump {
         throw new MalformedDumpException("line " + line + ": expected 'export NAME=VALUE'");
       }
       ByteString name = reader.name();
-      if (name.isEmpty() || (name.byteAt(0) >= '0' && name.byteAt(0) <= '9') || !reader.consume("=")) {
+      if (name.isEmpty()
+          || (name.byteAt(0) >= '0' && name.byteAt(0) <= '9')
+          || !reader.consume("=")) {
         throw new MalformedDumpException("line " + line + ": expected 'export NAME=VALUE'");
       }
       variables.put(name, reader.word(line));
@@ -196,9 +202,8 @@ public final class ShellDump {
 
     /**
      * One shell word up to the end of its line: bare characters, '...' and "..." quotes and \
-     * escapes.
-     * Anything a shell would expand or split ($, `, ", *, a space...) outside quotes is rejected:
-     * it would not mean to a shell what it means here.
+     * escapes. Anything a shell would expand or split ($, `, ", *, a space...) outside quotes is
+     * rejected: it would not mean to a shell what it means here.
      */
     ByteString word(int startLine) throws MalformedDumpException {
       ByteArrayOutputStream value = new ByteArrayOutputStream();
@@ -230,17 +235,22 @@ public final class ShellDump {
           value.write(b);
         } else {
           throw new MalformedDumpException(
-              "line " + startLine + ": unquoted '" + (char) (b & 0xff) + "' after '='; expected one quoted or bare word");
+              "line "
+                  + startLine
+                  + ": unquoted '"
+                  + (char) (b & 0xff)
+                  + "' after '='; expected one quoted or bare word");
         }
       }
       return ByteString.wrap(value.toByteArray());
     }
 
     /**
-     * The rest of a "..." string, as phusion's {@code shlex.quote} writes {@code '"'"'}. An expansion
-     * ({@code $}, backquote) is rejected: only a shell could evaluate it.
+     * The rest of a "..." string, as phusion's {@code shlex.quote} writes {@code '"'"'}. An
+     * expansion ({@code $}, backquote) is rejected: only a shell could evaluate it.
      */
-    private void doubleQuoted(int startLine, ByteArrayOutputStream value) throws MalformedDumpException {
+    private void doubleQuoted(int startLine, ByteArrayOutputStream value)
+        throws MalformedDumpException {
       while (true) {
         if (position == bytes.length) {
           throw new MalformedDumpException("line " + startLine + ": unterminated quote");
@@ -250,8 +260,14 @@ public final class ShellDump {
           return;
         } else if (b == '$' || b == '`') {
           throw new MalformedDumpException(
-              "line " + startLine + ": '" + (char) b + "' inside \"...\" would be expanded by a shell");
-        } else if (b == '\\' && position < bytes.length && "$`\"\\\n".indexOf(bytes[position]) >= 0) {
+              "line "
+                  + startLine
+                  + ": '"
+                  + (char) b
+                  + "' inside \"...\" would be expanded by a shell");
+        } else if (b == '\\'
+            && position < bytes.length
+            && "$`\"\\\n".indexOf(bytes[position]) >= 0) {
           byte escaped = bytes[position++];
           if (escaped == '\n') {
             line++;

@@ -13,15 +13,16 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>A {@link Problem} is an entry that a codec skipped or changed; the other kinds concern a
- * whole store.
+ * <p>A {@link Problem} is an entry that a codec skipped or changed; the other kinds concern a whole
+ * store.
  */
 public sealed interface StoreProblem
     permits Problem, StoreProblem.Unreadable, StoreProblem.NotWritable, StoreProblem.WriteFailed {
 
   /**
    * The environment directory cannot be read: its variables are not imported, and it is neither
-   * read nor written again. Not root, for one: the image's directory is {@code 0750 root:docker_env}.
+   * read nor written again. Not root, for one: the image's directory is {@code 0750
+   * root:docker_env}.
    *
    * @param directory the environment directory
    * @param reason why, as the C library says it ({@code permission denied})
@@ -56,7 +57,10 @@ public sealed interface StoreProblem
 
     @Override
     public String toString() {
-      return "cannot save the environment to " + store + " (" + reason
+      return "cannot save the environment to "
+          + store
+          + " ("
+          + reason
           + "); the dumps are not updated, but every process started still gets the environment";
     }
   }

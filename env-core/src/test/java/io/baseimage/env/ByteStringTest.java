@@ -49,14 +49,29 @@ class ByteStringTest {
 
   @Test
   void ordersByUnsignedBytes() {
-    List<ByteString> names = new ArrayList<>(List.of(
-        ByteString.of(bytes(0xff)), ByteString.of("b"), ByteString.of("a"), ByteString.of("B"),
-        ByteString.of("é"), ByteString.of("_"), ByteString.of("ab"), ByteString.empty()));
+    List<ByteString> names =
+        new ArrayList<>(
+            List.of(
+                ByteString.of(bytes(0xff)),
+                ByteString.of("b"),
+                ByteString.of("a"),
+                ByteString.of("B"),
+                ByteString.of("é"),
+                ByteString.of("_"),
+                ByteString.of("ab"),
+                ByteString.empty()));
     Collections.sort(names);
 
-    assertThat(names).containsExactly(
-        ByteString.empty(), ByteString.of("B"), ByteString.of("_"), ByteString.of("a"),
-        ByteString.of("ab"), ByteString.of("b"), ByteString.of("é"), ByteString.of(bytes(0xff)));
+    assertThat(names)
+        .containsExactly(
+            ByteString.empty(),
+            ByteString.of("B"),
+            ByteString.of("_"),
+            ByteString.of("a"),
+            ByteString.of("ab"),
+            ByteString.of("b"),
+            ByteString.of("é"),
+            ByteString.of(bytes(0xff)));
   }
 
   @Test

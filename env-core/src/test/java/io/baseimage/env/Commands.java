@@ -48,7 +48,8 @@ final class Commands {
           process.destroyForcibly();
           throw new AssertionError(command + " did not finish in 60 s");
         }
-        return new Result(process.exitValue(), stdout, Files.readString(stderr, StandardCharsets.UTF_8));
+        return new Result(
+            process.exitValue(), stdout, Files.readString(stderr, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(stderr);
       }
@@ -136,13 +137,14 @@ final class Commands {
   }
 
   /**
-   * Mounts a tmpfs of {@code size} (as {@code mount -o size=}) on {@code dir}, for tests of full and
-   * read-only file systems; skips the test with a message where that is not possible (not root).
-   * The caller unmounts it with {@link #unmount}.
+   * Mounts a tmpfs of {@code size} (as {@code mount -o size=}) on {@code dir}, for tests of full
+   * and read-only file systems; skips the test with a message where that is not possible (not
+   * root). The caller unmounts it with {@link #unmount}.
    */
   static void mountTmpfs(Path dir, String size) {
     assumeRoot("mounting a file system needs root");
-    Result mount = run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "tmpfs", dir.toString());
+    Result mount =
+        run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "tmpfs", dir.toString());
     assume(mount.exitCode() == 0, "skipped: cannot mount tmpfs here: " + mount.stderr());
   }
 

@@ -20,8 +20,8 @@ class ContainerEnvironmentTest {
   void parsesNulSeparatedEnviron() {
     ContainerEnvironment env = ContainerEnvironment.parseEnviron(utf8("A=1\0B=two words\0C=\0"));
 
-    assertThat(env.asStringMap()).containsExactly(
-        Map.entry("A", "1"), Map.entry("B", "two words"), Map.entry("C", ""));
+    assertThat(env.asStringMap())
+        .containsExactly(Map.entry("A", "1"), Map.entry("B", "two words"), Map.entry("C", ""));
   }
 
   @Test
@@ -56,7 +56,8 @@ class ContainerEnvironmentTest {
 
     assertThat(env.getBytes("V").orElseThrow().toByteArray()).containsExactly(value);
     assertThat(env.get("V")).hasValue("\uFFFD\uFFFDx\uFFFD");
-    assertThat(env.getBytes(ByteString.of(name)).orElseThrow().toByteArray()).containsExactly(utf8("hé"));
+    assertThat(env.getBytes(ByteString.of(name)).orElseThrow().toByteArray())
+        .containsExactly(utf8("hé"));
   }
 
   @Test
@@ -69,7 +70,9 @@ class ContainerEnvironmentTest {
   void readsTheProcessEnvironmentFromProcSelfEnviron() throws Exception {
     ContainerEnvironment env = ContainerEnvironment.ofProcess();
 
-    assertThat(env).isEqualTo(ContainerEnvironment.parseEnviron(Files.readAllBytes(Path.of("/proc/self/environ"))));
+    assertThat(env)
+        .isEqualTo(
+            ContainerEnvironment.parseEnviron(Files.readAllBytes(Path.of("/proc/self/environ"))));
     // The test may look at the JVM's view; the library never does.
     assertThat(env.get("PATH")).isEqualTo(java.util.Optional.ofNullable(System.getenv("PATH")));
   }
@@ -130,11 +133,13 @@ class ContainerEnvironmentTest {
 
   @Test
   void offersStringAndByteViews() {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(
-        Map.of(ByteString.of("V"), ByteString.of(bytes('h', 0xc3, 0xa9, 0xff))));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(ByteString.of("V"), ByteString.of(bytes('h', 0xc3, 0xa9, 0xff))));
 
     assertThat(env.get("V")).hasValue("hé\uFFFD");
-    assertThat(env.getBytes("V").orElseThrow().toByteArray()).containsExactly(bytes('h', 0xc3, 0xa9, 0xff));
+    assertThat(env.getBytes("V").orElseThrow().toByteArray())
+        .containsExactly(bytes('h', 0xc3, 0xa9, 0xff));
     assertThat(env.contains("V")).isTrue();
     assertThat(env.get("missing")).isEmpty();
     assertThat(List.copyOf(env.asMap().keySet())).containsExactly(ByteString.of("V"));

@@ -39,7 +39,9 @@ class DumpFileTest {
 
   @Test
   void replacesTheOldFileByRenameNotInPlace() throws Exception {
-    Path target = Files.writeString(temp.resolve("container_environment.sh"), "old content, longer than the new");
+    Path target =
+        Files.writeString(
+            temp.resolve("container_environment.sh"), "old content, longer than the new");
     Object oldInode = Files.getAttribute(target, "unix:ino");
     Path reader = temp.resolve("reader-link");
     Files.createLink(reader, target); // a reader that opened the old file keeps the old content
@@ -57,7 +59,8 @@ class DumpFileTest {
 
     DumpFile.write(target, utf8("{}\n"));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-r-----");
   }
 
   @Test
@@ -67,7 +70,8 @@ class DumpFileTest {
 
     DumpFile.write(target, utf8("{\"SECRET\":\"x\"}\n"));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-r-----");
   }
 
   @Test
@@ -82,8 +86,12 @@ class DumpFileTest {
       expectedGid = Files.getAttribute(Files.createFile(temp.resolve("probe")), "unix:gid");
       Files.delete(temp.resolve("probe"));
     }
-    System.out.println("DumpFileTest: group " + DumpFile.READER_GROUP
-        + (getent.exitCode() == 0 ? " exists" : " does not exist") + ", expecting gid " + expectedGid);
+    System.out.println(
+        "DumpFileTest: group "
+            + DumpFile.READER_GROUP
+            + (getent.exitCode() == 0 ? " exists" : " does not exist")
+            + ", expecting gid "
+            + expectedGid);
 
     DumpFile.write(target, utf8("{}\n"));
 
@@ -97,7 +105,8 @@ class DumpFileTest {
     DumpFile.write(temp.resolve("container_environment.sh"), ShellDump.format(env).bytes());
     DumpFile.write(temp.resolve("container_environment.json"), JsonDump.format(env).bytes());
 
-    assertThat(Files.readString(temp.resolve("container_environment.sh"))).isEqualTo("export A='it'\\''s'\n");
+    assertThat(Files.readString(temp.resolve("container_environment.sh")))
+        .isEqualTo("export A='it'\\''s'\n");
     assertThat(Files.readString(temp.resolve("container_environment.json")))
         .isEqualTo("{\"A\":\"it's\",\"HOME\":\"/root\"}\n");
   }
@@ -115,7 +124,8 @@ class DumpFileTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
 
     assertThatThrownBy(() -> DumpFile.write(dir.resolve("dump.json"), utf8("{}")))
-        .isInstanceOfSatisfying(NotWritableException.class,
+        .isInstanceOfSatisfying(
+            NotWritableException.class,
             e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.PERMISSION_DENIED));
   }
 }

@@ -47,7 +47,8 @@ class DumpFuzzTest {
     Random random = new Random(seed);
     Map<ByteString, ByteString> variables = new TreeMap<>();
     for (int i = 0; i < VARIABLES; i++) {
-      variables.put(ByteString.of(concat(namePart(random), utf8("_" + i))), ByteString.of(value(random)));
+      variables.put(
+          ByteString.of(concat(namePart(random), utf8("_" + i))), ByteString.of(value(random)));
     }
     env = ContainerEnvironment.ofBytes(variables);
   }
@@ -58,11 +59,18 @@ class DumpFuzzTest {
   }
 
   private static byte[] namePart(Random random) {
-    String[] parts = {"a", "Z", "x", "_", ".", "-", "é", "日", "ß", "1", "9", "path", "HOME", "my.var", "a-b"};
+    String[] parts = {
+      "a", "Z", "x", "_", ".", "-", "é", "日", "ß", "1", "9", "path", "HOME", "my.var", "a-b"
+    };
     byte[] name = new byte[0];
     int length = 1 + random.nextInt(4);
     for (int i = 0; i < length; i++) {
-      name = concat(name, random.nextInt(30) == 0 ? new byte[] {(byte) 0xff} : utf8(parts[random.nextInt(parts.length)]));
+      name =
+          concat(
+              name,
+              random.nextInt(30) == 0
+                  ? new byte[] {(byte) 0xff}
+                  : utf8(parts[random.nextInt(parts.length)]));
     }
     return name;
   }
@@ -85,18 +93,63 @@ class DumpFuzzTest {
     }
     String c = canary.toString();
     String[] tokens = {
-      "'", "\"", "\\", "\\'", "'\\''", "$(touch " + c + ")", "`touch " + c + "`", "'$(touch " + c + ")'",
-      "\"; touch " + c + "; \"", "'; touch " + c + "; '", "$HOME", "${PATH}", "$$", "$1", "$@", "${x:-y}",
-      "\n", "\n\n", "\r\n", "*", "?", "[a]", "~", "~root", " ", "\t", ";", "&", "|", "!", "#", "%s", "\\0",
-      "\\n", "é", "日本", "\uD83D\uDE00", "\u00ff", "$'\\x41'", "{a,b}", "<<EOF", ">x", "(", ")", "=", "export",
-      "\u0001", "\u007f", "plain",
+      "'",
+      "\"",
+      "\\",
+      "\\'",
+      "'\\''",
+      "$(touch " + c + ")",
+      "`touch " + c + "`",
+      "'$(touch " + c + ")'",
+      "\"; touch " + c + "; \"",
+      "'; touch " + c + "; '",
+      "$HOME",
+      "${PATH}",
+      "$$",
+      "$1",
+      "$@",
+      "${x:-y}",
+      "\n",
+      "\n\n",
+      "\r\n",
+      "*",
+      "?",
+      "[a]",
+      "~",
+      "~root",
+      " ",
+      "\t",
+      ";",
+      "&",
+      "|",
+      "!",
+      "#",
+      "%s",
+      "\\0",
+      "\\n",
+      "é",
+      "日本",
+      "\uD83D\uDE00",
+      "\u00ff",
+      "$'\\x41'",
+      "{a,b}",
+      "<<EOF",
+      ">x",
+      "(",
+      ")",
+      "=",
+      "export",
+      "\u0001",
+      "\u007f",
+      "plain",
     };
     byte[] value = new byte[0];
     int count = 1 + random.nextInt(12);
     for (int i = 0; i < count; i++) {
-      byte[] token = random.nextInt(10) == 0
-          ? new byte[] {(byte) (0x80 + random.nextInt(128))}
-          : utf8(tokens[random.nextInt(tokens.length)]);
+      byte[] token =
+          random.nextInt(10) == 0
+              ? new byte[] {(byte) (0x80 + random.nextInt(128))}
+              : utf8(tokens[random.nextInt(tokens.length)]);
       value = concat(value, token);
     }
     return value;
@@ -114,7 +167,11 @@ class DumpFuzzTest {
   private static String expectedShellName(ByteString name) {
     String text = name.toString();
     StringBuilder shellName = new StringBuilder(text.matches("^[0-9].*") ? "_" : "");
-    text.codePoints().forEach(c -> shellName.append(c < 128 && Character.isLetterOrDigit(c) || c == '_' ? (char) c : '_'));
+    text.codePoints()
+        .forEach(
+            c ->
+                shellName.append(
+                    c < 128 && Character.isLetterOrDigit(c) || c == '_' ? (char) c : '_'));
     return shellName.toString();
   }
 
@@ -122,11 +179,14 @@ class DumpFuzzTest {
   @ValueSource(strings = {"/bin/bash", "/bin/bash --posix", "/bin/dash", "/bin/busybox sh"})
   void sourcingShellDumpYieldsExactBytesAndRunsNothing(String shell) throws Exception {
     List<String> shellCommand = List.of(shell.split(" "));
-    Commands.assume(Files.isExecutable(Path.of(shellCommand.get(0))), "skipped: " + shellCommand.get(0) + " is not installed");
+    Commands.assume(
+        Files.isExecutable(Path.of(shellCommand.get(0))),
+        "skipped: " + shellCommand.get(0) + " is not installed");
     List<Map.Entry<ByteString, ByteString>> variables = new ArrayList<>(env.asMap().entrySet());
     List<String> mismatches = new ArrayList<>();
     for (int from = 0; from < variables.size(); from += BATCH) {
-      List<Map.Entry<ByteString, ByteString>> batch = variables.subList(from, Math.min(from + BATCH, variables.size()));
+      List<Map.Entry<ByteString, ByteString>> batch =
+          variables.subList(from, Math.min(from + BATCH, variables.size()));
       Map<ByteString, ByteString> batchVariables = new LinkedHashMap<>();
       batch.forEach(v -> batchVariables.put(v.getKey(), v.getValue()));
       Encoded dump = ShellDump.format(ContainerEnvironment.ofBytes(batchVariables));
@@ -140,15 +200,21 @@ class DumpFuzzTest {
       batch.forEach(v -> command.add(expectedShellName(v.getKey())));
       Commands.Result result = Commands.run(command);
 
-      assertThat(result.exitCode()).as("%s exit status, stderr: %s (seed %d)", shell, result.stderr(), seed).isZero();
+      assertThat(result.exitCode())
+          .as("%s exit status, stderr: %s (seed %d)", shell, result.stderr(), seed)
+          .isZero();
       assertThat(result.stderr()).as("%s stderr (seed %d)", shell, seed).isEmpty();
       List<byte[]> printed = Commands.splitNul(result.stdout());
       assertThat(printed).as("seed " + seed).hasSize(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         byte[] expected = concat(utf8("1"), batch.get(i).getValue().toByteArray());
         if (!Arrays.equals(printed.get(i), expected)) {
-          mismatches.add(expectedShellName(batch.get(i).getKey()) + ": expected " + hex(expected) + " but was "
-              + hex(printed.get(i)));
+          mismatches.add(
+              expectedShellName(batch.get(i).getKey())
+                  + ": expected "
+                  + hex(expected)
+                  + " but was "
+                  + hex(printed.get(i)));
         }
       }
     }
@@ -166,32 +232,45 @@ class DumpFuzzTest {
     ContainerEnvironment parsed = ShellDump.parse(ShellDump.format(env).bytes());
 
     assertThat(parsed.size()).isEqualTo(env.size());
-    env.asMap().forEach((name, value) ->
-        assertThat(parsed.getBytes(expectedShellName(name))).as("seed " + seed).hasValue(value));
+    env.asMap()
+        .forEach(
+            (name, value) ->
+                assertThat(parsed.getBytes(expectedShellName(name)))
+                    .as("seed " + seed)
+                    .hasValue(value));
   }
 
   @Test
   void pythonReadsJsonDump() throws Exception {
-    Commands.assume(Commands.run("python3", "-c", "pass").exitCode() == 0, "skipped: python3 is not installed");
+    Commands.assume(
+        Commands.run("python3", "-c", "pass").exitCode() == 0, "skipped: python3 is not installed");
     Path file = writeJsonDump();
 
-    Commands.Result result = Commands.checked("python3", "-c",
-        "import json, sys\n"
-            + "with open(sys.argv[1], encoding='utf-8') as f: d = json.load(f)\n"
-            + "out = sys.stdout.buffer\n"
-            + "for k, v in d.items(): out.write(k.encode() + b'\\0' + v.encode() + b'\\0')\n",
-        file.toString());
+    Commands.Result result =
+        Commands.checked(
+            "python3",
+            "-c",
+            "import json, sys\n"
+                + "with open(sys.argv[1], encoding='utf-8') as f: d = json.load(f)\n"
+                + "out = sys.stdout.buffer\n"
+                + "for k, v in d.items(): out.write(k.encode() + b'\\0' + v.encode() + b'\\0')\n",
+            file.toString());
 
     assertJsonReadExactly(Commands.splitNul(result.stdout()));
   }
 
   @Test
   void jqReadsJsonDump() throws Exception {
-    Commands.assume(Files.isExecutable(Path.of("/usr/bin/jq")), "skipped: /usr/bin/jq is not installed");
+    Commands.assume(
+        Files.isExecutable(Path.of("/usr/bin/jq")), "skipped: /usr/bin/jq is not installed");
     Path file = writeJsonDump();
 
     Commands.Result result =
-        Commands.checked("/usr/bin/jq", "-j", "to_entries[] | (.key, \"\\u0000\", .value, \"\\u0000\")", file.toString());
+        Commands.checked(
+            "/usr/bin/jq",
+            "-j",
+            "to_entries[] | (.key, \"\\u0000\", .value, \"\\u0000\")",
+            file.toString());
 
     assertJsonReadExactly(Commands.splitNul(result.stdout()));
   }
@@ -203,13 +282,17 @@ class DumpFuzzTest {
   }
 
   /**
-   * The parser printed key, value, key, value... in the order of the file: that must be sorted,
-   * and every value exact where it is valid UTF-8, else its String view (U+FFFD for invalid bytes).
+   * The parser printed key, value, key, value... in the order of the file: that must be sorted, and
+   * every value exact where it is valid UTF-8, else its String view (U+FFFD for invalid bytes).
    */
   private static void assertJsonReadExactly(List<byte[]> printed) {
     TreeMap<ByteString, ByteString> expected = new TreeMap<>();
-    env.asMap().forEach((name, value) -> expected.put(
-        ByteString.of(name.toString()), value.isValidUtf8() ? value : ByteString.of(value.toString())));
+    env.asMap()
+        .forEach(
+            (name, value) ->
+                expected.put(
+                    ByteString.of(name.toString()),
+                    value.isValidUtf8() ? value : ByteString.of(value.toString())));
     List<ByteString> keys = new ArrayList<>();
     List<String> mismatches = new ArrayList<>();
     for (int i = 0; i + 1 < printed.size(); i += 2) {
@@ -217,14 +300,21 @@ class DumpFuzzTest {
       keys.add(key);
       ByteString want = expected.get(key);
       if (want == null || !Arrays.equals(printed.get(i + 1), want.toByteArray())) {
-        mismatches.add(key + ": expected " + (want == null ? "no such key" : hex(want.toByteArray()))
-            + " but was " + hex(printed.get(i + 1)));
+        mismatches.add(
+            key
+                + ": expected "
+                + (want == null ? "no such key" : hex(want.toByteArray()))
+                + " but was "
+                + hex(printed.get(i + 1)));
       }
     }
     assertThat(mismatches).as("seed " + seed).isEmpty();
-    assertThat(keys).as("keys in the order of the dump (seed %d)", seed).containsExactlyElementsOf(expected.keySet());
+    assertThat(keys)
+        .as("keys in the order of the dump (seed %d)", seed)
+        .containsExactlyElementsOf(expected.keySet());
     assertThat(env.asMap().values().stream().filter(v -> !v.isValidUtf8()).count())
-        .as("the generator makes values that are not UTF-8").isPositive();
+        .as("the generator makes values that are not UTF-8")
+        .isPositive();
   }
 
   @Test
@@ -232,16 +322,21 @@ class DumpFuzzTest {
     Encoded dump = JsonDump.format(env);
     ContainerEnvironment parsed = JsonDump.parse(dump.bytes());
 
-    long invalid = env.asMap().entrySet().stream()
-        .filter(v -> !v.getKey().isValidUtf8() || !v.getValue().isValidUtf8())
-        .count();
+    long invalid =
+        env.asMap().entrySet().stream()
+            .filter(v -> !v.getKey().isValidUtf8() || !v.getValue().isValidUtf8())
+            .count();
     assertThat(dump.problems()).hasSize((int) invalid);
-    env.asMap().forEach((name, value) -> {
-      if (name.isValidUtf8() && value.isValidUtf8()) {
-        assertThat(parsed.getBytes(name)).as("seed " + seed).hasValue(value);
-      } else {
-        assertThat(parsed.get(name.toString())).as("seed " + seed).hasValue(value.toString());
-      }
-    });
+    env.asMap()
+        .forEach(
+            (name, value) -> {
+              if (name.isValidUtf8() && value.isValidUtf8()) {
+                assertThat(parsed.getBytes(name)).as("seed " + seed).hasValue(value);
+              } else {
+                assertThat(parsed.get(name.toString()))
+                    .as("seed " + seed)
+                    .hasValue(value.toString());
+              }
+            });
   }
 }

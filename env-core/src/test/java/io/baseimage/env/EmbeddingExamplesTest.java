@@ -25,7 +25,8 @@ class EmbeddingExamplesTest {
     Path dir = Files.createDirectory(etc.resolve("container_environment"));
     Files.writeString(dir.resolve("AWS_REGION"), "eu-west-1\n");
     Files.writeString(dir.resolve("SECRET"), "s3cr\u00e9t\n");
-    DumpFile.write(etc.resolve("container_environment.json"),
+    DumpFile.write(
+        etc.resolve("container_environment.json"),
         JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).bytes());
   }
 
@@ -34,14 +35,17 @@ class EmbeddingExamplesTest {
     ContainerEnvironment env =
         JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json")));
     // or, with the exact bytes of every value (root and group docker_env, as the dumps):
-    // ContainerEnvironment env = EnvironmentDirectory.read(etc.resolve("container_environment")).value();
+    // ContainerEnvironment env =
+    // EnvironmentDirectory.read(etc.resolve("container_environment")).value();
 
-    String region = env.get("AWS_REGION").orElse("us-east-1");     // String view (UTF-8)
-    byte[] secret = env.getBytes("SECRET")                          // exact bytes
-        .map(ByteString::toByteArray)
-        .orElseThrow(() -> new IllegalStateException("SECRET is not set"));
+    String region = env.get("AWS_REGION").orElse("us-east-1"); // String view (UTF-8)
+    byte[] secret =
+        env.getBytes("SECRET") // exact bytes
+            .map(ByteString::toByteArray)
+            .orElseThrow(() -> new IllegalStateException("SECRET is not set"));
     return region + " " + secret.length;
   }
+
   // docs: end
 
   @Test
@@ -54,19 +58,21 @@ class EmbeddingExamplesTest {
     Path dir = etc.resolve("container_environment");
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
     for (Problem problem : read.problems()) {
-      System.err.println("warning: " + problem);   // e.g. ".../x: skipped: a directory"
+      System.err.println("warning: " + problem); // e.g. ".../x: skipped: a directory"
     }
     ContainerEnvironment env = read.value().with("GREETING", "hello\n");
     List<Problem> skipped = EnvironmentDirectory.write(env, dir); // GREETING file: "hello\n\n"
     skipped.forEach(problem -> System.err.println("warning: " + problem));
-    return EnvironmentDirectory.read(dir).value();                 // GREETING = "hello\n" again
+    return EnvironmentDirectory.read(dir).value(); // GREETING = "hello\n" again
   }
+
   // docs: end
 
   @Test
   void directoryRoundTrips() throws IOException {
     assertThat(readAndWriteDirectory(etc).get("GREETING")).hasValue("hello\n");
-    assertThat(Files.readString(etc.resolve("container_environment/GREETING"))).isEqualTo("hello\n\n");
+    assertThat(Files.readString(etc.resolve("container_environment/GREETING")))
+        .isEqualTo("hello\n\n");
   }
 
   // docs: shell-dump
@@ -75,28 +81,35 @@ class EmbeddingExamplesTest {
     Encoded script = ShellDump.format(env);
     // script.bytes() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
     script.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return ShellDump.parse(script.bytes());                         // {my_var=it's}
+    return ShellDump.parse(script.bytes()); // {my_var=it's}
   }
+
   // docs: end
 
   @Test
   void shellDumpExample() throws IOException {
     assertThat(shellDump().asStringMap()).containsExactly(Map.entry("my_var", "it's"));
-    assertThat(ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root"))).bytes())
+    assertThat(
+            ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root")))
+                .bytes())
         .isEqualTo("export my_var='it'\\''s'\n".getBytes(StandardCharsets.UTF_8));
   }
 
   // docs: json-dump
   static ContainerEnvironment jsonDump() throws MalformedDumpException {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
-        ByteString.of("LANG"), ByteString.of("C.UTF-8"),
-        ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff, 'x'})));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(
+                ByteString.of("LANG"), ByteString.of("C.UTF-8"),
+                ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff, 'x'})));
     Encoded json = JsonDump.format(env);
     // json.bytes() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
     // json.problems() has one entry: "RAW: not valid UTF-8: ..."
     json.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return JsonDump.parse(json.bytes());  // throws MalformedDumpException for anything but {"name":"value",...}
+    return JsonDump.parse(
+        json.bytes()); // throws MalformedDumpException for anything but {"name":"value",...}
   }
+
   // docs: end
 
   @Test
@@ -115,6 +128,7 @@ class EmbeddingExamplesTest {
       System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");
     }
   }
+
   // docs: end
 
   @Test
@@ -128,19 +142,24 @@ class EmbeddingExamplesTest {
 
   // docs: stores
   static ContainerEnvironment boot(Path root, ContainerEnvironment process) {
-    // Stores of your own under root (a test's directory): never the image's /etc, which my_init keeps.
-    EnvironmentStores stores = EnvironmentStores.of(root.resolve("container_environment"),
-        root.resolve("container_environment.sh"), root.resolve("container_environment.json"));
+    // Stores of your own under root (a test's directory): never the image's /etc, which my_init
+    // keeps.
+    EnvironmentStores stores =
+        EnvironmentStores.of(
+            root.resolve("container_environment"),
+            root.resolve("container_environment.sh"),
+            root.resolve("container_environment.json"));
     // At boot: process (docker run -e, ENV) wins over the files; all three stores are written.
     EnvironmentStores.Synced boot = stores.atBoot(process);
     boot.problems().forEach(problem -> System.err.println("warning: " + problem));
     // Around a startup script: what it changed in the directory; everything else keeps its value.
     stores.beforeScript().forEach(problem -> System.err.println("warning: " + problem));
-    runStartupScript(root);   // yours; here it writes container_environment/FROM_SCRIPT
+    runStartupScript(root); // yours; here it writes container_environment/FROM_SCRIPT
     EnvironmentStores.Synced after = stores.afterScript(boot.environment());
     after.problems().forEach(problem -> System.err.println("warning: " + problem));
     return after.environment();
   }
+
   // docs: end
 
   /** The startup script of the example above. */
@@ -154,29 +173,35 @@ class EmbeddingExamplesTest {
 
   @Test
   void storesExample() throws IOException {
-    ContainerEnvironment env = boot(etc, ContainerEnvironment.of(Map.of("HOME", "/app", "SECRET", "from -e")));
+    ContainerEnvironment env =
+        boot(etc, ContainerEnvironment.of(Map.of("HOME", "/app", "SECRET", "from -e")));
 
     assertThat(env.get("FROM_SCRIPT")).hasValue("yes");
     assertThat(env.get("AWS_REGION")).hasValue("eu-west-1");
     assertThat(env.get("SECRET")).hasValue("from -e");
-    assertThat(env.get("HOME")).as("never in the directory, so no script removed it").hasValue("/app");
+    assertThat(env.get("HOME"))
+        .as("never in the directory, so no script removed it")
+        .hasValue("/app");
     assertThat(Files.readString(etc.resolve("container_environment/SECRET"))).isEqualTo("from -e");
-    assertThat(Files.readString(etc.resolve("container_environment.sh"))).contains("export FROM_SCRIPT=yes\n");
+    assertThat(Files.readString(etc.resolve("container_environment.sh")))
+        .contains("export FROM_SCRIPT=yes\n");
   }
 
   // docs: byte-string
   static void byteStrings(long pid) throws IOException {
     ByteString value = ByteString.of(new byte[] {'h', (byte) 0xc3, (byte) 0xa9, (byte) 0xff});
-    value.isValidUtf8();      // false
-    value.toString();         // "hé\uFFFD": the String view
-    value.toByteArray();      // {'h', 0xc3, 0xa9, 0xff}: the exact bytes
-    ByteString.of("héllo");   // UTF-8 bytes of a String
+    value.isValidUtf8(); // false
+    value.toString(); // "hé\uFFFD": the String view
+    value.toByteArray(); // {'h', 0xc3, 0xa9, 0xff}: the exact bytes
+    ByteString.of("héllo"); // UTF-8 bytes of a String
 
     // The environment a process started with, as bytes (Linux; another user's needs root):
     ContainerEnvironment mine = ContainerEnvironment.ofProcess();
-    ContainerEnvironment other = ContainerEnvironment.ofProcess(Path.of("/proc/" + pid + "/environ"));
-    List<byte[]> forExecve = mine.toEnviron();   // "NAME=VALUE" byte strings, sorted
+    ContainerEnvironment other =
+        ContainerEnvironment.ofProcess(Path.of("/proc/" + pid + "/environ"));
+    List<byte[]> forExecve = mine.toEnviron(); // "NAME=VALUE" byte strings, sorted
   }
+
   // docs: end
 
   @Test
@@ -189,14 +214,17 @@ class EmbeddingExamplesTest {
     // Surefire runs in the module's directory; the guide is in the repository's docs/.
     Path guide = Path.of("../docs/embedding-env-core.md");
     Commands.assume(Files.exists(guide), "skipped: " + guide.toAbsolutePath() + " is not here");
-    String source = Files.readString(Path.of("src/test/java/io/baseimage/env/EmbeddingExamplesTest.java"));
+    String source =
+        Files.readString(Path.of("src/test/java/io/baseimage/env/EmbeddingExamplesTest.java"));
     String docs = Files.readString(guide);
     java.util.regex.Matcher block =
-        java.util.regex.Pattern.compile("(?s)  // docs: ([a-z-]+)\n(.*?)  // docs: end\n").matcher(source);
+        java.util.regex.Pattern.compile("(?s)  // docs: ([a-z-]+)\n(.*?)  // docs: end\n")
+            .matcher(source);
     int blocks = 0;
     while (block.find()) {
       String code = block.group(2).replaceAll("(?m)^  ", "");
-      assertThat(docs).as("docs/embedding-env-core.md shows example '%s' as in this test", block.group(1))
+      assertThat(docs)
+          .as("docs/embedding-env-core.md shows example '%s' as in this test", block.group(1))
           .contains("```java\n" + code + "```");
       blocks++;
     }

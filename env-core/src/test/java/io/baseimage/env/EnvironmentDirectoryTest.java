@@ -104,10 +104,13 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
-    assertThat(read.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).isEqualTo(dir + "/SUBDIR");
-      assertThat(p.toString()).contains("SUBDIR").contains("directory");
-    });
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).isEqualTo(dir + "/SUBDIR");
+              assertThat(p.toString()).contains("SUBDIR").contains("directory");
+            });
   }
 
   @Test
@@ -121,10 +124,13 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
-    assertThat(read.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).endsWith("/FIFO");
-      assertThat(p.reason()).contains("not a regular file");
-    });
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).endsWith("/FIFO");
+              assertThat(p.reason()).contains("not a regular file");
+            });
   }
 
   @Test
@@ -136,7 +142,9 @@ class EnvironmentDirectoryTest {
       Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
       assertThat(read.value().isEmpty()).isTrue();
-      assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/SOCKET"));
+      assertThat(read.problems())
+          .singleElement()
+          .satisfies(p -> assertThat(p.subject()).endsWith("/SOCKET"));
     }
   }
 
@@ -148,10 +156,13 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).endsWith("/DANGLING");
-      assertThat(p.reason()).contains("dangling");
-    });
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).endsWith("/DANGLING");
+              assertThat(p.reason()).contains("dangling");
+            });
   }
 
   @Test
@@ -162,7 +173,9 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/LOOP"));
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).endsWith("/LOOP"));
   }
 
   @Test
@@ -185,7 +198,9 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/TODIR"));
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).endsWith("/TODIR"));
   }
 
   @Test
@@ -196,15 +211,19 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).endsWith("/A=B");
-      assertThat(p.reason()).contains("'='");
-    });
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).endsWith("/A=B");
+              assertThat(p.reason()).contains("'='");
+            });
   }
 
   @Test
   void skipsUnreadableFile() throws Exception {
-    Commands.assumeNotRoot("root reads a file whatever its mode, so 'unreadable' cannot be tested as root");
+    Commands.assumeNotRoot(
+        "root reads a file whatever its mode, so 'unreadable' cannot be tested as root");
     Path dir = dir();
     Path file = Files.writeString(dir.resolve("SECRET"), "x");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
@@ -212,10 +231,13 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).endsWith("/SECRET");
-      assertThat(p.reason()).contains("permission denied");
-    });
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).endsWith("/SECRET");
+              assertThat(p.reason()).contains("permission denied");
+            });
   }
 
   @Test
@@ -230,7 +252,8 @@ class EnvironmentDirectoryTest {
     assertThat(read.problems()).isEmpty();
     assertThat(value(read, "BIG").length()).isEqualTo(LIMIT_FOR_3_BYTE_NAME);
     assertThat(value(read, "NLB").length()).isEqualTo(LIMIT_FOR_3_BYTE_NAME);
-    assertThat(ContainerEnvironment.environString(ByteString.of("BIG"), value(read, "BIG")).length + 1)
+    assertThat(
+            ContainerEnvironment.environString(ByteString.of("BIG"), value(read, "BIG")).length + 1)
         .isEqualTo(131072);
   }
 
@@ -245,7 +268,8 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).extracting(Problem::subject)
+    assertThat(read.problems())
+        .extracting(Problem::subject)
         .containsExactly(dir + "/BIG", dir + "/HUG", dir + "/LONGER_NAME", dir + "/NLB");
     assertThat(read.problems()).allSatisfy(p -> assertThat(p.reason()).contains("128 KiB"));
   }
@@ -264,7 +288,9 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().isEmpty()).isTrue();
-    assertThat(read.problems()).singleElement().satisfies(p -> assertThat(p.subject()).endsWith("/NUL"));
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).endsWith("/NUL"));
   }
 
   @Test
@@ -279,24 +305,33 @@ class EnvironmentDirectoryTest {
 
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
-    assertThat(read.value().asMap().keySet()).extracting(ByteString::toString)
+    assertThat(read.value().asMap().keySet())
+        .extracting(ByteString::toString)
         .containsExactly("9", "B", "Z", "_", "a", "b", "é");
-    assertThat(read.problems()).extracting(Problem::subject)
+    assertThat(read.problems())
+        .extracting(Problem::subject)
         .containsExactly(dir + "/a=1", dir + "/m=1", dir + "/z=1");
   }
 
   @Test
   void readsNamesThatAreNotUtf8Exactly() throws Exception {
     Path dir = dir();
-    // Created by the shell, so that the name's bytes do not depend on this JVM's file name encoding.
-    Commands.checked("/bin/sh", "-c", "printf 'v\\377' > \"$1/N$(printf '\\377\\303\\251')\"", "sh", dir.toString());
+    // Created by the shell, so that the name's bytes do not depend on this JVM's file name
+    // encoding.
+    Commands.checked(
+        "/bin/sh",
+        "-c",
+        "printf 'v\\377' > \"$1/N$(printf '\\377\\303\\251')\"",
+        "sh",
+        dir.toString());
 
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     ByteString name = ByteString.of(bytes('N', 0xff, 0xc3, 0xa9));
     assertThat(read.problems()).isEmpty();
     assertThat(read.value().asMap().keySet()).containsExactly(name);
-    assertThat(read.value().getBytes(name).orElseThrow().toByteArray()).containsExactly(bytes('v', 0xff));
+    assertThat(read.value().getBytes(name).orElseThrow().toByteArray())
+        .containsExactly(bytes('v', 0xff));
   }
 
   // ---- writing ------------------------------------------------------------------------------
@@ -305,7 +340,8 @@ class EnvironmentDirectoryTest {
   void writesValueWithoutTrailingNewline() throws Exception {
     Path dir = dir();
 
-    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello", "E", "")), dir);
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello", "E", "")), dir);
 
     assertThat(problems).isEmpty();
     assertThat(Files.readAllBytes(dir.resolve("A"))).containsExactly(utf8("hello"));
@@ -316,7 +352,8 @@ class EnvironmentDirectoryTest {
   void writesOneExtraNewlineAfterValueEndingInNewline() throws Exception {
     Path dir = dir();
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello\n", "B", "\n", "C", "x\n\n")), dir);
+    EnvironmentDirectory.write(
+        ContainerEnvironment.of(Map.of("A", "hello\n", "B", "\n", "C", "x\n\n")), dir);
 
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("hello\n\n");
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("\n\n");
@@ -342,7 +379,8 @@ class EnvironmentDirectoryTest {
       if (i % 11 == 0) {
         value = concat(value, utf8(" \r"));
       }
-      byte[] name = concat(utf8("V" + i), i % 3 == 0 ? bytes(0xff, 0xe9) : utf8(i % 3 == 1 ? "é.x-" : ""));
+      byte[] name =
+          concat(utf8("V" + i), i % 3 == 0 ? bytes(0xff, 0xe9) : utf8(i % 3 == 1 ? "é.x-" : ""));
       variables.put(ByteString.of(name), ByteString.of(value));
     }
     ContainerEnvironment env = ContainerEnvironment.ofBytes(variables);
@@ -363,7 +401,9 @@ class EnvironmentDirectoryTest {
     EnvironmentDirectory.write(ContainerEnvironment.ofBytes(Map.of(name, ByteString.of("v"))), dir);
 
     // The shell lists the names as bytes, independent of this JVM's file name encoding.
-    byte[] listing = Commands.checked("/bin/sh", "-c", "cd \"$1\" && printf '%s\\0' *", "sh", dir.toString()).stdout();
+    byte[] listing =
+        Commands.checked("/bin/sh", "-c", "cd \"$1\" && printf '%s\\0' *", "sh", dir.toString())
+            .stdout();
     assertThat(listing).containsExactly(bytes('N', 0xff, 0xc3, 0xa9, 0));
   }
 
@@ -379,7 +419,8 @@ class EnvironmentDirectoryTest {
 
     assertThat(problems).isEmpty();
     try (var files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("KEPT", "home");
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("KEPT", "home");
     }
   }
 
@@ -391,12 +432,16 @@ class EnvironmentDirectoryTest {
 
     List<Problem> problems = EnvironmentDirectory.write(env, dir);
 
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.subject()).isEqualTo(name);
-      assertThat(p.reason()).contains("not a valid file name");
-    });
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).isEqualTo(name);
+              assertThat(p.reason()).contains("not a valid file name");
+            });
     try (var files = Files.list(temp)) {
-      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("container_environment");
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactly("container_environment");
     }
     try (var files = Files.list(dir)) {
       assertThat(files.map(f -> f.getFileName().toString())).containsExactly("OK");
@@ -409,7 +454,8 @@ class EnvironmentDirectoryTest {
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
   }
 
@@ -420,7 +466,8 @@ class EnvironmentDirectoryTest {
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x--x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwxr-x--x");
   }
 
   @Test
@@ -429,8 +476,10 @@ class EnvironmentDirectoryTest {
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1", "B", "2\n")), dir);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A")))).isEqualTo("rw-r-----");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("B")))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A"))))
+        .isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("B"))))
+        .isEqualTo("rw-r-----");
   }
 
   @Test
@@ -445,10 +494,13 @@ class EnvironmentDirectoryTest {
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "new")), dir);
 
     assertThat(Files.readString(file)).isEqualTo("new");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
     assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(owner);
     assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(group);
-    assertThat(Files.getAttribute(file, "unix:ino")).as("a new file renamed over the old one").isNotEqualTo(inode);
+    assertThat(Files.getAttribute(file, "unix:ino"))
+        .as("a new file renamed over the old one")
+        .isNotEqualTo(inode);
     assertThat(temporaryFiles(dir)).isEmpty();
   }
 
@@ -458,7 +510,8 @@ class EnvironmentDirectoryTest {
     Path target = Files.writeString(dir.getParent().resolve("linked-target"), "orig\n");
     Files.createSymbolicLink(dir.resolve("FOO"), target);
 
-    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "orig")), dir);
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "orig")), dir);
 
     assertThat(problems).isEmpty();
     assertThat(Files.readString(target)).isEqualTo("orig\n");
@@ -470,7 +523,8 @@ class EnvironmentDirectoryTest {
     Files.writeString(dir.resolve("A"), "1");
     Files.writeString(dir.resolve(".baseimage-tmp.77.1"), "a secret being written");
 
-    assertThat(EnvironmentDirectory.read(dir).value()).isEqualTo(ContainerEnvironment.of(Map.of("A", "1")));
+    assertThat(EnvironmentDirectory.read(dir).value())
+        .isEqualTo(ContainerEnvironment.of(Map.of("A", "1")));
     assertThat(EnvironmentDirectory.read(dir).problems()).isEmpty();
   }
 
@@ -497,8 +551,12 @@ class EnvironmentDirectoryTest {
 
     assertThat(read.value().size()).isEqualTo(EnvironmentDirectory.MAX_ENTRIES);
     assertThat(read.value().contains("V00000")).isTrue();
-    assertThat(read.value().contains(String.format("V%05d", EnvironmentDirectory.MAX_ENTRIES))).isFalse();
-    assertThat(read.problems()).singleElement().asString().contains("only the first 10000 in byte order");
+    assertThat(read.value().contains(String.format("V%05d", EnvironmentDirectory.MAX_ENTRIES)))
+        .isFalse();
+    assertThat(read.problems())
+        .singleElement()
+        .asString()
+        .contains("only the first 10000 in byte order");
   }
 
   private static List<Path> temporaryFiles(Path dir) throws java.io.IOException {
@@ -525,7 +583,9 @@ class EnvironmentDirectoryTest {
     List<Problem> problems =
         EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("ADIR", "x", "B", "1")), dir);
 
-    assertThat(problems).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo(dir + "/ADIR"));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).isEqualTo(dir + "/ADIR"));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("1");
     assertThat(Files.isDirectory(dir.resolve("ADIR"), LinkOption.NOFOLLOW_LINKS)).isTrue();
   }
@@ -544,8 +604,11 @@ class EnvironmentDirectoryTest {
 
     int kept = read.value().size();
     assertThat(kept).isBetween(files - 6, files - 1);
-    assertThat(read.value().asStringMap()).containsKey("V000").doesNotContainKey(String.format("V%03d", files - 1));
-    assertThat(read.problems()).singleElement()
+    assertThat(read.value().asStringMap())
+        .containsKey("V000")
+        .doesNotContainKey(String.format("V%03d", files - 1));
+    assertThat(read.problems())
+        .singleElement()
         .satisfies(p -> assertThat(p.subject()).endsWith(String.format("V%03d", kept)))
         .satisfies(p -> assertThat(p.reason()).contains("8 MiB"));
   }
@@ -561,8 +624,10 @@ class EnvironmentDirectoryTest {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.value().size()).isEqualTo(EnvironmentDirectory.MAX_ENTRIES);
-    assertThat(read.problems()).singleElement()
-        .satisfies(p -> assertThat(p.reason()).contains("more than " + EnvironmentDirectory.MAX_ENTRIES));
+    assertThat(read.problems())
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.reason()).contains("more than " + EnvironmentDirectory.MAX_ENTRIES));
   }
 
   @Test
@@ -571,9 +636,12 @@ class EnvironmentDirectoryTest {
     Path dir = Files.createDirectory(temp.resolve("env"));
     Commands.checked("mkfifo", dir.resolve("FOO").toString());
 
-    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "", "BAR", "b")), dir);
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "", "BAR", "b")), dir);
 
-    assertThat(problems).singleElement().satisfies(p -> assertThat(p.toString()).contains("FOO", "not a regular file"));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(p -> assertThat(p.toString()).contains("FOO", "not a regular file"));
     assertThat(Files.readString(dir.resolve("BAR"))).isEqualTo("b");
   }
 
@@ -585,10 +653,13 @@ class EnvironmentDirectoryTest {
     Files.createSymbolicLink(dir.resolve("SAME"), Files.writeString(temp.resolve("same"), "same"));
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("LINKED", "new", "SAME", "same")), dir);
+        EnvironmentDirectory.write(
+            ContainerEnvironment.of(Map.of("LINKED", "new", "SAME", "same")), dir);
 
     assertThat(Files.readString(target)).isEqualTo("old");
-    assertThat(problems).singleElement().satisfies(p -> assertThat(p.toString()).contains("LINKED", "symbolic link"));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(p -> assertThat(p.toString()).contains("LINKED", "symbolic link"));
   }
 
   @Test

@@ -22,11 +22,16 @@ class EnvironmentStoresTest {
   @BeforeEach
   void stores() throws IOException {
     dir = Files.createDirectory(etc.resolve("container_environment"));
-    stores = EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+    stores =
+        EnvironmentStores.of(
+            dir,
+            etc.resolve("container_environment.sh"),
+            etc.resolve("container_environment.json"));
   }
 
   /** What a startup script does to the directory, between beforeScript and afterScript. */
-  private EnvironmentStores.Synced script(ContainerEnvironment current, ScriptAction action) throws IOException {
+  private EnvironmentStores.Synced script(ContainerEnvironment current, ScriptAction action)
+      throws IOException {
     assertThat(stores.beforeScript()).isEmpty();
     action.run();
     return stores.afterScript(current);
@@ -47,27 +52,37 @@ class EnvironmentStoresTest {
 
     EnvironmentStores.Synced boot = stores.atBoot(process);
 
-    assertThat(boot.environment().asStringMap()).containsExactly(
-        Map.entry("A", "docker -e"), Map.entry("B", "file"), Map.entry("C", "ENV"), Map.entry("HOME", "/root"));
+    assertThat(boot.environment().asStringMap())
+        .containsExactly(
+            Map.entry("A", "docker -e"),
+            Map.entry("B", "file"),
+            Map.entry("C", "ENV"),
+            Map.entry("HOME", "/root"));
     assertThat(boot.problems()).isEmpty();
   }
 
   @Test
   void appliesWhatTheScriptAddedChangedAndRemoved() {
-    ContainerEnvironment current = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
-    ContainerEnvironment before = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
-    ContainerEnvironment after = ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "new", "ADD", "added"));
+    ContainerEnvironment current =
+        ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
+    ContainerEnvironment before =
+        ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "old", "DELETE", "gone"));
+    ContainerEnvironment after =
+        ContainerEnvironment.of(Map.of("KEEP", "1", "CHANGE", "new", "ADD", "added"));
 
     ContainerEnvironment env = EnvironmentStores.withScriptChanges(current, before, after);
 
-    assertThat(env.asStringMap()).containsExactly(
-        Map.entry("ADD", "added"), Map.entry("CHANGE", "new"), Map.entry("KEEP", "1"));
+    assertThat(env.asStringMap())
+        .containsExactly(
+            Map.entry("ADD", "added"), Map.entry("CHANGE", "new"), Map.entry("KEEP", "1"));
   }
 
   @Test
   void keepsAValueWhoseFileTheScriptDidNotTouch() {
-    // docker run -e FOO=cli, and the image's FOO file could not be replaced (a symlink, a full disk).
-    ContainerEnvironment current = ContainerEnvironment.of(Map.of("FOO", "cli", "BIG", "12000 bytes"));
+    // docker run -e FOO=cli, and the image's FOO file could not be replaced (a symlink, a full
+    // disk).
+    ContainerEnvironment current =
+        ContainerEnvironment.of(Map.of("FOO", "cli", "BIG", "12000 bytes"));
     ContainerEnvironment directory = ContainerEnvironment.of(Map.of("FOO", "image", "BIG", "old"));
 
     ContainerEnvironment env = EnvironmentStores.withScriptChanges(current, directory, directory);
@@ -78,25 +93,37 @@ class EnvironmentStoresTest {
   @Test
   void keepsIdentityVariablesUnlessTheScriptChangedTheirFile() {
     // docker run -e HOME=/app, and the image ships HOME=/root in the directory.
-    ContainerEnvironment current = ContainerEnvironment.of(Map.of("HOME", "/app", "USER", "root", "SHELL", "/bin/bash"));
+    ContainerEnvironment current =
+        ContainerEnvironment.of(Map.of("HOME", "/app", "USER", "root", "SHELL", "/bin/bash"));
     ContainerEnvironment before = ContainerEnvironment.of(Map.of("HOME", "/root"));
 
-    assertThat(EnvironmentStores.withScriptChanges(current, before, before).get("HOME")).hasValue("/app");
-    assertThat(EnvironmentStores.withScriptChanges(current, before, ContainerEnvironment.of(Map.of("HOME", "/home/app")))
-        .get("HOME")).hasValue("/home/app");
-    assertThat(EnvironmentStores.withScriptChanges(current, before, ContainerEnvironment.empty()).get("HOME"))
-        .as("a removed file does not unset an identity variable").hasValue("/app");
+    assertThat(EnvironmentStores.withScriptChanges(current, before, before).get("HOME"))
+        .hasValue("/app");
+    assertThat(
+            EnvironmentStores.withScriptChanges(
+                    current, before, ContainerEnvironment.of(Map.of("HOME", "/home/app")))
+                .get("HOME"))
+        .hasValue("/home/app");
+    assertThat(
+            EnvironmentStores.withScriptChanges(current, before, ContainerEnvironment.empty())
+                .get("HOME"))
+        .as("a removed file does not unset an identity variable")
+        .hasValue("/app");
   }
 
   @Test
   void homeSurvivesAWholeBootThroughTheDirectory() throws IOException {
-    // phusion/baseimage-docker#119: HOME is never written to the directory, so re-reading it lost HOME.
-    ContainerEnvironment env = stores.atBoot(ContainerEnvironment.of(Map.of("HOME", "/root", "A", "1"))).environment();
+    // phusion/baseimage-docker#119: HOME is never written to the directory, so re-reading it lost
+    // HOME.
+    ContainerEnvironment env =
+        stores.atBoot(ContainerEnvironment.of(Map.of("HOME", "/root", "A", "1"))).environment();
 
-    EnvironmentStores.Synced after = script(env, () -> Files.writeString(dir.resolve("B"), "from script\n"));
+    EnvironmentStores.Synced after =
+        script(env, () -> Files.writeString(dir.resolve("B"), "from script\n"));
 
-    assertThat(after.environment().asStringMap()).containsExactly(
-        Map.entry("A", "1"), Map.entry("B", "from script"), Map.entry("HOME", "/root"));
+    assertThat(after.environment().asStringMap())
+        .containsExactly(
+            Map.entry("A", "1"), Map.entry("B", "from script"), Map.entry("HOME", "/root"));
     assertThat(after.problems()).isEmpty();
   }
 
@@ -110,25 +137,30 @@ class EnvironmentStoresTest {
 
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
     assertThat(dir.resolve("HOME")).doesNotExist();
-    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\nexport FROM_FILE=f\n");
+    assertThat(Files.readString(etc.resolve("container_environment.sh")))
+        .isEqualTo("export A=1\nexport FROM_FILE=f\n");
     assertThat(Files.readString(etc.resolve("container_environment.json")))
         .isEqualTo("{\"A\":\"1\",\"FROM_FILE\":\"f\",\"HOME\":\"/root\"}\n");
   }
 
   @Test
   void afterScriptWritesWhatTheScriptChangedToTheDumps() throws IOException {
-    ContainerEnvironment env = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1"))).environment();
+    ContainerEnvironment env =
+        stores.atBoot(ContainerEnvironment.of(Map.of("A", "1"))).environment();
 
     script(env, () -> Files.writeString(dir.resolve("ADDED"), "yes"));
 
-    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\nexport ADDED=yes\n");
-    assertThat(Files.readString(etc.resolve("container_environment.json"))).contains("\"ADDED\":\"yes\"");
+    assertThat(Files.readString(etc.resolve("container_environment.sh")))
+        .isEqualTo("export A=1\nexport ADDED=yes\n");
+    assertThat(Files.readString(etc.resolve("container_environment.json")))
+        .contains("\"ADDED\":\"yes\"");
   }
 
   @Test
   void atBootRemovesTheTemporaryFilesOfAWriterThatCrashed() throws IOException {
     Path inDirectory = Files.writeString(dir.resolve(".baseimage-tmp.99.1"), "secret");
-    Path besideTheDumps = Files.writeString(etc.resolve(".baseimage-tmp.99.2"), "export SECRET=1\n");
+    Path besideTheDumps =
+        Files.writeString(etc.resolve(".baseimage-tmp.99.2"), "export SECRET=1\n");
 
     stores.atBoot(ContainerEnvironment.empty());
 
@@ -142,10 +174,13 @@ class EnvironmentStoresTest {
     Files.createSymbolicLink(dir.resolve("FOO"), image);
 
     EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("FOO", "cli")));
-    EnvironmentStores.Synced after = script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
+    EnvironmentStores.Synced after =
+        script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
 
-    assertThat(boot.problems()).containsExactly(
-        new Problem(dir + "/FOO", "not written: a symbolic link, which is not written through"));
+    assertThat(boot.problems())
+        .containsExactly(
+            new Problem(
+                dir + "/FOO", "not written: a symbolic link, which is not written through"));
     assertThat(after.environment().get("FOO")).hasValue("cli");
     assertThat(after.environment().get("B")).hasValue("b");
     assertThat(Files.readString(image)).isEqualTo("image\n");
@@ -154,14 +189,18 @@ class EnvironmentStoresTest {
   @Test
   void returnsEachProblemOnce() throws IOException {
     Files.createDirectory(dir.resolve("SUBDIR"));
-    ContainerEnvironment process = ContainerEnvironment.ofBytes(Map.of(ByteString.of("RAW"), ByteString.of(bytes(0xff))));
+    ContainerEnvironment process =
+        ContainerEnvironment.ofBytes(Map.of(ByteString.of("RAW"), ByteString.of(bytes(0xff))));
 
     EnvironmentStores.Synced boot = stores.atBoot(process);
-    EnvironmentStores.Synced after = script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
+    EnvironmentStores.Synced after =
+        script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
 
-    assertThat(boot.problems()).extracting(StoreProblem::toString).containsExactly(
-        dir + "/SUBDIR: skipped: a directory",
-        "RAW: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+    assertThat(boot.problems())
+        .extracting(StoreProblem::toString)
+        .containsExactly(
+            dir + "/SUBDIR: skipped: a directory",
+            "RAW: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
     assertThat(after.problems()).isEmpty();
   }
 
@@ -173,10 +212,16 @@ class EnvironmentStoresTest {
     EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1")));
 
     assertThat(boot.environment().asStringMap()).containsExactly(Map.entry("A", "1"));
-    assertThat(boot.problems()).singleElement().isInstanceOfSatisfying(StoreProblem.Unreadable.class, unreadable -> {
-      assertThat(unreadable.directory()).isEqualTo(dir);
-      assertThat(unreadable.toString()).startsWith("cannot read " + dir + " (").endsWith("); its variables are not imported");
-    });
+    assertThat(boot.problems())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            StoreProblem.Unreadable.class,
+            unreadable -> {
+              assertThat(unreadable.directory()).isEqualTo(dir);
+              assertThat(unreadable.toString())
+                  .startsWith("cannot read " + dir + " (")
+                  .endsWith("); its variables are not imported");
+            });
     assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\n");
     assertThat(stores.beforeScript()).isEmpty();
     assertThat(stores.afterScript(boot.environment()))
@@ -187,16 +232,20 @@ class EnvironmentStoresTest {
   @Test
   void aScriptThatReplacesTheDirectoryByAFileDeletesNothing() throws IOException {
     Files.writeString(dir.resolve("FROM_DIRECTORY"), "d");
-    ContainerEnvironment env = stores.atBoot(ContainerEnvironment.of(Map.of("FOO", "cli"))).environment();
+    ContainerEnvironment env =
+        stores.atBoot(ContainerEnvironment.of(Map.of("FOO", "cli"))).environment();
 
-    EnvironmentStores.Synced after = script(env, () -> {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(file);
-        }
-      }
-      Files.writeString(dir, "a file now");
-    });
+    EnvironmentStores.Synced after =
+        script(
+            env,
+            () -> {
+              try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                  Files.delete(file);
+                }
+              }
+              Files.writeString(dir, "a file now");
+            });
 
     assertThat(after.environment()).isEqualTo(env);
     assertThat(after.problems()).singleElement().isInstanceOf(StoreProblem.Unreadable.class);
@@ -210,15 +259,25 @@ class EnvironmentStoresTest {
     Files.createDirectories(etc.resolve("container_environment.json/x"));
 
     EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1")));
-    EnvironmentStores.Synced after = script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
+    EnvironmentStores.Synced after =
+        script(boot.environment(), () -> Files.writeString(dir.resolve("B"), "b"));
 
-    assertThat(boot.problems()).singleElement().isInstanceOfSatisfying(StoreProblem.WriteFailed.class, failed -> {
-      assertThat(failed.store()).isEqualTo(etc.resolve("container_environment.json"));
-      assertThat(failed.reason()).isEqualTo("Is a directory");
-      assertThat(failed.toString()).isEqualTo(failed.message()).endsWith("container_environment.json: Is a directory");
-    });
-    assertThat(after.problems()).as("the same failure, although it names another temporary file").isEmpty();
-    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\nexport B=b\n");
+    assertThat(boot.problems())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            StoreProblem.WriteFailed.class,
+            failed -> {
+              assertThat(failed.store()).isEqualTo(etc.resolve("container_environment.json"));
+              assertThat(failed.reason()).isEqualTo("Is a directory");
+              assertThat(failed.toString())
+                  .isEqualTo(failed.message())
+                  .endsWith("container_environment.json: Is a directory");
+            });
+    assertThat(after.problems())
+        .as("the same failure, although it names another temporary file")
+        .isEmpty();
+    assertThat(Files.readString(etc.resolve("container_environment.sh")))
+        .isEqualTo("export A=1\nexport B=b\n");
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
   }
 
@@ -226,13 +285,15 @@ class EnvironmentStoresTest {
   void afterScriptWithoutBeforeScriptIsAMistake() {
     ContainerEnvironment env = stores.atBoot(ContainerEnvironment.empty()).environment();
 
-    assertThatThrownBy(() -> stores.afterScript(env)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> stores.afterScript(env))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("beforeScript()");
   }
 
   @Test
   void readsTheDirectoryOnceBeforeEachScript() throws IOException {
-    ContainerEnvironment env = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1"))).environment();
+    ContainerEnvironment env =
+        stores.atBoot(ContainerEnvironment.of(Map.of("A", "1"))).environment();
     stores.beforeScript();
     // Changed by someone between two calls of beforeScript: the script is measured from the first.
     Files.writeString(dir.resolve("A"), "2");

@@ -50,9 +50,11 @@ class FullDiskTest {
   void directoryWriteKeepsTheOldValueWholeAndNamesTheReason() throws Exception {
     Path dir = etc.resolve("container_environment");
 
-    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("BIG", BIG)), dir);
+    List<Problem> problems =
+        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("BIG", BIG)), dir);
 
-    assertThat(problems).containsExactly(new Problem(dir + "/BIG", "not written: No space left on device"));
+    assertThat(problems)
+        .containsExactly(new Problem(dir + "/BIG", "not written: No space left on device"));
     assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
     assertThat(leftovers(dir)).isEmpty();
   }
@@ -61,8 +63,10 @@ class FullDiskTest {
   void dumpWriteKeepsTheOldDumpWhole() throws Exception {
     Path json = etc.resolve("container_environment.json");
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DumpFile.write(json, JsonDump.format(
-            ContainerEnvironment.of(Map.of("BIG", BIG))).bytes()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                DumpFile.write(
+                    json, JsonDump.format(ContainerEnvironment.of(Map.of("BIG", BIG))).bytes()))
         .hasMessageContaining("No space left on device");
     assertThat(Files.readString(json)).isEqualTo("{\"BIG\":\"old\"}\n");
     assertThat(leftovers(etc)).isEmpty();
@@ -72,19 +76,25 @@ class FullDiskTest {
   void storesReturnEachFailureOnceAndKeepTheValue() throws Exception {
     Path dir = etc.resolve("container_environment");
     EnvironmentStores stores =
-        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+        EnvironmentStores.of(
+            dir,
+            etc.resolve("container_environment.sh"),
+            etc.resolve("container_environment.json"));
 
     EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("BIG", BIG)));
     assertThat(stores.beforeScript()).isEmpty();
     EnvironmentStores.Synced after = stores.afterScript(boot.environment());
 
     // The dumps fail with the same line: it is returned once.
-    assertThat(boot.problems()).extracting(StoreProblem::toString)
-        .containsExactly(dir + "/BIG: not written: No space left on device", "No space left on device");
+    assertThat(boot.problems())
+        .extracting(StoreProblem::toString)
+        .containsExactly(
+            dir + "/BIG: not written: No space left on device", "No space left on device");
     assertThat(after.problems()).isEmpty();
     assertThat(after.environment().get("BIG")).hasValue(BIG);
     assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
-    assertThat(Files.readString(etc.resolve("container_environment.json"))).isEqualTo("{\"BIG\":\"old\"}\n");
+    assertThat(Files.readString(etc.resolve("container_environment.json")))
+        .isEqualTo("{\"BIG\":\"old\"}\n");
     assertThat(leftovers(dir)).isEmpty();
     assertThat(leftovers(etc)).isEmpty();
   }

@@ -50,9 +50,11 @@ class GoldenFilesTest {
   void goldenShellDumpParses() throws Exception {
     ContainerEnvironment parsed = ShellDump.parse(golden("small.sh"));
 
-    assertThat(parsed.asMap().keySet()).extracting(ByteString::toString)
+    assertThat(parsed.asMap().keySet())
+        .extracting(ByteString::toString)
         .containsExactly("EMPTY", "GREETING", "LANG", "MULTI", "RAW", "_2FA", "my_var");
-    assertThat(parsed.getBytes("RAW").orElseThrow().toByteArray()).containsExactly(bytes(0xff, 0xfe, ' ', 'o', 'k'));
+    assertThat(parsed.getBytes("RAW").orElseThrow().toByteArray())
+        .containsExactly(bytes(0xff, 0xfe, ' ', 'o', 'k'));
     assertThat(parsed.get("GREETING")).hasValue("it's a \"test\"");
     assertThat(parsed.get("MULTI")).hasValue("line1\nline2\n");
   }

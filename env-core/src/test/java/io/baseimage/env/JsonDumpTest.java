@@ -20,14 +20,17 @@ class JsonDumpTest {
 
   @Test
   void sortsKeysAndEndsWithNewline() {
-    ContainerEnvironment env = ContainerEnvironment.of(Map.of("b", "2", "A", "1", "a", "3", "é", "4", "_", "5"));
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("b", "2", "A", "1", "a", "3", "é", "4", "_", "5"));
 
-    assertThat(format(env)).isEqualTo("{\"A\":\"1\",\"_\":\"5\",\"a\":\"3\",\"b\":\"2\",\"é\":\"4\"}\n");
+    assertThat(format(env))
+        .isEqualTo("{\"A\":\"1\",\"_\":\"5\",\"a\":\"3\",\"b\":\"2\",\"é\":\"4\"}\n");
   }
 
   @Test
   void includesIdentityVariables() {
-    ContainerEnvironment env = ContainerEnvironment.of(Map.of("HOME", "/root", "SHELL", "/bin/sh", "UID", "0"));
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("HOME", "/root", "SHELL", "/bin/sh", "UID", "0"));
 
     assertThat(format(env)).isEqualTo("{\"HOME\":\"/root\",\"SHELL\":\"/bin/sh\",\"UID\":\"0\"}\n");
   }
@@ -41,46 +44,57 @@ class JsonDumpTest {
   void writesUtf8AndEscapesControlCharacters() {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("V", "é\"\\\n\t\u0001/日"));
 
-    assertThat(JsonDump.format(env).bytes()).containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
+    assertThat(JsonDump.format(env).bytes())
+        .containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
   }
 
   @Test
   void replacesInvalidUtf8WithReplacementCharacterAndReportsVariableOnce() {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
-        ByteString.of("BAD"), ByteString.of(bytes(0xff, 'a', 0xfe, 0xc3)),
-        ByteString.of("GOOD"), ByteString.of("é")));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(
+                ByteString.of("BAD"), ByteString.of(bytes(0xff, 'a', 0xfe, 0xc3)),
+                ByteString.of("GOOD"), ByteString.of("é")));
 
     Encoded dump = JsonDump.format(env);
 
     assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
         .isEqualTo("{\"BAD\":\"\uFFFDa\uFFFD\uFFFD\",\"GOOD\":\"é\"}\n");
-    assertThat(dump.problems()).singleElement().satisfies(p -> {
-      assertThat(p.subject()).isEqualTo("BAD");
-      assertThat(p.reason()).contains("UTF-8");
-    });
+    assertThat(dump.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.subject()).isEqualTo("BAD");
+              assertThat(p.reason()).contains("UTF-8");
+            });
   }
 
   @Test
   void reportsNameThatIsNotUtf8() {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(
-        Map.of(ByteString.of(bytes('N', 0xff)), ByteString.of("v")));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(Map.of(ByteString.of(bytes('N', 0xff)), ByteString.of("v")));
 
     Encoded dump = JsonDump.format(env);
 
     assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
-    assertThat(dump.problems()).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo("N\uFFFD"));
+    assertThat(dump.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).isEqualTo("N\uFFFD"));
   }
 
   @Test
   void neverWritesTheSameKeyTwice() {
     // Both names read as "N\uFFFD"; the later in byte order (0xff) wins.
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(Map.of(
-        ByteString.of(bytes('N', 0xfe)), ByteString.of("first"),
-        ByteString.of(bytes('N', 0xff)), ByteString.of("second")));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(
+                ByteString.of(bytes('N', 0xfe)), ByteString.of("first"),
+                ByteString.of(bytes('N', 0xff)), ByteString.of("second")));
 
     Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"second\"}\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"N\uFFFD\":\"second\"}\n");
     assertThat(dump.problems()).hasSize(3);
   }
 
@@ -110,27 +124,28 @@ class JsonDumpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "",
-    "   ",
-    "null",
-    "[]",
-    "\"text\"",
-    "{",
-    "{\"A\":\"1\"",
-    "{\"A\":1}",
-    "{\"A\":null}",
-    "{\"A\":{}}",
-    "{\"A\":[\"x\"]}",
-    "{\"A\":\"1\"} trailing",
-    "{} {}",
-    "{\"\":\"empty name\"}",
-    "{\"A=B\":\"x\"}",
-    "{\"A\":\"nul\\u0000\"}",
-    "{\"A\":\"lone \\ud800 surrogate\"}",
-    "{\"\\udc00\":\"x\"}",
-    "{'A':'1'}",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "null",
+        "[]",
+        "\"text\"",
+        "{",
+        "{\"A\":\"1\"",
+        "{\"A\":1}",
+        "{\"A\":null}",
+        "{\"A\":{}}",
+        "{\"A\":[\"x\"]}",
+        "{\"A\":\"1\"} trailing",
+        "{} {}",
+        "{\"\":\"empty name\"}",
+        "{\"A=B\":\"x\"}",
+        "{\"A\":\"nul\\u0000\"}",
+        "{\"A\":\"lone \\ud800 surrogate\"}",
+        "{\"\\udc00\":\"x\"}",
+        "{'A':'1'}",
+      })
   void rejectsMalformedDump(String json) {
     assertThatThrownBy(() -> JsonDump.parse(utf8(json))).isInstanceOf(MalformedDumpException.class);
   }

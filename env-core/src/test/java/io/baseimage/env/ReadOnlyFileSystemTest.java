@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and remounted read-only. Needs root (CI runs as root); skipped with a message otherwise.
  */
 class ReadOnlyFileSystemTest {
-  private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("A", "1", "B", "new"));
+  private static final ContainerEnvironment ENV =
+      ContainerEnvironment.of(Map.of("A", "1", "B", "new"));
 
   @TempDir Path temp;
   private Path etc;
@@ -47,20 +48,28 @@ class ReadOnlyFileSystemTest {
 
     assertThatThrownBy(() -> DumpFile.write(target, JsonDump.format(ENV).bytes()))
         .isExactlyInstanceOf(NotWritableException.class)
-        .satisfies(e -> {
-          NotWritableException notWritable = (NotWritableException) e;
-          assertThat(notWritable.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM);
-          assertThat(notWritable.path()).isEqualTo(target);
-          assertThat(notWritable.getMessage()).contains(target.toString()).contains("read-only file system");
-        });
+        .satisfies(
+            e -> {
+              NotWritableException notWritable = (NotWritableException) e;
+              assertThat(notWritable.reason())
+                  .isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM);
+              assertThat(notWritable.path()).isEqualTo(target);
+              assertThat(notWritable.getMessage())
+                  .contains(target.toString())
+                  .contains("read-only file system");
+            });
     assertThat(Files.readString(target)).isEqualTo("{\"B\":\"old\"}\n");
   }
 
   @Test
   void dumpFileWriteOfNewFileReportsReadOnlyFileSystem() {
-    assertThatThrownBy(() -> DumpFile.write(etc.resolve("container_environment.sh"), utf8("export A=1\n")))
-        .isInstanceOfSatisfying(NotWritableException.class,
-            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+    assertThatThrownBy(
+            () -> DumpFile.write(etc.resolve("container_environment.sh"), utf8("export A=1\n")))
+        .isInstanceOfSatisfying(
+            NotWritableException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
   }
 
   @Test
@@ -68,8 +77,11 @@ class ReadOnlyFileSystemTest {
     Path dir = etc.resolve("container_environment");
 
     assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, dir))
-        .isInstanceOfSatisfying(NotWritableException.class,
-            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+        .isInstanceOfSatisfying(
+            NotWritableException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
   }
 
@@ -78,41 +90,58 @@ class ReadOnlyFileSystemTest {
     // B exists: creating it fails with EEXIST, opening it for writing with EROFS.
     ContainerEnvironment onlyB = ContainerEnvironment.of(Map.of("B", "new"));
 
-    assertThatThrownBy(() -> EnvironmentDirectory.write(onlyB, etc.resolve("container_environment")))
-        .isInstanceOfSatisfying(NotWritableException.class,
-            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+    assertThatThrownBy(
+            () -> EnvironmentDirectory.write(onlyB, etc.resolve("container_environment")))
+        .isInstanceOfSatisfying(
+            NotWritableException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
   }
 
   @Test
   void missingDirectoryOnReadOnlyFileSystemReportsReadOnlyFileSystem() {
     assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, etc.resolve("missing")))
-        .isInstanceOfSatisfying(NotWritableException.class,
-            e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
+        .isInstanceOfSatisfying(
+            NotWritableException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(NotWritableException.Reason.READ_ONLY_FILE_SYSTEM));
   }
 
   @Test
   void storesReturnOneProblemForAllAndKeepTheEnvironment() throws Exception {
     Path dir = etc.resolve("container_environment");
     EnvironmentStores stores =
-        EnvironmentStores.of(dir, etc.resolve("container_environment.sh"), etc.resolve("container_environment.json"));
+        EnvironmentStores.of(
+            dir,
+            etc.resolve("container_environment.sh"),
+            etc.resolve("container_environment.json"));
 
     EnvironmentStores.Synced boot = stores.atBoot(ENV);
     assertThat(stores.beforeScript()).isEmpty();
     EnvironmentStores.Synced after = stores.afterScript(boot.environment());
 
     assertThat(boot.environment()).isEqualTo(ENV);
-    assertThat(boot.problems()).singleElement()
-        .isEqualTo(new StoreProblem.NotWritable(dir, NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
-        .hasToString("cannot save the environment to " + dir + " (read-only file system); the dumps are not"
-            + " updated, but every process started still gets the environment");
+    assertThat(boot.problems())
+        .singleElement()
+        .isEqualTo(
+            new StoreProblem.NotWritable(dir, NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
+        .hasToString(
+            "cannot save the environment to "
+                + dir
+                + " (read-only file system); the dumps are not"
+                + " updated, but every process started still gets the environment");
     assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, java.util.List.of()));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
   }
 
   @Test
   void readingStillWorks() throws Exception {
-    assertThat(EnvironmentDirectory.read(etc.resolve("container_environment")).value().get("B")).hasValue("old");
-    assertThat(JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json"))).get("B"))
+    assertThat(EnvironmentDirectory.read(etc.resolve("container_environment")).value().get("B"))
+        .hasValue("old");
+    assertThat(
+            JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json"))).get("B"))
         .hasValue("old");
   }
 }

@@ -71,8 +71,9 @@ class ShellDumpTest {
 
   @Test
   void keepsBytesThatAreNotUtf8InsideQuotes() {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(
-        Map.of(ByteString.of("V"), ByteString.of(bytes(0xff, 0x01, 0x7f, '\''))));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(ByteString.of("V"), ByteString.of(bytes(0xff, 0x01, 0x7f, '\''))));
 
     assertThat(ShellDump.format(env).bytes())
         .containsExactly(concat(utf8("export V='"), bytes(0xff, 0x01, 0x7f), utf8("'\\'''\n")));
@@ -92,13 +93,15 @@ class ShellDumpTest {
     "\uD83D\uDE00x, _x",
   })
   void sanitizesName(String name, String shellName) {
-    assertThat(format(ContainerEnvironment.of(Map.of(name, "v")))).isEqualTo("export " + shellName + "=v\n");
+    assertThat(format(ContainerEnvironment.of(Map.of(name, "v"))))
+        .isEqualTo("export " + shellName + "=v\n");
   }
 
   @Test
   void sanitizesNameThatIsNotUtf8() {
-    ContainerEnvironment env = ContainerEnvironment.ofBytes(
-        Map.of(ByteString.of(bytes('A', 0xff, 'B')), ByteString.of("v")));
+    ContainerEnvironment env =
+        ContainerEnvironment.ofBytes(
+            Map.of(ByteString.of(bytes('A', 0xff, 'B')), ByteString.of("v")));
 
     assertThat(format(env)).isEqualTo("export A_B=v\n");
   }
@@ -113,7 +116,8 @@ class ShellDumpTest {
 
     Encoded dump = ShellDump.format(ContainerEnvironment.of(variables));
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export a_b=underscore\n");
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("export a_b=underscore\n");
     assertThat(dump.problems()).hasSize(2);
     assertThat(dump.problems()).extracting(Problem::subject).containsExactly("a.b", "a_b");
     assertThat(dump.problems().get(1).reason()).contains("a.b").contains("a_b");
@@ -121,18 +125,24 @@ class ShellDumpTest {
 
   @Test
   void leadingDigitCollisionIsReported() {
-    Encoded dump = ShellDump.format(ContainerEnvironment.of(Map.of("1x", "digit", "_1x", "underscore")));
+    Encoded dump =
+        ShellDump.format(ContainerEnvironment.of(Map.of("1x", "digit", "_1x", "underscore")));
 
     // '1' (0x31) < '_' (0x5f)
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export _1x=underscore\n");
-    assertThat(dump.problems()).singleElement().satisfies(p -> assertThat(p.subject()).isEqualTo("_1x"));
+    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("export _1x=underscore\n");
+    assertThat(dump.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.subject()).isEqualTo("_1x"));
   }
 
   @Test
   void sortsLinesByName() {
-    ContainerEnvironment env = ContainerEnvironment.of(Map.of("b", "2", "A", "1", "a", "3", "_z", "4", "Z", "5"));
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("b", "2", "A", "1", "a", "3", "_z", "4", "Z", "5"));
 
-    assertThat(format(env)).isEqualTo("export A=1\nexport Z=5\nexport _z=4\nexport a=3\nexport b=2\n");
+    assertThat(format(env))
+        .isEqualTo("export A=1\nexport Z=5\nexport _z=4\nexport a=3\nexport b=2\n");
   }
 
   @Test
@@ -159,7 +169,8 @@ class ShellDumpTest {
 
   @Test
   void leavesOutNamesBashKeepsReadOnlyWithProblem() throws Exception {
-    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PPID", "1", "EUID", "0", "KEEP", "k"));
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("PPID", "1", "EUID", "0", "KEEP", "k"));
 
     Encoded dump = ShellDump.format(env);
 
@@ -169,9 +180,13 @@ class ShellDumpTest {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("dump", ".sh");
     try {
       java.nio.file.Files.write(file, dump.bytes());
-      Process bash = new ProcessBuilder("bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
-          .redirectErrorStream(true).start();
-      assertThat(new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("k\n");
+      Process bash =
+          new ProcessBuilder(
+                  "bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
+              .redirectErrorStream(true)
+              .start();
+      assertThat(new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("k\n");
       assertThat(bash.waitFor()).isZero();
     } finally {
       java.nio.file.Files.delete(file);
@@ -182,7 +197,9 @@ class ShellDumpTest {
   void twoDumpsOfOneEnvironmentAreEqual() {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("PPID", "1", "A", "x y"));
 
-    assertThat(ShellDump.format(env)).isEqualTo(ShellDump.format(env)).hasSameHashCodeAs(ShellDump.format(env));
+    assertThat(ShellDump.format(env))
+        .isEqualTo(ShellDump.format(env))
+        .hasSameHashCodeAs(ShellDump.format(env));
     assertThat(ShellDump.format(env)).isNotEqualTo(ShellDump.format(env.with("A", "z")));
   }
 
@@ -208,11 +225,17 @@ class ShellDumpTest {
 
   @Test
   void parsesBlankLinesCommentsAndEscapes() throws Exception {
-    byte[] script = utf8("# written by hand\n\n  export A=x\\ y\nexport B='a'\\''b'\nexport C=one\\\ntwo\n"
-        + "export D=\"a \\$ \\\" \\\\ \\x '\"\n");
+    byte[] script =
+        utf8(
+            "# written by hand\n\n  export A=x\\ y\nexport B='a'\\''b'\nexport C=one\\\ntwo\n"
+                + "export D=\"a \\$ \\\" \\\\ \\x '\"\n");
 
-    assertThat(ShellDump.parse(script).asStringMap()).containsExactly(
-        Map.entry("A", "x y"), Map.entry("B", "a'b"), Map.entry("C", "onetwo"), Map.entry("D", "a $ \" \\ \\x '"));
+    assertThat(ShellDump.parse(script).asStringMap())
+        .containsExactly(
+            Map.entry("A", "x y"),
+            Map.entry("B", "a'b"),
+            Map.entry("C", "onetwo"),
+            Map.entry("D", "a $ \" \\ \\x '"));
   }
 
   @Test
@@ -225,25 +248,26 @@ class ShellDumpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "A=1\n",
-    "export\n",
-    "export =1\n",
-    "export A\n",
-    "export 1A=x\n",
-    "export A='unterminated\n",
-    "export A=a b\n",
-    "export A=$(id)\n",
-    "export A=`id`\n",
-    "export A=$HOME\n",
-    "export A=*\n",
-    "export A=x;id\n",
-    "export A=\"$x\"\n",
-    "export A=\"`id`\"\n",
-    "export A=\"unterminated\n",
-    "export A=x\\",
-    "readonly A=1\n",
-  })
+  @ValueSource(
+      strings = {
+        "A=1\n",
+        "export\n",
+        "export =1\n",
+        "export A\n",
+        "export 1A=x\n",
+        "export A='unterminated\n",
+        "export A=a b\n",
+        "export A=$(id)\n",
+        "export A=`id`\n",
+        "export A=$HOME\n",
+        "export A=*\n",
+        "export A=x;id\n",
+        "export A=\"$x\"\n",
+        "export A=\"`id`\"\n",
+        "export A=\"unterminated\n",
+        "export A=x\\",
+        "readonly A=1\n",
+      })
   void rejectsWhatItDoesNotWrite(String script) {
     assertThatThrownBy(() -> ShellDump.parse(utf8(script)))
         .isInstanceOf(MalformedDumpException.class)
@@ -252,7 +276,8 @@ class ShellDumpTest {
 
   @Test
   void namesTheLineOfAMalformedEntry() {
-    assertThatThrownBy(() -> ShellDump.parse(utf8("export A='multi\nline'\nexport B=ok\nexport C=$x\n")))
+    assertThatThrownBy(
+            () -> ShellDump.parse(utf8("export A='multi\nline'\nexport B=ok\nexport C=$x\n")))
         .isInstanceOf(MalformedDumpException.class)
         .hasMessageContaining("line 4");
   }

@@ -9,15 +9,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contracts of the value types and the public API, checked by guava-testlib: equal values
- * are interchangeable (equals and hashCode agree on bytes, never on identity), and a null where
- * none is allowed fails at once with a NullPointerException instead of later, somewhere else.
+ * The contracts of the value types and the public API, checked by guava-testlib: equal values are
+ * interchangeable (equals and hashCode agree on bytes, never on identity), and a null where none is
+ * allowed fails at once with a NullPointerException instead of later, somewhere else.
  */
 class ValueContractsTest {
   @Test
   void byteStringsAreEqualByTheirBytes() {
     new EqualsTester()
-        .addEqualityGroup(ByteString.of("é"), ByteString.of("é".getBytes(UTF_8)), ByteString.of(new byte[] {(byte) 0xc3, (byte) 0xa9}))
+        .addEqualityGroup(
+            ByteString.of("é"),
+            ByteString.of("é".getBytes(UTF_8)),
+            ByteString.of(new byte[] {(byte) 0xc3, (byte) 0xa9}))
         .addEqualityGroup(ByteString.of(new byte[] {(byte) 0xe9}))
         .addEqualityGroup(ByteString.empty(), ByteString.of(""))
         .testEquals();
@@ -26,11 +29,13 @@ class ValueContractsTest {
   @Test
   void environmentsAreEqualByTheirVariables() {
     new EqualsTester()
-        .addEqualityGroup(ContainerEnvironment.of(Map.of("A", "1", "B", "2")),
+        .addEqualityGroup(
+            ContainerEnvironment.of(Map.of("A", "1", "B", "2")),
             ContainerEnvironment.empty().with("B", "2").with("A", "1"),
             ContainerEnvironment.parseEnviron("A=1\0B=2\0".getBytes(UTF_8)))
         .addEqualityGroup(ContainerEnvironment.of(Map.of("A", "1")))
-        .addEqualityGroup(ContainerEnvironment.empty(), ContainerEnvironment.of(Map.of("A", "1")).without("A"))
+        .addEqualityGroup(
+            ContainerEnvironment.empty(), ContainerEnvironment.of(Map.of("A", "1")).without("A"))
         .testEquals();
   }
 
@@ -38,7 +43,9 @@ class ValueContractsTest {
   void encodedDumpsAreEqualByContentNotByArrayIdentity() {
     Problem problem = new Problem("A", "not valid UTF-8");
     new EqualsTester()
-        .addEqualityGroup(new Encoded("x".getBytes(UTF_8), List.of()), new Encoded("x".getBytes(UTF_8), List.of()))
+        .addEqualityGroup(
+            new Encoded("x".getBytes(UTF_8), List.of()),
+            new Encoded("x".getBytes(UTF_8), List.of()))
         .addEqualityGroup(new Encoded("x".getBytes(UTF_8), List.of(problem)))
         .addEqualityGroup(new Encoded("y".getBytes(UTF_8), List.of()))
         .testEquals();
@@ -46,9 +53,10 @@ class ValueContractsTest {
 
   @Test
   void thePublicApiRejectsNullAtOnce() {
-    NullPointerTester tester = new NullPointerTester()
-        .setDefault(ByteString.class, ByteString.of("A"))
-        .setDefault(ContainerEnvironment.class, ContainerEnvironment.empty());
+    NullPointerTester tester =
+        new NullPointerTester()
+            .setDefault(ByteString.class, ByteString.of("A"))
+            .setDefault(ContainerEnvironment.class, ContainerEnvironment.empty());
 
     tester.testAllPublicStaticMethods(ByteString.class);
     tester.testAllPublicInstanceMethods(ByteString.of("value"));

@@ -11,7 +11,10 @@ import java.util.stream.Stream;
 /** The project's Markdown documents: README.md and docs/. */
 final class Docs {
   static final Path REPOSITORY =
-      Path.of(System.getProperty("baseimage.basedir", ".")).toAbsolutePath().normalize().getParent();
+      Path.of(System.getProperty("baseimage.basedir", "."))
+          .toAbsolutePath()
+          .normalize()
+          .getParent();
 
   private Docs() {}
 

@@ -26,13 +26,16 @@ class DocsExamplesIT {
     for (Path document : Docs.documents()) {
       for (String example : Docs.blocks(document, "sh tested")) {
         examples++;
-        ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", example)
-            .directory(Docs.REPOSITORY.toFile()).redirectErrorStream(true);
+        ProcessBuilder bash =
+            new ProcessBuilder("bash", "-euo", "pipefail", "-c", example)
+                .directory(Docs.REPOSITORY.toFile())
+                .redirectErrorStream(true);
         bash.environment().put("ROOTFS_TAR", Sandbox.rootfsTar().toString());
         Process process = bash.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
-          failures.add(Docs.REPOSITORY.relativize(document) + ":\n" + example + "--- output:\n" + output);
+          failures.add(
+              Docs.REPOSITORY.relativize(document) + ":\n" + example + "--- output:\n" + output);
         }
       }
     }

@@ -44,8 +44,14 @@ class DocsLinksTest {
 
   @Test
   void documentsExist() {
-    assertThat(Docs.documents()).extracting(p -> p.getFileName().toString())
-        .contains("README.md", "user-guide.md", "operations.md", "embedding-env-core.md", "architecture.md",
+    assertThat(Docs.documents())
+        .extracting(p -> p.getFileName().toString())
+        .contains(
+            "README.md",
+            "user-guide.md",
+            "operations.md",
+            "embedding-env-core.md",
+            "architecture.md",
             "benchmarks.md");
   }
 
@@ -62,8 +68,11 @@ class DocsLinksTest {
     }
     for (String line : text.split("\n")) {
       if (line.startsWith("#")) {
-        anchors.add(line.replaceFirst("^#+\\s*", "").toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+        anchors.add(
+            line.replaceFirst("^#+\\s*", "")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9 _-]", "")
+                .replace(' ', '-'));
       }
     }
     return anchors;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 class ImageIT {
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration SHORT = Duration.ofSeconds(30);
+
   /** How long to wait for something that happens within a second or two on an idle machine. */
   private static final Duration POLL = Duration.ofSeconds(60);
 
@@ -54,7 +55,11 @@ class ImageIT {
     try {
       Files.writeString(dir.resolve("Containerfile"), containerfile);
       String tag = image.replaceFirst(":[^:/]*$", "") + "-" + name + ":it";
-      Podman.run(List.of("podman", "build", "-q", "-t", tag, dir.toString()), null, Duration.ofMinutes(3), dir)
+      Podman.run(
+              List.of("podman", "build", "-q", "-t", tag, dir.toString()),
+              null,
+              Duration.ofMinutes(3),
+              dir)
           .hasStatus(0);
       return tag;
     } finally {
@@ -63,27 +68,35 @@ class ImageIT {
   }
 
   /**
-   * The README's "using the image as a base" examples, in one derived image: a build-time
-   * variable, a memcached-style runit service started through setuser (sleep stands in for
-   * memcached, so the test needs no package mirror), a startup script and /etc/rc.local.
+   * The README's "using the image as a base" examples, in one derived image: a build-time variable,
+   * a memcached-style runit service started through setuser (sleep stands in for memcached, so the
+   * test needs no package mirror), a startup script and /etc/rc.local.
    */
   private static String buildDerivedImage() throws IOException {
     Path dir = Files.createTempDirectory("image-it-derived");
     try {
-      Files.writeString(dir.resolve("memcached.sh"), """
+      Files.writeString(
+          dir.resolve("memcached.sh"),
+          """
           #!/bin/sh
           # `/sbin/setuser memcache` runs the given command as the user `memcache`.
           exec /sbin/setuser memcache /bin/sleep 100000 >> /var/log/memcached.log 2>&1
           """);
-      Files.writeString(dir.resolve("logtime.sh"), """
+      Files.writeString(
+          dir.resolve("logtime.sh"),
+          """
           #!/bin/sh
           date > /tmp/boottime.txt
           """);
-      Files.writeString(dir.resolve("rc.local"), """
+      Files.writeString(
+          dir.resolve("rc.local"),
+          """
           #!/bin/sh
           test -s /tmp/boottime.txt && echo after-my_init.d > /tmp/rc-local.txt
           """);
-      Files.writeString(dir.resolve("Containerfile"), """
+      Files.writeString(
+          dir.resolve("Containerfile"),
+          """
           FROM %s
           CMD ["/sbin/my_init"]
           RUN echo Apachai Hopachai > /etc/container_environment/MY_NAME
@@ -93,9 +106,14 @@ class ImageIT {
           RUN mkdir -p /etc/my_init.d
           ADD --chmod=755 logtime.sh /etc/my_init.d/logtime.sh
           ADD --chmod=755 rc.local /etc/rc.local
-          """.formatted(image));
+          """
+              .formatted(image));
       String tag = image.replaceFirst(":[^:/]*$", "") + "-derived:it";
-      Podman.run(List.of("podman", "build", "-q", "-t", tag, dir.toString()), null, Duration.ofMinutes(3), dir)
+      Podman.run(
+              List.of("podman", "build", "-q", "-t", tag, dir.toString()),
+              null,
+              Duration.ofMinutes(3),
+              dir)
           .hasStatus(0);
       return tag;
     } finally {
@@ -107,12 +125,16 @@ class ImageIT {
 
   // ---------------------------------------------------------------------------------- helpers
 
-  /** {@code podman run --rm --name N OPTIONS... IMAGE COMMAND...}; the container is removed in any case. */
+  /**
+   * {@code podman run --rm --name N OPTIONS... IMAGE COMMAND...}; the container is removed in any
+   * case.
+   */
   private static Result run(List<String> options, String img, String... command) {
     return runWithInput(null, options, img, command);
   }
 
-  private static Result runWithInput(String stdin, List<String> options, String img, String... command) {
+  private static Result runWithInput(
+      String stdin, List<String> options, String img, String... command) {
     String name = Podman.newName();
     List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", name));
     args.addAll(options);
@@ -149,11 +171,20 @@ class ImageIT {
 
     /** Waits until runit reports every service under /etc/service up. */
     Result awaitServicesUp(int count) {
-      Result status = Podman.poll(POLL,
-          r -> r.exitCode() == 0 && r.stdout().lines().filter(l -> l.startsWith("run: ")).count() == count,
-          "exec", name, "sh", "-c", "sv status /etc/service/*");
+      Result status =
+          Podman.poll(
+              POLL,
+              r ->
+                  r.exitCode() == 0
+                      && r.stdout().lines().filter(l -> l.startsWith("run: ")).count() == count,
+              "exec",
+              name,
+              "sh",
+              "-c",
+              "sv status /etc/service/*");
       assertThat(status.stdout().lines().filter(l -> l.startsWith("run: ")))
-          .as("all %d services up:\n%s\nlogs:\n%s", count, status.describe(), logs()).hasSize(count);
+          .as("all %d services up:\n%s\nlogs:\n%s", count, status.describe(), logs())
+          .hasSize(count);
       return status;
     }
 
@@ -168,7 +199,8 @@ class ImageIT {
     }
   }
 
-  private static final Pattern RUNIT_PID = Pattern.compile("\\*\\*\\* Runit started as PID (\\d+)\n");
+  private static final Pattern RUNIT_PID =
+      Pattern.compile("\\*\\*\\* Runit started as PID (\\d+)\n");
 
   private static String runitPid(Result result) {
     Matcher m = RUNIT_PID.matcher(result.stderr());
@@ -176,7 +208,8 @@ class ImageIT {
     return m.group(1);
   }
 
-  // ---------------------------------------------------------------------------------- README: docker run -d + exec
+  // ---------------------------------------------------------------------------------- README:
+  // docker run -d + exec
 
   /** README "Building and running": {@code docker exec C /usr/bin/pstree}. */
   @Test
@@ -184,16 +217,24 @@ class ImageIT {
     try (Daemon c = Daemon.start(image)) {
       c.awaitServicesUp(2);
       // The README's shape, process tree only: -T hides threads (the JVM's, rsyslogd's).
-      Result tree = Podman.poll(POLL,
-          r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
-          "exec", c.name(), "/usr/bin/pstree", "-T");
-      assertThat(tree.stdout()).as(tree.describe()).isIn(
-          "my_init---runsvdir-+-runsv---rsyslogd\n                   `-runsv---cron\n",
-          "my_init---runsvdir-+-runsv---cron\n                   `-runsv---rsyslogd\n");
+      Result tree =
+          Podman.poll(
+              POLL,
+              r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
+              "exec",
+              c.name(),
+              "/usr/bin/pstree",
+              "-T");
+      assertThat(tree.stdout())
+          .as(tree.describe())
+          .isIn(
+              "my_init---runsvdir-+-runsv---rsyslogd\n                   `-runsv---cron\n",
+              "my_init---runsvdir-+-runsv---cron\n                   `-runsv---rsyslogd\n");
 
       // As written in the README: the same tree plus thread entries ({my_init} = JVM threads).
       Result plain = c.exec("/usr/bin/pstree").hasStatus(0);
-      assertThat(plain.stdout()).as(plain.describe())
+      assertThat(plain.stdout())
+          .as(plain.describe())
           .startsWith("my_init-")
           .containsPattern("my_init-[+-]-runsvdir-\\+-runsv---")
           .containsPattern("runsv---rsyslogd(---\\d*\\*?\\[?\\{rsyslogd\\}\\]?)?\n")
@@ -202,8 +243,10 @@ class ImageIT {
       // Nothing else in the container: every line is part of the runsvdir tree or a thread entry.
       assertThat(plain.stdout().lines().skip(1))
           .as(plain.describe())
-          .allMatch(line -> line.matches("\\s*(\\|\\s+)?[`|]-runsv---(rsyslogd.*|cron)")
-              || line.matches("\\s*`-(\\d+\\*\\[)?\\{my_init}]?"));
+          .allMatch(
+              line ->
+                  line.matches("\\s*(\\|\\s+)?[`|]-runsv---(rsyslogd.*|cron)")
+                      || line.matches("\\s*`-(\\d+\\*\\[)?\\{my_init}]?"));
 
       Result pids = c.exec("/usr/bin/pstree", "-p", "-T").hasStatus(0);
       assertThat(pids.stdout()).as(pids.describe()).startsWith("my_init(1)---runsvdir(");
@@ -219,86 +262,130 @@ class ImageIT {
 
       // docker exec -t -i C /bin/bash -l, with the session's input on stdin.
       c.awaitServicesUp(2);
-      Result bash = podmanWithInput(SHORT, "echo \"[$HELLO] [$(id -un)]\"\nexit\n",
-          "exec", "-t", "-i", c.name(), "/bin/bash", "-l");
+      Result bash =
+          podmanWithInput(
+              SHORT,
+              "echo \"[$HELLO] [$(id -un)]\"\nexit\n",
+              "exec",
+              "-t",
+              "-i",
+              c.name(),
+              "/bin/bash",
+              "-l");
       assertThat(bash.exitCode()).as(bash.describe()).isZero();
-      assertThat(bash.stdout()).as(bash.describe())
+      assertThat(bash.stdout())
+          .as(bash.describe())
           .contains("[my beautiful world] [root]")
           .containsPattern("\\[root@[0-9a-f]{12}] / # ");
     }
   }
 
-  /** {@code docker stop}: my_init shuts down by itself, well inside the default 10 s grace period. */
+  /**
+   * {@code docker stop}: my_init shuts down by itself, well inside the default 10 s grace period.
+   */
   @Test
   void stopEndsTheContainerCleanlyAndQuickly() {
     try (Daemon c = Daemon.start(image)) {
       c.awaitServicesUp(2);
       Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
       System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
-      Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+      Result state =
+          podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
       // SIGTERM -> 2, as phusion's (docs/user-guide.md, "Exit status"). That is also the proof of
       // "within the grace period": at its end podman SIGKILLs, and the status is 137. podman's own
       // time is no product figure.
       assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
       String logs = c.logs();
-      assertThat(logs).as(logs).containsSubsequence(
-          "*** Booting runit daemon...\n",
-          "*** Runit started as PID ",
-          "*** Shutting down runit daemon (PID ",
-          "*** Init system aborted.\n",
-          "*** Killing all processes...\n");
-      assertThat(logs).as(logs).doesNotContain("Not all processes have exited in time", "Exception");
+      assertThat(logs)
+          .as(logs)
+          .containsSubsequence(
+              "*** Booting runit daemon...\n",
+              "*** Runit started as PID ",
+              "*** Shutting down runit daemon (PID ",
+              "*** Init system aborted.\n",
+              "*** Killing all processes...\n");
+      assertThat(logs)
+          .as(logs)
+          .doesNotContain("Not all processes have exited in time", "Exception");
       System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
     }
   }
 
   /**
    * {@code docker stop} with the default settings and grace period, against a service and an orphan
-   * that both ignore SIGTERM: my_init's shutdown deadline (9 s) ends it before podman's SIGKILL (10 s).
+   * that both ignore SIGTERM: my_init's shutdown deadline (9 s) ends it before podman's SIGKILL (10
+   * s).
    */
   @Test
   void stopWithEverythingIgnoringTermStillEndsWithMyInitsOwnStatus() throws Exception {
     Path service = Files.createTempDirectory("stubborn");
     try {
       Path run = service.resolve("run");
-      Files.writeString(run, "#!/bin/sh\ntrap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\nexec sleep 1000\n");
-      Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.writeString(
+          run,
+          "#!/bin/sh\ntrap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\nexec sleep 1000\n");
+      Files.setPosixFilePermissions(
+          run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       try (Daemon c = Daemon.start(image, "-v", service + ":/etc/service/stubborn")) {
         c.awaitServicesUp(3);
         Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
-        System.out.println("ImageIT: podman stop, everything ignoring TERM, took " + stop.elapsed().toMillis() + " ms");
-        Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+        System.out.println(
+            "ImageIT: podman stop, everything ignoring TERM, took "
+                + stop.elapsed().toMillis()
+                + " ms");
+        Result state =
+            podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
         // 137 would be podman's SIGKILL at the end of the grace period.
         assertThat(state.stdout().strip()).as(state.describe() + c.logs()).isEqualTo("exited 2");
-        assertThat(c.logs()).contains(
-            "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (9 s) has passed: what was still running was killed.\n",
-            "*** Init system aborted.\n");
+        assertThat(c.logs())
+            .contains(
+                "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (9 s) has passed: what was still running was killed.\n",
+                "*** Init system aborted.\n");
       }
     } finally {
       Sandbox.sh("rm -rf '" + service + "'", Duration.ofSeconds(10));
     }
   }
 
-  // ---------------------------------------------------------------------------------- README: inspecting, environment
+  // ---------------------------------------------------------------------------------- README:
+  // inspecting, environment
 
   /** README "Environment variables", with {@code -c} for the typed commands. */
   @Test
   void envVariablesReachTheLoginShell() {
-    Result r = run(List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
-        "/sbin/my_init", "--", "/bin/bash", "-l", "-c", "echo $FOO; echo $HELLO").hasStatus(0);
+    Result r =
+        run(
+                List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"),
+                image,
+                "/sbin/my_init",
+                "--",
+                "/bin/bash",
+                "-l",
+                "-c",
+                "echo $FOO; echo $HELLO")
+            .hasStatus(0);
     assertThat(r.stdout()).as(r.describe()).isEqualTo("bar\nmy beautiful world\n");
-    assertThat(r.stderr()).as(r.describe()).contains("*** Running /bin/bash -l -c echo $FOO; echo $HELLO...\n");
+    assertThat(r.stderr())
+        .as(r.describe())
+        .contains("*** Running /bin/bash -l -c echo $FOO; echo $HELLO...\n");
   }
 
   /** README "Environment variables", as written: an interactive {@code -t -i} login shell. */
   @Test
   void interactiveLoginShellSeesTheVariables() {
-    Result r = runWithInput("echo \"[$FOO]\"\necho \"[$HELLO]\"\nexit\n",
-        List.of("-t", "-i", "--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
-        "/sbin/my_init", "--", "/bin/bash", "-l");
+    Result r =
+        runWithInput(
+            "echo \"[$FOO]\"\necho \"[$HELLO]\"\nexit\n",
+            List.of("-t", "-i", "--env", "FOO=bar", "--env", "HELLO=my beautiful world"),
+            image,
+            "/sbin/my_init",
+            "--",
+            "/bin/bash",
+            "-l");
     assertThat(r.exitCode()).as(r.describe()).isZero();
     // With a terminal, podman merges stderr into stdout.
-    assertThat(r.stdout()).as(r.describe())
+    assertThat(r.stdout())
+        .as(r.describe())
         .contains("*** Running /bin/bash -l...")
         .containsPattern("\\[root@[0-9a-f]{12}] / # ")
         .contains("[bar]", "[my beautiful world]")
@@ -312,11 +399,28 @@ class ImageIT {
   @Test
   @Timeout(90)
   void commandOwnsTheTerminalAndGetsCtrlC() throws Exception {
-    String script = "[ \"$(ps -o tpgid= -p $$)\" -eq \"$(ps -o pgid= -p $$)\" ] && echo FOREGROUND;"
-        + " trap 'echo GOT_INT; exit 5' INT; echo READY; read line; echo NOT_INTERRUPTED";
+    String script =
+        "[ \"$(ps -o tpgid= -p $$)\" -eq \"$(ps -o pgid= -p $$)\" ] && echo FOREGROUND;"
+            + " trap 'echo GOT_INT; exit 5' INT; echo READY; read line; echo NOT_INTERRUPTED";
     String name = Podman.newName();
-    Process podman = new ProcessBuilder("podman", "run", "--rm", "-t", "-i", "--name", name, image,
-        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", script).redirectErrorStream(true).start();
+    Process podman =
+        new ProcessBuilder(
+                "podman",
+                "run",
+                "--rm",
+                "-t",
+                "-i",
+                "--name",
+                name,
+                image,
+                "/sbin/my_init",
+                "--skip-runit",
+                "--",
+                "/bin/sh",
+                "-c",
+                script)
+            .redirectErrorStream(true)
+            .start();
     try {
       StringBuilder output = new StringBuilder();
       var in = podman.getInputStream();
@@ -343,15 +447,37 @@ class ImageIT {
   /** README "Inspecting": {@code my_init -- /sbin/setuser ll-user /bin/bash -l}. */
   @Test
   void setuserGivesALoginShellAsLlUser() {
-    Result r = run(List.of(), image,
-        "/sbin/my_init", "--", "/sbin/setuser", "ll-user", "/bin/bash", "-l", "-c", "id; echo $HOME").hasStatus(0);
-    assertThat(r.stdout()).as(r.describe())
+    Result r =
+        run(
+                List.of(),
+                image,
+                "/sbin/my_init",
+                "--",
+                "/sbin/setuser",
+                "ll-user",
+                "/bin/bash",
+                "-l",
+                "-c",
+                "id; echo $HOME")
+            .hasStatus(0);
+    assertThat(r.stdout())
+        .as(r.describe())
         .isEqualTo("uid=500(ll-user) gid=500(ll-user) groups=500(ll-user)\n/home/ll-user\n");
 
-    Result tty = runWithInput("echo \"[$(id -un) $HOME]\"\nexit\n", List.of("-t", "-i"), image,
-        "/sbin/my_init", "--", "/sbin/setuser", "ll-user", "/bin/bash", "-l");
+    Result tty =
+        runWithInput(
+            "echo \"[$(id -un) $HOME]\"\nexit\n",
+            List.of("-t", "-i"),
+            image,
+            "/sbin/my_init",
+            "--",
+            "/sbin/setuser",
+            "ll-user",
+            "/bin/bash",
+            "-l");
     assertThat(tty.exitCode()).as(tty.describe()).isZero();
-    assertThat(tty.stdout()).as(tty.describe())
+    assertThat(tty.stdout())
+        .as(tty.describe())
         // ll-user's ~/.bashrc (from /etc/skel) sets the distribution's own prompt.
         .containsPattern("ll-user@[0-9a-f]{12}[^\\n]*\\$ ")
         .contains("[ll-user /home/ll-user]");
@@ -360,63 +486,111 @@ class ImageIT {
   /** README "Defining environment variables in our image at build time". */
   @Test
   void buildTimeVariableFromTheEnvironmentDirectory() {
-    Result r = run(List.of(), derivedImage, "/sbin/my_init", "--", "/bin/bash", "-l", "-c", "echo $MY_NAME")
-        .hasStatus(0);
+    Result r =
+        run(
+                List.of(),
+                derivedImage,
+                "/sbin/my_init",
+                "--",
+                "/bin/bash",
+                "-l",
+                "-c",
+                "echo $MY_NAME")
+            .hasStatus(0);
     assertThat(r.stdout()).as(r.describe()).isEqualTo("Apachai Hopachai\n");
   }
 
   /** README "Using environment variable dump files". */
   @Test
   void environmentDumpsAsInTheReadme() throws Exception {
-    String script = String.join("\n",
-        "ls /etc/container_environment",
-        "echo ==",
-        "cat /etc/container_environment/FOO; echo",
-        "cat /etc/container_environment/HELLO; echo",
-        "echo ==",
-        "cat /etc/container_environment.json",
-        "echo ==",
-        "source /etc/container_environment.sh",
-        "echo $HELLO",
-        "echo ==",
-        "ls -la /etc/container_environment.sh",
-        "ls -la /etc/container_environment.json");
-    Result r = run(List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"), image,
-        "/sbin/my_init", "--", "/bin/bash", "-l", "-c", script).hasStatus(0);
+    String script =
+        String.join(
+            "\n",
+            "ls /etc/container_environment",
+            "echo ==",
+            "cat /etc/container_environment/FOO; echo",
+            "cat /etc/container_environment/HELLO; echo",
+            "echo ==",
+            "cat /etc/container_environment.json",
+            "echo ==",
+            "source /etc/container_environment.sh",
+            "echo $HELLO",
+            "echo ==",
+            "ls -la /etc/container_environment.sh",
+            "ls -la /etc/container_environment.json");
+    Result r =
+        run(
+                List.of("--env", "FOO=bar", "--env", "HELLO=my beautiful world"),
+                image,
+                "/sbin/my_init",
+                "--",
+                "/bin/bash",
+                "-l",
+                "-c",
+                script)
+            .hasStatus(0);
     String[] parts = r.stdout().split("==\n", -1);
     assertThat(parts).as(r.describe()).hasSize(5);
 
     // podman adds "container" to the environment; docker does not.
-    assertThat(parts[0].lines()).as(r.describe())
-        .containsAll(List.of("FOO", "HELLO", "HOME", "HOSTNAME", "LANG", "LC_CTYPE", "PATH", "PS1", "TERM"));
+    assertThat(parts[0].lines())
+        .as(r.describe())
+        .containsAll(
+            List.of("FOO", "HELLO", "HOME", "HOSTNAME", "LANG", "LC_CTYPE", "PATH", "PS1", "TERM"));
     assertThat(parts[1]).as(r.describe()).isEqualTo("bar\nmy beautiful world\n");
 
     // The JSON dump parses with a real JSON parser on the host.
     Result json = parseJson(parts[2]);
-    assertThat(json.stdout()).as(json.describe() + "\n" + r.describe()).contains(
-        "FOO=bar\n", "HELLO=my beautiful world\n", "LANG=en_US.UTF-8\n", "LC_CTYPE=en_US.UTF-8\n",
-        "TERM=xterm\n", "HOME=/root\n", "PS1=[\\u@\\h] \\w \\$ \n",
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+    assertThat(json.stdout())
+        .as(json.describe() + "\n" + r.describe())
+        .contains(
+            "FOO=bar\n",
+            "HELLO=my beautiful world\n",
+            "LANG=en_US.UTF-8\n",
+            "LC_CTYPE=en_US.UTF-8\n",
+            "TERM=xterm\n",
+            "HOME=/root\n",
+            "PS1=[\\u@\\h] \\w \\$ \n",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
     assertThat(json.stdout()).as(json.describe()).containsPattern("(?m)^HOSTNAME=[0-9a-f]{12}$");
 
     assertThat(parts[3]).as(r.describe()).isEqualTo("my beautiful world\n");
-    assertThat(parts[4].lines()).as(r.describe()).satisfiesExactly(
-        sh -> assertThat(sh).matches("-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.sh"),
-        js -> assertThat(js).matches("-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.json"));
+    assertThat(parts[4].lines())
+        .as(r.describe())
+        .satisfiesExactly(
+            sh ->
+                assertThat(sh)
+                    .matches(
+                        "-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.sh"),
+            js ->
+                assertThat(js)
+                    .matches(
+                        "-rw-r----- 1 root docker_env \\d+ .* /etc/container_environment\\.json"));
   }
 
   /** Parses {@code json} with jq (or python3) on the host; prints KEY=VALUE lines, sorted. */
   private static Result parseJson(String json) {
     if (Path.of("/usr/bin/jq").toFile().canExecute()) {
-      return Podman.run(List.of("/usr/bin/jq", "-r", "to_entries[] | \"\\(.key)=\\(.value)\""), json, SHORT, null)
+      return Podman.run(
+              List.of("/usr/bin/jq", "-r", "to_entries[] | \"\\(.key)=\\(.value)\""),
+              json,
+              SHORT,
+              null)
           .hasStatus(0);
     }
-    return Podman.run(List.of("python3", "-c",
-        "import json, sys\nfor k, v in sorted(json.load(sys.stdin).items()): print(f'{k}={v}')"), json, SHORT, null)
+    return Podman.run(
+            List.of(
+                "python3",
+                "-c",
+                "import json, sys\nfor k, v in sorted(json.load(sys.stdin).items()): print(f'{k}={v}')"),
+            json,
+            SHORT,
+            null)
         .hasStatus(0);
   }
 
-  // ---------------------------------------------------------------------------------- README: one-shot commands
+  // ---------------------------------------------------------------------------------- README:
+  // one-shot commands
 
   /** README "Running a one-shot command in a new container". */
   @Test
@@ -424,20 +598,23 @@ class ImageIT {
     Result r = run(List.of(), image, "/sbin/my_init", "--", "/bin/ls", "/").hasStatus(0);
     assertThat(r.stdout().lines()).as(r.describe()).contains("bin", "etc", "usr", "var");
     String pid = runitPid(r);
-    assertThat(r.stderr()).as(r.describe()).containsSubsequence(
-        "*** Booting runit daemon...\n",
-        "*** Runit started as PID " + pid + "\n",
-        "*** Running /bin/ls /...\n",
-        "*** /bin/ls / exited with status 0.\n",
-        "*** Shutting down runit daemon (PID " + pid + ")...\n",
-        "*** Killing all processes...\n");
+    assertThat(r.stderr())
+        .as(r.describe())
+        .containsSubsequence(
+            "*** Booting runit daemon...\n",
+            "*** Runit started as PID " + pid + "\n",
+            "*** Running /bin/ls /...\n",
+            "*** /bin/ls / exited with status 0.\n",
+            "*** Shutting down runit daemon (PID " + pid + ")...\n",
+            "*** Killing all processes...\n");
     assertThat(r.stderr()).as(r.describe()).doesNotContain("WARNING", "ERROR", "Exception");
   }
 
   @Test
   void oneShotCommandStatusPropagates() {
     Result r = run(List.of(), image, "/sbin/my_init", "--", "sh", "-c", "exit 7").hasStatus(7);
-    assertThat(r.stderr()).as(r.describe())
+    assertThat(r.stderr())
+        .as(r.describe())
         .contains("*** sh -c exit 7 exited with status 7.\n", "*** Killing all processes...\n");
   }
 
@@ -445,13 +622,23 @@ class ImageIT {
   @Test
   void quietOneShotPrintsOnlyTheCommandOutput() {
     Result plain = run(List.of(), image, "/bin/ls", "/").hasStatus(0);
-    Result r = run(List.of(), derivedImage,
-        "/sbin/my_init", "--skip-startup-files", "--quiet", "--", "/bin/ls", "/").hasStatus(0);
+    Result r =
+        run(
+                List.of(),
+                derivedImage,
+                "/sbin/my_init",
+                "--skip-startup-files",
+                "--quiet",
+                "--",
+                "/bin/ls",
+                "/")
+            .hasStatus(0);
     assertThat(r.stdout()).as(r.describe()).isEqualTo(plain.stdout());
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
-  // ---------------------------------------------------------------------------------- README: services, startup scripts
+  // ---------------------------------------------------------------------------------- README:
+  // services, startup scripts
 
   /** README "Adding additional daemons": the memcached runit entry through setuser. */
   @Test
@@ -463,12 +650,21 @@ class ImageIT {
       assertThat(user.stdout().strip()).as(user.describe()).matches("memcache +/bin/sleep 100000");
       // setuser replaced itself: runsv's child is the service, no JVM left behind.
       Result tree = c.exec("pstree", "-T").hasStatus(0);
-      assertThat(tree.stdout()).as(tree.describe()).contains("runsv---sleep\n").doesNotContain("java", "setuser");
+      assertThat(tree.stdout())
+          .as(tree.describe())
+          .contains("runsv---sleep\n")
+          .doesNotContain("java", "setuser");
 
       c.exec("kill", "-9", first).hasStatus(0);
-      Result again = Podman.poll(POLL,
-          r -> r.exitCode() == 0 && !r.stdout().isBlank() && !r.stdout().strip().equals(first),
-          "exec", c.name(), "pgrep", "-x", "sleep");
+      Result again =
+          Podman.poll(
+              POLL,
+              r -> r.exitCode() == 0 && !r.stdout().isBlank() && !r.stdout().strip().equals(first),
+              "exec",
+              c.name(),
+              "pgrep",
+              "-x",
+              "sleep");
       String second = again.stdout().strip();
       assertThat(second).as(again.describe()).matches("\\d+").isNotEqualTo(first);
       Result user2 = c.exec("ps", "-o", "user=", "-p", second).hasStatus(0);
@@ -487,25 +683,38 @@ class ImageIT {
   /** README "Running scripts during container startup": /etc/my_init.d, then /etc/rc.local. */
   @Test
   void startupScriptsRunAtBoot() {
-    Result r = run(List.of(), derivedImage,
-        "/sbin/my_init", "--", "/bin/sh", "-c", "cat /tmp/boottime.txt /tmp/rc-local.txt").hasStatus(0);
-    assertThat(r.stdout().lines()).as(r.describe()).satisfiesExactly(
-        date -> assertThat(date).containsPattern("\\d\\d:\\d\\d:\\d\\d"),
-        rc -> assertThat(rc).isEqualTo("after-my_init.d"));
-    assertThat(r.stderr()).as(r.describe()).containsSubsequence(
-        "*** Running /etc/my_init.d/logtime.sh...\n",
-        "*** Running /etc/rc.local...\n",
-        "*** Booting runit daemon...\n");
+    Result r =
+        run(
+                List.of(),
+                derivedImage,
+                "/sbin/my_init",
+                "--",
+                "/bin/sh",
+                "-c",
+                "cat /tmp/boottime.txt /tmp/rc-local.txt")
+            .hasStatus(0);
+    assertThat(r.stdout().lines())
+        .as(r.describe())
+        .satisfiesExactly(
+            date -> assertThat(date).containsPattern("\\d\\d:\\d\\d:\\d\\d"),
+            rc -> assertThat(rc).isEqualTo("after-my_init.d"));
+    assertThat(r.stderr())
+        .as(r.describe())
+        .containsSubsequence(
+            "*** Running /etc/my_init.d/logtime.sh...\n",
+            "*** Running /etc/rc.local...\n",
+            "*** Booting runit daemon...\n");
 
     // In a long-running container too (docker run -d).
     try (Daemon c = Daemon.start(derivedImage)) {
-      Result boot = Podman.poll(POLL, x -> x.exitCode() == 0,
-          "exec", c.name(), "cat", "/tmp/boottime.txt");
+      Result boot =
+          Podman.poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "cat", "/tmp/boottime.txt");
       assertThat(boot.stdout()).as(boot.describe()).containsPattern("\\d\\d:\\d\\d:\\d\\d");
     }
   }
 
-  // ---------------------------------------------------------------------------------- the image itself
+  // ---------------------------------------------------------------------------------- the image
+  // itself
   // (docs/user-guide.md, "What is inside the image")
 
   /** rsyslog takes messages on /dev/log; after logrotate it writes to the new file (sv hup). */
@@ -518,12 +727,21 @@ class ImageIT {
           c.exec("logrotate", "-f", "/etc/logrotate.conf").hasStatus(0);
         }
         c.exec("logger", "-t", "image-it", tag).hasStatus(0);
-        Result logged = Podman.poll(POLL, r -> r.stdout().contains(tag),
-            "exec", c.name(), "sh", "-c", "cat /var/log/syslog /var/log/messages 2>/dev/null");
-        assertThat(logged.stdout()).as("%s in /var/log/syslog\n%s\nlogs:\n%s", tag, logged.describe(), c.logs())
+        Result logged =
+            Podman.poll(
+                POLL,
+                r -> r.stdout().contains(tag),
+                "exec",
+                c.name(),
+                "sh",
+                "-c",
+                "cat /var/log/syslog /var/log/messages 2>/dev/null");
+        assertThat(logged.stdout())
+            .as("%s in /var/log/syslog\n%s\nlogs:\n%s", tag, logged.describe(), c.logs())
             .contains(tag);
       }
-      Result cron = c.exec("sh", "-c", "test -x /etc/cron.daily/logrotate && echo daily").hasStatus(0);
+      Result cron =
+          c.exec("sh", "-c", "test -x /etc/cron.daily/logrotate && echo daily").hasStatus(0);
       assertThat(cron.stdout()).isEqualTo("daily\n");
     }
   }
@@ -531,20 +749,25 @@ class ImageIT {
   /** Users, groups, the environment directory and its defaults, locale, package caches. */
   @Test
   void usersFilesAndDefaults() {
-    String script = String.join("; ",
-        "id ll-user",
-        "getent passwd ll-user | cut -d: -f6,7",
-        "stat -c '%u %g %a' /home/ll-user",
-        "getent group docker_env | cut -d: -f1,3",
-        "stat -c '%a %U %G' /etc/container_environment",
-        "cd /etc/container_environment && for f in HOME LANG LC_CTYPE TERM PS1; do printf '%s=%s\\n' $f \"$(cat $f)\"; done",
-        "stat -c '%a %U %G' /etc/container_environment.sh /etc/container_environment.json",
-        "ls -d /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d",
-        "test -L /etc/service || echo service-dir",
-        "LC_ALL=en_US.UTF-8 locale charmap",
-        "ls /var/lib/apt/lists /var/cache/dnf 2>/dev/null | grep -cv -e lock -e partial -e : || true");
+    String script =
+        String.join(
+            "; ",
+            "id ll-user",
+            "getent passwd ll-user | cut -d: -f6,7",
+            "stat -c '%u %g %a' /home/ll-user",
+            "getent group docker_env | cut -d: -f1,3",
+            "stat -c '%a %U %G' /etc/container_environment",
+            "cd /etc/container_environment && for f in HOME LANG LC_CTYPE TERM PS1; do printf '%s=%s\\n' $f \"$(cat $f)\"; done",
+            "stat -c '%a %U %G' /etc/container_environment.sh /etc/container_environment.json",
+            "ls -d /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d",
+            "test -L /etc/service || echo service-dir",
+            "LC_ALL=en_US.UTF-8 locale charmap",
+            "ls /var/lib/apt/lists /var/cache/dnf 2>/dev/null | grep -cv -e lock -e partial -e : || true");
     Result r = run(List.of(), image, "/bin/sh", "-c", script).hasStatus(0);
-    assertThat(r.stdout()).as(r.describe()).isEqualTo("""
+    assertThat(r.stdout())
+        .as(r.describe())
+        .isEqualTo(
+            """
         uid=500(ll-user) gid=500(ll-user) groups=500(ll-user)
         /home/ll-user:/bin/bash
         500 500 755
@@ -567,19 +790,30 @@ class ImageIT {
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
-  // ---------------------------------------------------------------------------------- beyond the README
+  // ---------------------------------------------------------------------------------- beyond the
+  // README
   // (docs/user-guide.md, "Read-only and non-root containers")
 
   /** {@code --read-only} boots, with one warning about the dumps; the services still run. */
   @Test
   void readOnlyRootFilesystemStillBoots() {
-    Result r = run(List.of("--read-only", "--env", "FOO=x"), image,
-        "/sbin/my_init", "--", "/bin/sh", "-c",
-        "echo $FOO; for i in $(seq 600); do [ $(sv status /etc/service/* | grep -c '^run:') = 2 ] && break; "
-            + "sleep 0.1; done; sv status /etc/service/*").hasStatus(0);
+    Result r =
+        run(
+                List.of("--read-only", "--env", "FOO=x"),
+                image,
+                "/sbin/my_init",
+                "--",
+                "/bin/sh",
+                "-c",
+                "echo $FOO; for i in $(seq 600); do [ $(sv status /etc/service/* | grep -c '^run:') = 2 ] && break; "
+                    + "sleep 0.1; done; sv status /etc/service/*")
+            .hasStatus(0);
     assertThat(r.stdout().lines()).as(r.describe()).first().isEqualTo("x");
-    assertThat(r.stdout()).as(r.describe()).contains("run: /etc/service/cron:", "run: /etc/service/rsyslog:");
-    assertThat(r.stderr()).as(r.describe())
+    assertThat(r.stdout())
+        .as(r.describe())
+        .contains("run: /etc/service/cron:", "run: /etc/service/rsyslog:");
+    assertThat(r.stderr())
+        .as(r.describe())
         .containsOnlyOnce("*** WARNING: cannot save the environment")
         .doesNotContain("supervise", "Exception");
   }
@@ -587,15 +821,17 @@ class ImageIT {
   /** {@code --version} of both tools is the image's version label ("What is inside the image"). */
   @Test
   void versionsMatchTheImageLabel() {
-    Result label = podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
-        .hasStatus(0);
+    Result label =
+        podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
+            .hasStatus(0);
     String version = label.stdout().strip();
     assertThat(version).matches("\\d{4}\\.\\d{2}-\\d{3}");
     Result myInit = run(List.of(), image, "/sbin/my_init", "--version").hasStatus(0);
     assertThat(myInit.stdout()).as(myInit.describe()).isEqualTo("my_init " + version + "\n");
     Result setuser = run(List.of(), image, "/sbin/setuser", "--version").hasStatus(0);
     assertThat(setuser.stdout()).as(setuser.describe()).isEqualTo("setuser " + version + "\n");
-    Result cmd = podman(SHORT, "image", "inspect", "--format", "{{json .Config.Cmd}}", image).hasStatus(0);
+    Result cmd =
+        podman(SHORT, "image", "inspect", "--format", "{{json .Config.Cmd}}", image).hasStatus(0);
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
@@ -604,12 +840,15 @@ class ImageIT {
   void bootsAsNonRootUser() {
     Result r = run(List.of("--user", "500"), image, "/sbin/my_init", "--", "id", "-u").hasStatus(0);
     assertThat(r.stdout()).as(r.describe()).isEqualTo("500\n");
-    assertThat(r.stderr()).as(r.describe())
-        .contains("*** id -u exited with status 0.\n",
+    assertThat(r.stderr())
+        .as(r.describe())
+        .contains(
+            "*** id -u exited with status 0.\n",
             "*** /etc/service/rsyslog needs root: not started (my_init runs as uid 500).\n",
             "*** /etc/service/cron needs root: not started (my_init runs as uid 500).\n")
         .doesNotContain("Exception", "runsv");
-    // Without the docker_env group the directory and the dumps are out of reach: warnings that say why.
+    // Without the docker_env group the directory and the dumps are out of reach: warnings that say
+    // why.
     assertThat(r.stderr().lines().filter(line -> line.startsWith("*** WARNING")))
         .as(r.describe())
         .hasSizeBetween(1, 2)
@@ -623,41 +862,78 @@ class ImageIT {
    */
   @Test
   void nonRootInTheDockerEnvGroupGetsTheVariablesAndRunsItsOwnService() throws Exception {
-    String userImage = buildImage("""
+    String userImage =
+        buildImage(
+            """
         FROM %s
         RUN mkdir -p /etc/service/app && printf '#!/bin/sh\\ntrap "exit 0" TERM\\nwhile :; do sleep 0.1; done\\n' \\
             > /etc/service/app/run && chmod 755 /etc/service/app/run && chown 500:500 /etc/service/app
-        """.formatted(derivedImage), "non-root");
-    Result oneShot = run(List.of("--user", "500", "--group-add", "8377"), userImage,
-        "/sbin/my_init", "--", "sh", "-c", "echo \"$MY_NAME\"").hasStatus(0);
+        """
+                .formatted(derivedImage),
+            "non-root");
+    Result oneShot =
+        run(
+                List.of("--user", "500", "--group-add", "8377"),
+                userImage,
+                "/sbin/my_init",
+                "--",
+                "sh",
+                "-c",
+                "echo \"$MY_NAME\"")
+            .hasStatus(0);
     assertThat(oneShot.stdout()).as(oneShot.describe()).isEqualTo("Apachai Hopachai\n");
     try (Daemon c = Daemon.start(userImage, "--user", "500", "--group-add", "8377")) {
-      Result status = Podman.poll(POLL, r -> r.stdout().startsWith("run: "),
-          "exec", "--user", "500", c.name(), "sv", "status", "/etc/service/app");
-      assertThat(status.stdout()).as(status.describe() + c.logs()).startsWith("run: /etc/service/app");
+      Result status =
+          Podman.poll(
+              POLL,
+              r -> r.stdout().startsWith("run: "),
+              "exec",
+              "--user",
+              "500",
+              c.name(),
+              "sv",
+              "status",
+              "/etc/service/app");
+      assertThat(status.stdout())
+          .as(status.describe() + c.logs())
+          .startsWith("run: /etc/service/app");
       // runsvdir restarts a runsv that failed within a second or two: a crash loop shows by now.
       Thread.sleep(4000);
       podman(SHORT, "stop", c.name()).hasStatus(0);
       Result state = podman(SHORT, "inspect", "--format", "{{.State.ExitCode}}", c.name());
       String logs = c.logs();
       assertThat(state.stdout().strip()).as(logs).isEqualTo("2");
-      assertThat(logs).as(logs)
-          .contains("*** /etc/service/rsyslog needs root: not started (my_init runs as uid 500).\n",
+      assertThat(logs)
+          .as(logs)
+          .contains(
+              "*** /etc/service/rsyslog needs root: not started (my_init runs as uid 500).\n",
               "*** WARNING: /etc/service/memcached not started: runit cannot keep its state in "
                   + "/etc/service/memcached/supervise as uid 500 (/etc/service/memcached is not writable)")
           .doesNotContain("runsv", "Exception", "did not stop");
     }
   }
 
-  /** OpenShift's random UID with gid 0: boots, nothing crash-loops, the command's status passes through. */
+  /**
+   * OpenShift's random UID with gid 0: boots, nothing crash-loops, the command's status passes
+   * through.
+   */
   @Test
   void randomUidWithGidZeroBootsAndPassesTheStatusThrough() {
-    Result r = run(List.of("--user", "1000890000:0"), image, "/sbin/my_init", "--", "sh", "-c", "sleep 3; exit 3")
-        .hasStatus(3);
-    assertThat(r.stderr()).as(r.describe())
-        .contains("*** sh -c sleep 3; exit 3 exited with status 3.\n",
+    Result r =
+        run(
+                List.of("--user", "1000890000:0"),
+                image,
+                "/sbin/my_init",
+                "--",
+                "sh",
+                "-c",
+                "sleep 3; exit 3")
+            .hasStatus(3);
+    assertThat(r.stderr())
+        .as(r.describe())
+        .contains(
+            "*** sh -c sleep 3; exit 3 exited with status 3.\n",
             "*** /etc/service/cron needs root: not started (my_init runs as uid 1000890000).\n")
         .doesNotContain("runsv", "Exception");
   }
-
 }

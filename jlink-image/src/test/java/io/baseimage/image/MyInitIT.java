@@ -26,15 +26,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MyInitIT {
   private static final Duration LIMIT = Duration.ofSeconds(45);
   private static final Duration READY = Duration.ofSeconds(20);
+
   /** A command that shows it runs, then waits to be signalled. */
   private static final String READY_THEN_WAIT = "touch /tmp/ready; while :; do sleep 0.05; done";
+
   /**
-   * Timeouts so long that a shutdown which waited for one cannot be mistaken for a slow machine:
-   * a test that expects none to be waited for asserts it took less than {@link #WIDE_TIMEOUT}.
+   * Timeouts so long that a shutdown which waited for one cannot be mistaken for a slow machine: a
+   * test that expects none to be waited for asserts it took less than {@link #WIDE_TIMEOUT}.
    */
   private static final Duration WIDE_TIMEOUT = Duration.ofSeconds(30);
-  private static final java.util.Map<String, String> WIDE_TIMEOUTS = environment(
-      "KILL_PROCESS_TIMEOUT", "30", "KILL_ALL_PROCESSES_TIMEOUT", "30", "MY_INIT_SHUTDOWN_TIMEOUT", "90");
+
+  private static final java.util.Map<String, String> WIDE_TIMEOUTS =
+      environment(
+          "KILL_PROCESS_TIMEOUT",
+          "30",
+          "KILL_ALL_PROCESSES_TIMEOUT",
+          "30",
+          "MY_INIT_SHUTDOWN_TIMEOUT",
+          "90");
+
   /** What a machine with both cores busy may add to a bound that my_init promises. */
   private static final int SLACK_SECONDS = 3;
 
@@ -49,22 +59,26 @@ class MyInitIT {
 
   @Test
   void runsOneShotCommandAndExitsWithItsStatus() throws Exception {
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo out; exit 3");
+    Sandbox.Result result =
+        sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo out; exit 3");
 
     result.hasStatus(3);
     assertThat(result.stdout()).isEqualTo("out\n");
-    assertThat(result.stderr()).contains(
-        "*** Running /bin/sh -c echo out; exit 3...\n",
-        "*** /bin/sh -c echo out; exit 3 exited with status 3.\n",
-        "*** Killing all processes...\n");
+    assertThat(result.stderr())
+        .contains(
+            "*** Running /bin/sh -c echo out; exit 3...\n",
+            "*** /bin/sh -c echo out; exit 3 exited with status 3.\n",
+            "*** Killing all processes...\n");
   }
 
   @Test
   void commandKilledBySignalExitsWith128PlusTheSignal() throws Exception {
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "kill -KILL $$");
+    Sandbox.Result result =
+        sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "kill -KILL $$");
 
     result.hasStatus(128 + 9);
-    assertThat(result.stderr()).contains("*** /bin/sh -c kill -KILL $$ was killed by signal SIGKILL.\n");
+    assertThat(result.stderr())
+        .contains("*** /bin/sh -c kill -KILL $$ was killed by signal SIGKILL.\n");
   }
 
   @ParameterizedTest
@@ -73,34 +87,42 @@ class MyInitIT {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", command);
 
     result.hasStatus(127);
-    assertThat(result.stderr()).contains("*** cannot execute " + command + ": No such file or directory\n")
+    assertThat(result.stderr())
+        .contains("*** cannot execute " + command + ": No such file or directory\n")
         .doesNotContain("Exception");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"/usr/local/bin/not-executable", "not-executable"})
   void commandNotExecutableExits126(String command) throws Exception {
-    sandbox.write("/usr/local/bin/not-executable", "#!/bin/sh\necho ran\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    sandbox.write(
+        "/usr/local/bin/not-executable",
+        "#!/bin/sh\necho ran\n".getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--");
 
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", command);
 
     result.hasStatus(126);
     assertThat(result.stdout()).isEmpty();
-    assertThat(result.stderr()).contains("*** cannot execute /usr/local/bin/not-executable: Permission denied\n")
+    assertThat(result.stderr())
+        .contains("*** cannot execute /usr/local/bin/not-executable: Permission denied\n")
         .doesNotContain("Exception");
   }
 
   @Test
   void withoutCommandExitsWithTheStatusOfRunsvdir() throws Exception {
     // runsvdir exits 111 on SIGHUP (after sending TERM to its runsv processes).
-    sandbox.service("hup", """
+    sandbox.service(
+        "hup",
+        """
         if [ ! -e /tmp/hupped ]; then touch /tmp/hupped; kill -HUP "$(pidof runsvdir)"; fi
         exec sleep 1000""");
 
     Sandbox.Result result = sandbox.run("/sbin/my_init");
 
     result.hasStatus(111);
-    assertThat(result.stderr()).contains("*** runsvdir exited with status 111.\n", "*** Killing all processes...\n")
+    assertThat(result.stderr())
+        .contains("*** runsvdir exited with status 111.\n", "*** Killing all processes...\n")
         .doesNotContain("Init system aborted");
   }
 
@@ -111,22 +133,29 @@ class MyInitIT {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--bogus", "--", "/bin/true");
 
     result.hasStatus(2);
-    assertThat(result.stderr()).isEqualTo("my_init: unrecognized option '--bogus'\nTry 'my_init --help'.\n");
+    assertThat(result.stderr())
+        .isEqualTo("my_init: unrecognized option '--bogus'\nTry 'my_init --help'.\n");
     assertThat(sandbox.exists("/tmp/ran")).isFalse();
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       KILL_PROCESS_TIMEOUT       | abc | *** invalid KILL_PROCESS_TIMEOUT 'abc': expected a number of seconds, for example 5 or 0.5
       KILL_ALL_PROCESSES_TIMEOUT | -1  | *** invalid KILL_ALL_PROCESSES_TIMEOUT '-1': expected a number of seconds, for example 5 or 0.5
       MY_INIT_SCRIPT_TIMEOUT     | 5s  | *** invalid MY_INIT_SCRIPT_TIMEOUT '5s': expected a number of seconds, for example 5 or 0.5
       MY_INIT_SHUTDOWN_TIMEOUT   | 9,5 | *** invalid MY_INIT_SHUTDOWN_TIMEOUT '9,5': expected a number of seconds, for example 5 or 0.5
       ENV_INIT_DIRECTORY         | ''  | *** invalid ENV_INIT_DIRECTORY '': expected a directory
       """)
-  void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message) throws Exception {
+  void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message)
+      throws Exception {
     sandbox.script("/etc/my_init.d/10-ran", "touch /tmp/ran");
 
-    Sandbox.Result result = sandbox.run(environment(name, value), "/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/ran");
+    Sandbox.Result result =
+        sandbox.run(
+            environment(name, value), "/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/ran");
 
     result.hasStatus(1);
     assertThat(result.stderr()).isEqualTo(message + "\n");
@@ -139,7 +168,8 @@ class MyInitIT {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit");
 
     result.hasStatus(1);
-    assertThat(result.stderr()).isEqualTo("*** When --skip-runit is given, you must also pass a main command.\n");
+    assertThat(result.stderr())
+        .isEqualTo("*** When --skip-runit is given, you must also pass a main command.\n");
   }
 
   @Test
@@ -147,9 +177,17 @@ class MyInitIT {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--help");
 
     result.hasStatus(0);
-    assertThat(result.stdout()).startsWith("Usage: my_init ")
-        .contains("--skip-startup-files", "--skip-runit", "--no-kill-all-on-exit", "--quiet",
-            "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SHUTDOWN_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT",
+    assertThat(result.stdout())
+        .startsWith("Usage: my_init ")
+        .contains(
+            "--skip-startup-files",
+            "--skip-runit",
+            "--no-kill-all-on-exit",
+            "--quiet",
+            "KILL_PROCESS_TIMEOUT",
+            "KILL_ALL_PROCESSES_TIMEOUT",
+            "MY_INIT_SHUTDOWN_TIMEOUT",
+            "MY_INIT_SCRIPT_TIMEOUT",
             "Exit status");
     assertThat(result.stderr()).isEmpty();
     assertThat(sandbox.exists("/etc/container_environment.json")).isFalse();
@@ -163,7 +201,10 @@ class MyInitIT {
     for (String name : List.of("a", "_z", "B", "2-y", "10-x")) {
       sandbox.script("/etc/my_init.d/" + name, "echo " + name + " >> /tmp/order");
     }
-    sandbox.write("/etc/my_init.d/05-not-executable", "#!/bin/sh\necho 05 >> /tmp/order\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    sandbox.write(
+        "/etc/my_init.d/05-not-executable",
+        "#!/bin/sh\necho 05 >> /tmp/order\n".getBytes(StandardCharsets.UTF_8),
+        "rw-r--r--");
     Files.createDirectories(sandbox.path("/etc/my_init.d/07-directory"));
     sandbox.script("/etc/rc.local", "echo rc.local >> /tmp/order");
 
@@ -171,7 +212,9 @@ class MyInitIT {
 
     result.hasStatus(0);
     assertThat(sandbox.read("/tmp/order")).isEqualTo("10-x\n2-y\nB\n_z\na\nrc.local\n");
-    assertThat(result.stderr()).contains("""
+    assertThat(result.stderr())
+        .contains(
+            """
         *** Running /etc/my_init.d/10-x...
         *** Running /etc/my_init.d/2-y...
         *** Running /etc/my_init.d/B...
@@ -179,28 +222,41 @@ class MyInitIT {
         *** Running /etc/my_init.d/a...
         *** Running /etc/rc.local...
         *** Running /bin/true...
-        """).doesNotContain("05-not-executable", "07-directory");
+        """)
+        .doesNotContain("05-not-executable", "07-directory");
   }
 
   @Test
   void environmentChangedByAScriptReachesLaterScriptsServicesAndTheCommand() throws Exception {
     String show = "echo \"$FROM_10|${DELETE_ME-unset}|$HOME|$KEEP\"";
     sandbox.script("/etc/my_init.d/05-no-home-file", "rm /etc/container_environment/HOME");
-    sandbox.script("/etc/my_init.d/10-change", """
+    sandbox.script(
+        "/etc/my_init.d/10-change",
+        """
         printf one > /etc/container_environment/FROM_10
         rm /etc/container_environment/DELETE_ME""");
     sandbox.script("/etc/my_init.d/20-see", show + " > /tmp/seen-by-script");
-    sandbox.service("svc", show + " > /tmp/seen.tmp && mv /tmp/seen.tmp /tmp/seen-by-service\nexec sleep 1000");
+    sandbox.service(
+        "svc", show + " > /tmp/seen.tmp && mv /tmp/seen.tmp /tmp/seen-by-service\nexec sleep 1000");
 
-    Sandbox.Result result = sandbox.run(environment("DELETE_ME", "x", "KEEP", "k"), "/sbin/my_init", "--",
-        "/bin/sh", "-c", "while [ ! -e /tmp/seen-by-service ]; do sleep 0.05; done; " + show);
+    Sandbox.Result result =
+        sandbox.run(
+            environment("DELETE_ME", "x", "KEEP", "k"),
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "while [ ! -e /tmp/seen-by-service ]; do sleep 0.05; done; " + show);
 
     result.hasStatus(0);
     assertThat(sandbox.read("/tmp/seen-by-script")).isEqualTo("one|unset|/root|k\n");
     assertThat(sandbox.read("/tmp/seen-by-service")).isEqualTo("one|unset|/root|k\n");
     assertThat(result.stdout()).isEqualTo("one|unset|/root|k\n");
-    assertThat(sandbox.read("/etc/container_environment.sh")).contains("export FROM_10=one\n").doesNotContain("DELETE_ME");
-    assertThat(sandbox.read("/etc/container_environment.json")).contains("\"FROM_10\":\"one\"", "\"HOME\":\"/root\"")
+    assertThat(sandbox.read("/etc/container_environment.sh"))
+        .contains("export FROM_10=one\n")
+        .doesNotContain("DELETE_ME");
+    assertThat(sandbox.read("/etc/container_environment.json"))
+        .contains("\"FROM_10\":\"one\"", "\"HOME\":\"/root\"")
         .doesNotContain("DELETE_ME");
   }
 
@@ -212,10 +268,13 @@ class MyInitIT {
     sandbox.script("/etc/rc.local", "touch /tmp/ran-rc-local");
     sandbox.service("svc", "touch /tmp/service-ran; exec sleep 1000");
 
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/command-ran");
+    Sandbox.Result result =
+        sandbox.run("/sbin/my_init", "--", "/bin/sh", "-c", "touch /tmp/command-ran");
 
     result.hasStatus(1);
-    assertThat(result.stderr()).contains("*** /etc/my_init.d/20-fail failed with status 3.\n*** Killing all processes...\n")
+    assertThat(result.stderr())
+        .contains(
+            "*** /etc/my_init.d/20-fail failed with status 3.\n*** Killing all processes...\n")
         .doesNotContain("Booting runit", "30-later", "Running /bin/sh");
     assertThat(sandbox.exists("/tmp/ran-10")).isTrue();
     assertThat(List.of("/tmp/ran-30", "/tmp/ran-rc-local", "/tmp/service-ran", "/tmp/command-ran"))
@@ -230,7 +289,8 @@ class MyInitIT {
     Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/true");
 
     result.hasStatus(1);
-    assertThat(result.stderr()).contains("*** /etc/my_init.d/10-killed was killed by signal SIGTERM.\n")
+    assertThat(result.stderr())
+        .contains("*** /etc/my_init.d/10-killed was killed by signal SIGTERM.\n")
         .doesNotContain("Running /bin/true");
     assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
   }
@@ -241,13 +301,25 @@ class MyInitIT {
     sandbox.script("/etc/my_init.d/20-later", "touch /tmp/ran-20");
 
     long start = System.nanoTime();
-    Sandbox.Result result = sandbox.run(environment("MY_INIT_SCRIPT_TIMEOUT", "1", "KILL_PROCESS_TIMEOUT", "1",
-        "KILL_ALL_PROCESSES_TIMEOUT", "1"), "/sbin/my_init", "--skip-runit", "--", "/bin/true");
+    Sandbox.Result result =
+        sandbox.run(
+            environment(
+                "MY_INIT_SCRIPT_TIMEOUT",
+                "1",
+                "KILL_PROCESS_TIMEOUT",
+                "1",
+                "KILL_ALL_PROCESSES_TIMEOUT",
+                "1"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/true");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     result.hasStatus(1);
     assertThat(result.stderr())
-        .contains("*** /etc/my_init.d/10-long did not finish within MY_INIT_SCRIPT_TIMEOUT (1 s) and was stopped.\n")
+        .contains(
+            "*** /etc/my_init.d/10-long did not finish within MY_INIT_SCRIPT_TIMEOUT (1 s) and was stopped.\n")
         .doesNotContain("Running /bin/true");
     assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
     // 1 s limit, 1 s from TERM to KILL, 1 s for the sleep that ignores TERM too, plus start-up.
@@ -259,23 +331,33 @@ class MyInitIT {
 
   @Test
   void shutdownScriptsRunInOrderAroundTheServiceStop() throws Exception {
-    sandbox.service("svc", """
+    sandbox.service(
+        "svc",
+        """
         trap 'echo service-stopped >> /tmp/log; exit 0' TERM
         echo $$ > /tmp/svc-pid
         touch /tmp/svc-up
         while :; do sleep 0.05; done""");
-    String serviceState = "kill -0 $(cat /tmp/svc-pid) 2>/dev/null && echo service-running >> /tmp/log"
-        + " || echo service-gone >> /tmp/log";
+    String serviceState =
+        "kill -0 $(cat /tmp/svc-pid) 2>/dev/null && echo service-running >> /tmp/log"
+            + " || echo service-gone >> /tmp/log";
     sandbox.script("/etc/my_init.pre_shutdown.d/10-a", "echo pre-a >> /tmp/log\n" + serviceState);
     sandbox.script("/etc/my_init.pre_shutdown.d/20-b", "echo pre-b >> /tmp/log");
     sandbox.script("/etc/my_init.post_shutdown.d/10-c", "echo post-c >> /tmp/log\n" + serviceState);
     sandbox.script("/etc/my_init.post_shutdown.d/20-d", "echo post-d >> /tmp/log");
 
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--", "/bin/sh", "-c",
-        "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+    Sandbox.Result result =
+        sandbox.run(
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
 
     result.hasStatus(0);
-    assertThat(sandbox.read("/tmp/log")).isEqualTo("""
+    assertThat(sandbox.read("/tmp/log"))
+        .isEqualTo(
+            """
         pre-a
         service-running
         pre-b
@@ -284,13 +366,14 @@ class MyInitIT {
         service-gone
         post-d
         """);
-    assertThat(result.stderr()).containsSubsequence(
-        "*** Running /etc/my_init.pre_shutdown.d/10-a...\n",
-        "*** Running /etc/my_init.pre_shutdown.d/20-b...\n",
-        "*** Shutting down runit daemon (PID ",
-        "*** Running /etc/my_init.post_shutdown.d/10-c...\n",
-        "*** Running /etc/my_init.post_shutdown.d/20-d...\n",
-        "*** Killing all processes...\n");
+    assertThat(result.stderr())
+        .containsSubsequence(
+            "*** Running /etc/my_init.pre_shutdown.d/10-a...\n",
+            "*** Running /etc/my_init.pre_shutdown.d/20-b...\n",
+            "*** Shutting down runit daemon (PID ",
+            "*** Running /etc/my_init.post_shutdown.d/10-c...\n",
+            "*** Running /etc/my_init.post_shutdown.d/20-d...\n",
+            "*** Killing all processes...\n");
   }
 
   @Test
@@ -302,18 +385,25 @@ class MyInitIT {
     sandbox.script("/etc/my_init.post_shutdown.d/20-after", "touch /tmp/post-20");
 
     long start = System.nanoTime();
-    Sandbox.Result result = sandbox.run(environment("KILL_PROCESS_TIMEOUT", "1", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
-        "/sbin/my_init", "--", "/bin/sh", "-c", "exit 6");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("KILL_PROCESS_TIMEOUT", "1", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "exit 6");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     result.hasStatus(6);
     assertThat(sandbox.exists("/tmp/pre-30")).isTrue();
     assertThat(sandbox.exists("/tmp/post-20")).isTrue();
-    assertThat(result.stderr()).contains(
-        "*** WARNING: /etc/my_init.pre_shutdown.d/10-fail failed with status 4.\n",
-        "*** WARNING: /etc/my_init.pre_shutdown.d/20-hang did not finish within 1 s and was stopped.\n",
-        "*** WARNING: /etc/my_init.post_shutdown.d/10-killed was killed by signal SIGKILL.\n",
-        "*** Killing all processes...\n");
+    assertThat(result.stderr())
+        .contains(
+            "*** WARNING: /etc/my_init.pre_shutdown.d/10-fail failed with status 4.\n",
+            "*** WARNING: /etc/my_init.pre_shutdown.d/20-hang did not finish within 1 s and was stopped.\n",
+            "*** WARNING: /etc/my_init.post_shutdown.d/10-killed was killed by signal SIGKILL.\n",
+            "*** Killing all processes...\n");
     assertThat(took).isLessThan(Duration.ofSeconds(12));
   }
 
@@ -333,7 +423,8 @@ class MyInitIT {
     Sandbox.Result result = run.await(LIMIT);
 
     result.hasStatus(2);
-    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n")
+    assertThat(result.stderr())
+        .contains("*** Init system aborted.\n*** Killing all processes...\n")
         .doesNotContain("Booting runit", "Running /bin/true");
     assertThat(sandbox.exists("/tmp/ran-20")).isFalse();
     assertThat(sandbox.exists("/tmp/service-ran")).isFalse();
@@ -342,8 +433,15 @@ class MyInitIT {
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT"})
   void shutdownSignalStopsTheCommandWithSigterm(String signal) throws Exception {
-    Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
-        "trap 'echo got-term > /tmp/got; exit 0' TERM; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            WIDE_TIMEOUTS,
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap 'echo got-term > /tmp/got; exit 0' TERM; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     run.signal(signal);
     long signalled = System.nanoTime();
@@ -352,14 +450,22 @@ class MyInitIT {
 
     result.hasStatus(2);
     assertThat(sandbox.read("/tmp/got")).isEqualTo("got-term\n");
-    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n");
+    assertThat(result.stderr())
+        .contains("*** Init system aborted.\n*** Killing all processes...\n");
     assertThat(took).as("no timeout was waited for").isLessThan(WIDE_TIMEOUT);
   }
 
   @Test
   void commandThatIgnoresSigtermIsKilledAfterKillProcessTimeout() throws Exception {
-    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "2", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
-        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "trap '' TERM; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            environment("KILL_PROCESS_TIMEOUT", "2", "KILL_ALL_PROCESSES_TIMEOUT", "1"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap '' TERM; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     Sandbox.Stop stop = run.stop("TERM", LIMIT);
     Sandbox.Result result = stop.result();
@@ -374,8 +480,12 @@ class MyInitIT {
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT"})
   void shutdownSignalWithServicesUpStopsThemAndExits2(String signal) throws Exception {
-    sandbox.service("svc1", "trap 'echo stopped > /tmp/svc1-stopped; exit 0' TERM\ntouch /tmp/svc1-up\nwhile :; do sleep 0.05; done");
-    sandbox.service("svc2", "trap 'echo stopped > /tmp/svc2-stopped; exit 0' TERM\ntouch /tmp/svc2-up\nwhile :; do sleep 0.05; done");
+    sandbox.service(
+        "svc1",
+        "trap 'echo stopped > /tmp/svc1-stopped; exit 0' TERM\ntouch /tmp/svc1-up\nwhile :; do sleep 0.05; done");
+    sandbox.service(
+        "svc2",
+        "trap 'echo stopped > /tmp/svc2-stopped; exit 0' TERM\ntouch /tmp/svc2-up\nwhile :; do sleep 0.05; done");
 
     Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/sbin/my_init");
     sandbox.awaitFile(run, "/tmp/svc1-up", READY);
@@ -388,7 +498,8 @@ class MyInitIT {
     result.hasStatus(2);
     assertThat(sandbox.read("/tmp/svc1-stopped")).isEqualTo("stopped\n");
     assertThat(sandbox.read("/tmp/svc2-stopped")).isEqualTo("stopped\n");
-    assertThat(result.stderr()).containsPattern("\\*\\*\\* Shutting down runit daemon \\(PID \\d+\\)\\.\\.\\.\n")
+    assertThat(result.stderr())
+        .containsPattern("\\*\\*\\* Shutting down runit daemon \\(PID \\d+\\)\\.\\.\\.\n")
         .contains("*** Init system aborted.\n*** Killing all processes...\n")
         .doesNotContain("WARNING", "Forcing them to exit");
     // Services that stop at once: no timeout is waited for.
@@ -399,17 +510,23 @@ class MyInitIT {
   void serviceThatIgnoresSigtermDelaysTheShutdownOnlyByKillProcessTimeout() throws Exception {
     sandbox.service("stubborn", "trap '' TERM\ntouch /tmp/svc-up\nexec sleep 1000");
 
-    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "4", "KILL_ALL_PROCESSES_TIMEOUT", "4"), "/sbin/my_init");
+    Sandbox.Run run =
+        sandbox.start(
+            environment("KILL_PROCESS_TIMEOUT", "4", "KILL_ALL_PROCESSES_TIMEOUT", "4"),
+            "/sbin/my_init");
     sandbox.awaitFile(run, "/tmp/svc-up", READY);
     Sandbox.Stop stop = run.stop("TERM", LIMIT);
     Sandbox.Result result = stop.result();
 
     result.hasStatus(2);
-    assertThat(result.stderr()).contains(
-        "*** WARNING: /etc/service/stubborn did not stop within 4000 ms of SIGTERM; killing it\n",
-        "*** Init system aborted.\n");
-    System.out.println("service ignoring TERM, KILL_PROCESS_TIMEOUT=4: SIGTERM to exit took "
-        + stop.atMost().toMillis() + " ms");
+    assertThat(result.stderr())
+        .contains(
+            "*** WARNING: /etc/service/stubborn did not stop within 4000 ms of SIGTERM; killing it\n",
+            "*** Init system aborted.\n");
+    System.out.println(
+        "service ignoring TERM, KILL_PROCESS_TIMEOUT=4: SIGTERM to exit took "
+            + stop.atMost().toMillis()
+            + " ms");
     // One timeout of 4 s, not two (8 s): the slack stays well below the second one.
     assertThat(stop.atLeast()).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
     assertThat(stop.atMost()).isLessThan(Duration.ofSeconds(4 + SLACK_SECONDS));
@@ -418,20 +535,31 @@ class MyInitIT {
   @Test
   void theShutdownDeadlineBoundsEveryStepAndMyInitExitsWithItsOwnStatus() throws Exception {
     // A service and an orphan of it that both ignore SIGTERM: without the deadline, 30 s + 30 s.
-    sandbox.service("stubborn", "trap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\n"
-        + "touch /tmp/svc-up\nexec sleep 1000");
+    sandbox.service(
+        "stubborn",
+        "trap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\n"
+            + "touch /tmp/svc-up\nexec sleep 1000");
     sandbox.script("/etc/my_init.post_shutdown.d/10-post", "touch /tmp/post-ran");
-    Sandbox.Run run = sandbox.start(environment("KILL_PROCESS_TIMEOUT", "30", "KILL_ALL_PROCESSES_TIMEOUT", "30",
-        "MY_INIT_SHUTDOWN_TIMEOUT", "3"), "/sbin/my_init");
+    Sandbox.Run run =
+        sandbox.start(
+            environment(
+                "KILL_PROCESS_TIMEOUT",
+                "30",
+                "KILL_ALL_PROCESSES_TIMEOUT",
+                "30",
+                "MY_INIT_SHUTDOWN_TIMEOUT",
+                "3"),
+            "/sbin/my_init");
     sandbox.awaitFile(run, "/tmp/svc-up", READY);
     Sandbox.Stop stop = run.stop("TERM", LIMIT);
     Sandbox.Result result = stop.result();
 
     result.hasStatus(2);
-    assertThat(result.stderr()).contains(
-        "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (3 s) has passed: what was still running was killed.\n",
-        "*** Init system aborted.\n",
-        "*** Not all processes have exited in time. Forcing them to exit.\n");
+    assertThat(result.stderr())
+        .contains(
+            "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (3 s) has passed: what was still running was killed.\n",
+            "*** Init system aborted.\n",
+            "*** Not all processes have exited in time. Forcing them to exit.\n");
     assertThat(sandbox.exists("/tmp/post-ran")).as("no script starts after the deadline").isFalse();
     assertThat(stop.atLeast()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     assertThat(stop.atMost()).isLessThan(Duration.ofSeconds(3 + SLACK_SECONDS));
@@ -440,8 +568,10 @@ class MyInitIT {
   @Test
   void aCrashLoopingServiceStopsWithTheOthers() throws Exception {
     sandbox.service("crash", "echo start >> /tmp/crash-starts\nexit 1");
-    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
-        + "while :; do sleep 0.05; done");
+    sandbox.service(
+        "svc",
+        "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+            + "while :; do sleep 0.05; done");
     Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/sbin/my_init");
     sandbox.awaitFile(run, "/tmp/svc-up", READY);
     sandbox.awaitFile(run, "/tmp/crash-starts", READY);
@@ -461,13 +591,18 @@ class MyInitIT {
   void servicesAreVerifiedDownWithoutInotifyOrPidfds() throws Exception {
     Path helper = sandbox.path("/usr/local/bin/without-inotify");
     Files.createDirectories(helper.getParent());
-    Sandbox.sh("gcc -static -O -o '" + helper + "' src/test/c/without-inotify.c", Duration.ofMinutes(1));
-    sandbox.service("slow", "trap 'sleep 0.5; touch /tmp/slow-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
-        + "while :; do sleep 0.05; done");
-    sandbox.script("/etc/my_init.post_shutdown.d/10-check",
+    Sandbox.sh(
+        "gcc -static -O -o '" + helper + "' src/test/c/without-inotify.c", Duration.ofMinutes(1));
+    sandbox.service(
+        "slow",
+        "trap 'sleep 0.5; touch /tmp/slow-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+            + "while :; do sleep 0.05; done");
+    sandbox.script(
+        "/etc/my_init.post_shutdown.d/10-check",
         "if [ -e /tmp/slow-stopped ]; then echo stopped; else echo still-up; fi > /tmp/at-post");
 
-    Sandbox.Run run = sandbox.start(WIDE_TIMEOUTS, "/usr/local/bin/without-inotify", "/sbin/my_init");
+    Sandbox.Run run =
+        sandbox.start(WIDE_TIMEOUTS, "/usr/local/bin/without-inotify", "/sbin/my_init");
     sandbox.awaitFile(run, "/tmp/svc-up", READY);
     run.signal("TERM");
     Sandbox.Result result = run.await(LIMIT);
@@ -479,8 +614,12 @@ class MyInitIT {
 
   @Test
   void secondSigtermDuringShutdownChangesNothing() throws Exception {
-    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\nwhile :; do sleep 0.05; done");
-    sandbox.script("/etc/my_init.pre_shutdown.d/10-slow", "touch /tmp/in-shutdown\nsleep 1\necho done > /tmp/pre-done");
+    sandbox.service(
+        "svc",
+        "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\nwhile :; do sleep 0.05; done");
+    sandbox.script(
+        "/etc/my_init.pre_shutdown.d/10-slow",
+        "touch /tmp/in-shutdown\nsleep 1\necho done > /tmp/pre-done");
     sandbox.script("/etc/my_init.post_shutdown.d/10-post", "touch /tmp/post-ran");
 
     Sandbox.Run run = sandbox.start("/sbin/my_init");
@@ -496,12 +635,20 @@ class MyInitIT {
     assertThat(sandbox.exists("/tmp/post-ran")).isTrue();
     assertThat(count(result.stderr(), "*** Init system aborted.\n")).isOne();
     assertThat(count(result.stderr(), "*** Shutting down runit daemon")).isOne();
-    assertThat(count(result.stderr(), "*** Running /etc/my_init.pre_shutdown.d/10-slow...\n")).isOne();
+    assertThat(count(result.stderr(), "*** Running /etc/my_init.pre_shutdown.d/10-slow...\n"))
+        .isOne();
   }
 
   @Test
   void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
-    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", """
+    Sandbox.Run run =
+        sandbox.start(
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            """
         for s in HUP USR1 USR2 WINCH; do trap "echo $s >> /tmp/signals" $s; done
         touch /tmp/ready
         while [ "$(cat /tmp/signals 2>/dev/null | wc -l)" -lt 4 ]; do sleep 0.05; done""");
@@ -512,7 +659,8 @@ class MyInitIT {
     Sandbox.Result result = run.await(LIMIT);
 
     result.hasStatus(0);
-    assertThat(sandbox.read("/tmp/signals").lines().sorted()).containsExactly("HUP", "USR1", "USR2", "WINCH");
+    assertThat(sandbox.read("/tmp/signals").lines().sorted())
+        .containsExactly("HUP", "USR1", "USR2", "WINCH");
     assertThat(result.stderr()).doesNotContain("aborted");
   }
 
@@ -523,30 +671,40 @@ class MyInitIT {
    */
   @Test
   void ctrlCOnTheTerminalWithoutACommandIsAnOrderlyShutdown() throws Exception {
-    sandbox.service("svc", "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
-        + "while :; do sleep 0.05; done");
+    sandbox.service(
+        "svc",
+        "trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM\ntouch /tmp/svc-up\n"
+            + "while :; do sleep 0.05; done");
 
-    Sandbox.Result result = sandbox.startOnTerminalThenCtrlC("/tmp/svc-up", "/sbin/my_init").await(LIMIT);
+    Sandbox.Result result =
+        sandbox.startOnTerminalThenCtrlC("/tmp/svc-up", "/sbin/my_init").await(LIMIT);
 
     result.hasStatus(2);
     assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
-    assertThat(result.stdout()).containsSubsequence("*** Shutting down runit daemon (PID ",
-            "*** Init system aborted.\r\n", "*** Killing all processes...\r\n")
+    assertThat(result.stdout())
+        .containsSubsequence(
+            "*** Shutting down runit daemon (PID ",
+            "*** Init system aborted.\r\n",
+            "*** Killing all processes...\r\n")
         .doesNotContain("runsvdir was killed", "WARNING");
   }
 
   /**
    * With a terminal the command owns it while it runs; afterwards my_init takes it back, so that a
-   * shutdown script may use it (in the background, changing its settings would stop the script
-   * with SIGTTOU until the script timeout killed it).
+   * shutdown script may use it (in the background, changing its settings would stop the script with
+   * SIGTTOU until the script timeout killed it).
    */
   @Test
   void theTerminalIsHandedBackOnceTheCommandHasEnded() throws Exception {
-    sandbox.script("/etc/my_init.pre_shutdown.d/10-terminal", "stty -echo && stty echo && touch /tmp/stty-done");
+    sandbox.script(
+        "/etc/my_init.pre_shutdown.d/10-terminal",
+        "stty -echo && stty echo && touch /tmp/stty-done");
 
     // setsid -c: my_init leads its session and the terminal is its own, as docker run -it makes it.
-    Sandbox.Result result = sandbox.startOnTerminal("/usr/bin/setsid", "-c", "/sbin/my_init", "--", "/bin/true")
-        .await(LIMIT);
+    Sandbox.Result result =
+        sandbox
+            .startOnTerminal("/usr/bin/setsid", "-c", "/sbin/my_init", "--", "/bin/true")
+            .await(LIMIT);
 
     result.hasStatus(0);
     assertThat(sandbox.exists("/tmp/stty-done")).as(result.stdout()).isTrue();
@@ -561,9 +719,19 @@ class MyInitIT {
   @ParameterizedTest
   @CsvSource({"USR1, 7", "TERM, 2"})
   void inheritedIgnoredAndBlockedSignalsAreReset(String signal, int status) throws Exception {
-    Sandbox.Run run = sandbox.start("/usr/bin/env", "--ignore-signal=CHLD", "--ignore-signal=TERM",
-        "--ignore-signal=HUP", "--block-signal=USR1", "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
-        "trap 'exit 7' USR1; trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            "/usr/bin/env",
+            "--ignore-signal=CHLD",
+            "--ignore-signal=TERM",
+            "--ignore-signal=HUP",
+            "--block-signal=USR1",
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap 'exit 7' USR1; trap 'exit 0' TERM; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     run.signal(signal);
     Sandbox.Result result = run.await(LIMIT);
@@ -580,19 +748,27 @@ class MyInitIT {
    */
   @Test
   void sigtermWhileTheJvmStartsEndsInAnOrderlyShutdown() throws Exception {
-    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
-        "trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap 'exit 0' TERM; " + READY_THEN_WAIT);
     run.signal("TERM", run.awaitJvmStarting());
     Sandbox.Result result = run.await(LIMIT);
 
     result.hasStatus(2);
-    assertThat(result.stderr()).contains("*** Init system aborted.\n*** Killing all processes...\n");
+    assertThat(result.stderr())
+        .contains("*** Init system aborted.\n*** Killing all processes...\n");
   }
 
   /** A SIGQUIT never prints a thread dump, however early it comes (docs/user-guide.md, Signals). */
   @Test
   void sigquitWhileTheJvmStartsPrintsNoThreadDump() throws Exception {
-    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "exit 5");
+    Sandbox.Run run =
+        sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "exit 5");
     run.signal("QUIT", run.awaitJvmStarting());
     Sandbox.Result result = run.await(LIMIT);
 
@@ -606,8 +782,14 @@ class MyInitIT {
    */
   @Test
   void usr2AloneIsForwardedToTheCommand() throws Exception {
-    Sandbox.Run run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
-        "trap 'exit 7' USR2; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap 'exit 7' USR2; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     run.signal("USR2");
 
@@ -617,8 +799,15 @@ class MyInitIT {
   /** A container's own _JAVA_SR_SIGNUM (here TERM) is its applications', not our JVM's. */
   @Test
   void theContainersJavaSuspendSignalIsNotOurs() throws Exception {
-    Sandbox.Run run = sandbox.start(environment("_JAVA_SR_SIGNUM", "15"), "/sbin/my_init", "--skip-runit", "--",
-        "/bin/sh", "-c", "echo \"$_JAVA_SR_SIGNUM\" > /tmp/seen; trap 'exit 0' TERM; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            environment("_JAVA_SR_SIGNUM", "15"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo \"$_JAVA_SR_SIGNUM\" > /tmp/seen; trap 'exit 0' TERM; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     run.signal("TERM");
     Sandbox.Result result = run.await(LIMIT);
@@ -630,8 +819,9 @@ class MyInitIT {
 
   @Test
   void sigquitIsIgnoredWithoutAThreadDump() throws Exception {
-    Sandbox.Run run = sandbox.start("/sbin/my_init", "--", "/bin/sh", "-c",
-        "trap 'exit 5' USR1; " + READY_THEN_WAIT);
+    Sandbox.Run run =
+        sandbox.start(
+            "/sbin/my_init", "--", "/bin/sh", "-c", "trap 'exit 5' USR1; " + READY_THEN_WAIT);
     sandbox.awaitFile(run, "/tmp/ready", READY);
     run.signal("QUIT");
     run.signal("QUIT");
@@ -642,7 +832,8 @@ class MyInitIT {
     // The command's own status: my_init outlived both signals and went on as usual.
     result.hasStatus(5);
     assertThat(result.stdout()).doesNotContain("Full thread dump");
-    assertThat(result.stderr()).doesNotContain("Full thread dump", "aborted")
+    assertThat(result.stderr())
+        .doesNotContain("Full thread dump", "aborted")
         .contains("exited with status 5.\n*** Shutting down runit daemon");
   }
 
@@ -657,7 +848,8 @@ class MyInitIT {
    */
   @ParameterizedTest
   @ValueSource(strings = {"startup script", "command"})
-  void childrenStartWithEmptySignalMaskDefaultHandlersAndOnlyStandardFds(String child) throws Exception {
+  void childrenStartWithEmptySignalMaskDefaultHandlersAndOnlyStandardFds(String child)
+      throws Exception {
     Sandbox.Run run;
     if (child.equals("command")) {
       run = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sleep", "1001");
@@ -678,12 +870,16 @@ class MyInitIT {
     assertThat(fds).containsExactly("0", "1", "2");
   }
 
-  private static ProcessHandle awaitDescendant(Sandbox.Run run, String argument) throws InterruptedException {
+  private static ProcessHandle awaitDescendant(Sandbox.Run run, String argument)
+      throws InterruptedException {
     for (int i = 0; i < 2000; i++) {
-      var found = run.process().descendants()
-          .filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false))
-          .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
-          .findFirst();
+      var found =
+          run.process()
+              .descendants()
+              .filter(
+                  p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false))
+              .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
+              .findFirst();
       if (found.isPresent()) {
         return found.get();
       }
@@ -695,7 +891,15 @@ class MyInitIT {
   @Test
   @Timeout(240)
   void tenThousandOrphansLeaveNoZombie() throws Exception {
-    Sandbox.Result result = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", """
+    Sandbox.Result result =
+        sandbox
+            .start(
+                "/sbin/my_init",
+                "--skip-runit",
+                "--",
+                "/bin/sh",
+                "-c",
+                """
         i=0
         while [ $i -lt 10000 ]; do (: &); i=$((i+1)); done
         n=0
@@ -705,7 +909,8 @@ class MyInitIT {
           n=$((n+1)); sleep 0.05
         done
         echo "zombies: $z"
-        """).await(Duration.ofSeconds(220));
+        """)
+            .await(Duration.ofSeconds(220));
 
     result.hasStatus(0);
     assertThat(result.stdout()).isEqualTo("zombies: 0\n");
@@ -713,7 +918,9 @@ class MyInitIT {
 
   @Test
   void notPid1StillReapsOrphansAsChildSubreaper() throws Exception {
-    sandbox.script("/usr/local/bin/orphan-check", """
+    sandbox.script(
+        "/usr/local/bin/orphan-check",
+        """
         sh -c 'sleep 1 & echo $! > /tmp/orphan'
         orphan=$(cat /tmp/orphan)
         echo "orphan parent: $(sed -n 's/^PPid:\\t//p' /proc/$orphan/status)"
@@ -723,7 +930,11 @@ class MyInitIT {
         [ -e /proc/$orphan ] && echo "orphan left: $(sed -n 's/^State:\\t//p' /proc/$orphan/status)" || echo "orphan reaped"
         """);
 
-    Sandbox.Result result = sandbox.run("/bin/sh", "-c", "/sbin/my_init --skip-runit -- /usr/local/bin/orphan-check; echo \"my_init: $?\"");
+    Sandbox.Result result =
+        sandbox.run(
+            "/bin/sh",
+            "-c",
+            "/sbin/my_init --skip-runit -- /usr/local/bin/orphan-check; echo \"my_init: $?\"");
 
     result.hasStatus(0);
     List<String> lines = result.stdout().lines().toList();
@@ -754,7 +965,9 @@ class MyInitIT {
 
   /** my_init is not PID 1 here: the kernel would kill every process of the namespace with PID 1. */
   private static String daemonSurvives(String option) {
-    return "/sbin/my_init --skip-runit " + option + " -- /bin/sh -c 'sleep 1000 & echo $! > /tmp/daemon'\n"
+    return "/sbin/my_init --skip-runit "
+        + option
+        + " -- /bin/sh -c 'sleep 1000 & echo $! > /tmp/daemon'\n"
         + "d=$(cat /tmp/daemon)\n"
         + "if kill -0 $d 2>/dev/null && ! grep -q '^State:.*Z' /proc/$d/status; then echo daemon alive; else echo daemon gone; fi\n"
         + "kill $d 2>/dev/null; true";
@@ -765,7 +978,9 @@ class MyInitIT {
 
   @Test
   void nonUtf8AndNonAsciiValuesArriveByteForByte() throws Exception {
-    sandbox.script("/usr/local/bin/env-check", """
+    sandbox.script(
+        "/usr/local/bin/env-check",
+        """
         printf %s "$V" > /tmp/command-V
         printf %s "$U" > /tmp/command-U
         for shell in dash bash; do
@@ -774,81 +989,114 @@ class MyInitIT {
         done""");
 
     // The test JVM may have no locale: bash makes the bytes inside the sandbox; exec keeps PID 1.
-    Sandbox.Result result = sandbox.run("/bin/bash", "-c",
-        "exec env -u LANG -u LC_ALL V=$'\\xff\\xfe' U=$'h\\xc3\\xa9llo' /sbin/my_init --skip-runit -- /usr/local/bin/env-check");
+    Sandbox.Result result =
+        sandbox.run(
+            "/bin/bash",
+            "-c",
+            "exec env -u LANG -u LC_ALL V=$'\\xff\\xfe' U=$'h\\xc3\\xa9llo' /sbin/my_init --skip-runit -- /usr/local/bin/env-check");
 
     result.hasStatus(0);
     byte[] invalid = {(byte) 0xff, (byte) 0xfe};
     byte[] hello = "héllo".getBytes(StandardCharsets.UTF_8);
-    for (String store : List.of("/tmp/command-", "/etc/container_environment/", "/tmp/dash-", "/tmp/bash-")) {
+    for (String store :
+        List.of("/tmp/command-", "/etc/container_environment/", "/tmp/dash-", "/tmp/bash-")) {
       assertThat(sandbox.bytes(store + "V")).as(store + "V").isEqualTo(invalid);
       assertThat(sandbox.bytes(store + "U")).as(store + "U").isEqualTo(hello);
     }
-    String json = new String(sandbox.bytes("/etc/container_environment.json"), StandardCharsets.UTF_8);
-    assertThat(json).startsWith("{").endsWith("}\n").contains("\"U\":\"héllo\"", "\"V\":\"\uFFFD\uFFFD\"");
-    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING"))).containsExactly(
-        "*** WARNING: V: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+    String json =
+        new String(sandbox.bytes("/etc/container_environment.json"), StandardCharsets.UTF_8);
+    assertThat(json)
+        .startsWith("{")
+        .endsWith("}\n")
+        .contains("\"U\":\"héllo\"", "\"V\":\"\uFFFD\uFFFD\"");
+    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING")))
+        .containsExactly(
+            "*** WARNING: V: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
   /**
    * JAVA_TOOL_OPTIONS, _JAVA_OPTIONS and JDK_JAVA_OPTIONS set image-wide (an agent, a second
-   * garbage collector, an option our launcher does not know) never reach my_init's JVM, and reach
-   * a startup script, a service, the command, setuser's command and the dumps byte for byte
+   * garbage collector, an option our launcher does not know) never reach my_init's JVM, and reach a
+   * startup script, a service, the command, setuser's command and the dumps byte for byte
    * (docs/user-guide.md, "Java options").
    */
   @Test
   void javaOptionVariablesReachEveryChildButNotOurJvm() throws Exception {
     String save = "printf %s \"$JAVA_TOOL_OPTIONS|$_JAVA_OPTIONS|$JDK_JAVA_OPTIONS\" > /tmp/";
     sandbox.script("/etc/my_init.d/10-save", save + "script");
-    sandbox.service("svc", save + "service.tmp && mv /tmp/service.tmp /tmp/service\nexec sleep 1000");
-    sandbox.script("/usr/local/bin/check", save + "command\n"
-        + "/sbin/setuser nobody /bin/sh -c '" + save + "setuser'\n"
-        + "while [ ! -e /tmp/service ]; do sleep 0.05; done");
+    sandbox.service(
+        "svc", save + "service.tmp && mv /tmp/service.tmp /tmp/service\nexec sleep 1000");
+    sandbox.script(
+        "/usr/local/bin/check",
+        save
+            + "command\n"
+            + "/sbin/setuser nobody /bin/sh -c '"
+            + save
+            + "setuser'\n"
+            + "while [ ! -e /tmp/service ]; do sleep 0.05; done");
 
-    Sandbox.Result result = sandbox.run("/bin/bash", "-c", "exec env JAVA_TOOL_OPTIONS=$'-javaagent:/nonexistent/agent.jar -Dv=\\xff'"
-        + " _JAVA_OPTIONS=-XX:+UseG1GC JDK_JAVA_OPTIONS=--no-such-option /sbin/my_init -- /usr/local/bin/check");
+    Sandbox.Result result =
+        sandbox.run(
+            "/bin/bash",
+            "-c",
+            "exec env JAVA_TOOL_OPTIONS=$'-javaagent:/nonexistent/agent.jar -Dv=\\xff'"
+                + " _JAVA_OPTIONS=-XX:+UseG1GC JDK_JAVA_OPTIONS=--no-such-option /sbin/my_init -- /usr/local/bin/check");
 
     result.hasStatus(0);
-    byte[] expected = "-javaagent:/nonexistent/agent.jar -Dv=\u00ff|-XX:+UseG1GC|--no-such-option"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] expected =
+        "-javaagent:/nonexistent/agent.jar -Dv=\u00ff|-XX:+UseG1GC|--no-such-option"
+            .getBytes(StandardCharsets.ISO_8859_1);
     for (String child : List.of("script", "service", "command", "setuser")) {
       assertThat(sandbox.bytes("/tmp/" + child)).as(child).isEqualTo(expected);
     }
-    assertThat(sandbox.bytes("/etc/container_environment/_JAVA_OPTIONS")).isEqualTo("-XX:+UseG1GC".getBytes(StandardCharsets.UTF_8));
-    assertThat(new String(sandbox.bytes("/etc/container_environment.sh"), StandardCharsets.ISO_8859_1))
+    assertThat(sandbox.bytes("/etc/container_environment/_JAVA_OPTIONS"))
+        .isEqualTo("-XX:+UseG1GC".getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            new String(sandbox.bytes("/etc/container_environment.sh"), StandardCharsets.ISO_8859_1))
         .contains("export JDK_JAVA_OPTIONS=--no-such-option\n")
         .doesNotContain("BASEIMAGE_HELD_");
-    assertThat(result.stderr()).doesNotContain("Picked up", "agent", "garbage collector", "Unrecognized")
+    assertThat(result.stderr())
+        .doesNotContain("Picked up", "agent", "garbage collector", "Unrecognized")
         .contains("*** /usr/local/bin/check exited with status 0.\n");
   }
 
   /**
    * A value given with {@code -e} keeps its value for the whole boot unless a startup script
-   * changes that very file (docs/user-guide.md, "Defining variables at build time"): also
-   * {@code HOME} (the image ships {@code HOME=/root}) and a variable whose file my_init may not
-   * replace (the image made it a symbolic link).
+   * changes that very file (docs/user-guide.md, "Defining variables at build time"): also {@code
+   * HOME} (the image ships {@code HOME=/root}) and a variable whose file my_init may not replace
+   * (the image made it a symbolic link).
    */
   @Test
   void valuesGivenWithDashEOutliveStartupScriptsUnlessOneChangesThem() throws Exception {
     sandbox.write("/etc/foo-default", "image\n");
     Files.createDirectories(sandbox.path("/etc/container_environment"));
-    Files.createSymbolicLink(sandbox.path("/etc/container_environment/FOO"), Path.of("/etc/foo-default"));
+    Files.createSymbolicLink(
+        sandbox.path("/etc/container_environment/FOO"), Path.of("/etc/foo-default"));
     sandbox.script("/etc/my_init.d/10-unrelated", "echo x > /etc/container_environment/UNRELATED");
-    sandbox.script("/etc/my_init.d/20-changes-one", "echo script > /etc/container_environment/CHANGED");
+    sandbox.script(
+        "/etc/my_init.d/20-changes-one", "echo script > /etc/container_environment/CHANGED");
 
-    Sandbox.Result result = sandbox.run(environment("FOO", "cli", "HOME", "/app", "CHANGED", "cli"),
-        "/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c",
-        "echo \"$FOO $HOME $CHANGED $UNRELATED\"; grep -E '^export (FOO|CHANGED)=' /etc/container_environment.sh");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("FOO", "cli", "HOME", "/app", "CHANGED", "cli"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo \"$FOO $HOME $CHANGED $UNRELATED\"; grep -E '^export (FOO|CHANGED)=' /etc/container_environment.sh");
 
     result.hasStatus(0);
-    assertThat(result.stdout()).isEqualTo("cli /app script x\nexport CHANGED=script\nexport FOO=cli\n");
+    assertThat(result.stdout())
+        .isEqualTo("cli /app script x\nexport CHANGED=script\nexport FOO=cli\n");
     assertThat(sandbox.read("/etc/foo-default")).isEqualTo("image\n");
-    assertThat(result.stderr()).contains("*** WARNING: /etc/container_environment/FOO: not written: a symbolic link");
+    assertThat(result.stderr())
+        .contains("*** WARNING: /etc/container_environment/FOO: not written: a symbolic link");
   }
 
   /**
-   * With no locale (as in the image), names in UTF-8 ({@code café}) and in no encoding
-   * at all ({@code caf\xe9}) work like ASCII ones: PATH entries, the command found on them,
+   * With no locale (as in the image), names in UTF-8 ({@code café}) and in no encoding at all
+   * ({@code caf\xe9}) work like ASCII ones: PATH entries, the command found on them,
    * ENV_INIT_DIRECTORY and the startup scripts in it (byte order, logged readably), a service
    * directory (started, and stopped by sv with its exact name). docs/user-guide.md, "my_init
    * reference": names are bytes.
@@ -857,37 +1105,77 @@ class MyInitIT {
   void namesInAnyEncodingWorkWithoutALocale() throws Exception {
     String utf8 = "caf\\xc3\\xa9";
     String latin1 = "caf\\xe9";
-    Sandbox.Result result = sandbox.run("/bin/bash", "-c", String.join("\n",
-        "set -e",
-        "mkdir -p $'/opt/" + utf8 + "/bin' $'/opt/" + latin1 + "/bin' $'/etc/init-" + utf8 + "' $'/etc/service/" + latin1 + "'",
-        "printf '#!/bin/sh\\necho utf8-tool\\n' > $'/opt/" + utf8 + "/bin/tool-a'",
-        "printf '#!/bin/sh\\necho latin1-tool\\n' > $'/opt/" + latin1 + "/bin/tool-b'",
-        "printf '#!/bin/sh\\necho 10 >> /tmp/order\\n' > $'/etc/init-" + utf8 + "/10-" + utf8 + "'",
-        "printf '#!/bin/sh\\necho 20 >> /tmp/order\\n' > $'/etc/init-" + utf8 + "/20-" + latin1 + "'",
-        "printf '#!/bin/sh\\ntouch /tmp/svc-up\\nexec sleep 1000\\n' > $'/etc/service/" + latin1 + "/run'",
-        "chmod +x $'/opt/" + utf8 + "/bin/tool-a' $'/opt/" + latin1 + "/bin/tool-b' $'/etc/init-" + utf8 + "'/*"
-            + " $'/etc/service/" + latin1 + "/run'",
-        "exec env -u LANG -u LC_ALL PATH=$'/opt/" + utf8 + "/bin:/opt/" + latin1 + "/bin:/usr/bin:/bin'"
-            + " ENV_INIT_DIRECTORY=$'/etc/init-" + utf8 + "' /sbin/my_init -- /bin/sh -c"
-            + " 'while [ ! -e /tmp/svc-up ]; do sleep 0.05; done; tool-a; tool-b'"));
+    Sandbox.Result result =
+        sandbox.run(
+            "/bin/bash",
+            "-c",
+            String.join(
+                "\n",
+                "set -e",
+                "mkdir -p $'/opt/"
+                    + utf8
+                    + "/bin' $'/opt/"
+                    + latin1
+                    + "/bin' $'/etc/init-"
+                    + utf8
+                    + "' $'/etc/service/"
+                    + latin1
+                    + "'",
+                "printf '#!/bin/sh\\necho utf8-tool\\n' > $'/opt/" + utf8 + "/bin/tool-a'",
+                "printf '#!/bin/sh\\necho latin1-tool\\n' > $'/opt/" + latin1 + "/bin/tool-b'",
+                "printf '#!/bin/sh\\necho 10 >> /tmp/order\\n' > $'/etc/init-"
+                    + utf8
+                    + "/10-"
+                    + utf8
+                    + "'",
+                "printf '#!/bin/sh\\necho 20 >> /tmp/order\\n' > $'/etc/init-"
+                    + utf8
+                    + "/20-"
+                    + latin1
+                    + "'",
+                "printf '#!/bin/sh\\ntouch /tmp/svc-up\\nexec sleep 1000\\n' > $'/etc/service/"
+                    + latin1
+                    + "/run'",
+                "chmod +x $'/opt/"
+                    + utf8
+                    + "/bin/tool-a' $'/opt/"
+                    + latin1
+                    + "/bin/tool-b' $'/etc/init-"
+                    + utf8
+                    + "'/*"
+                    + " $'/etc/service/"
+                    + latin1
+                    + "/run'",
+                "exec env -u LANG -u LC_ALL PATH=$'/opt/"
+                    + utf8
+                    + "/bin:/opt/"
+                    + latin1
+                    + "/bin:/usr/bin:/bin'"
+                    + " ENV_INIT_DIRECTORY=$'/etc/init-"
+                    + utf8
+                    + "' /sbin/my_init -- /bin/sh -c"
+                    + " 'while [ ! -e /tmp/svc-up ]; do sleep 0.05; done; tool-a; tool-b'"));
 
     result.hasStatus(0);
     assertThat(result.stdout()).isEqualTo("utf8-tool\nlatin1-tool\n");
     assertThat(sandbox.read("/tmp/order")).isEqualTo("10\n20\n");
-    assertThat(result.stderr()).contains("*** Running /etc/init-café/10-café...\n",
+    assertThat(result.stderr())
+        .contains(
+            "*** Running /etc/init-café/10-café...\n",
             "*** Running /etc/init-café/20-caf\\xe9...\n")
         .doesNotContain("Exception", "\uFFFD", "did not stop");
     // The one warning: JSON cannot carry the PATH's byte \xe9 (docs/architecture.md, "The
     // environment, from the kernel to the children").
-    assertThat(result.stderr().lines().filter(line -> line.contains("WARNING"))).containsExactly(
-        "*** WARNING: PATH: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+    assertThat(result.stderr().lines().filter(line -> line.contains("WARNING")))
+        .containsExactly(
+            "*** WARNING: PATH: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
   /**
    * Nothing in the directory can crash my_init (docs/user-guide.md, "Defining variables at build
    * time"): 7.3 MB of values do not exhaust its memory even where every byte is invalid UTF-8 and
-   * triples in the JSON dump (→ 22 MB). Such an environment is too large for execve: one clear
-   * line says so.
+   * triples in the JSON dump (→ 22 MB). Such an environment is too large for execve: one clear line
+   * says so.
    */
   @Test
   @Timeout(180)
@@ -898,12 +1186,18 @@ class MyInitIT {
       sandbox.write("/etc/container_environment/V" + i, invalid, "rw-------");
     }
 
-    Sandbox.Result result = sandbox.start("/sbin/my_init", "--skip-runit", "--", "/bin/true").await(Duration.ofSeconds(170));
+    Sandbox.Result result =
+        sandbox
+            .start("/sbin/my_init", "--skip-runit", "--", "/bin/true")
+            .await(Duration.ofSeconds(170));
 
     result.hasStatus(126);
-    assertThat(result.stderr()).doesNotContain("OutOfMemoryError", "my_init failed")
-        .contains("cannot execute /bin/true: the environment and arguments are too large for execve (E2BIG");
-    assertThat(Files.size(sandbox.path("/etc/container_environment.json"))).isGreaterThan(56L * 130_000 * 3);
+    assertThat(result.stderr())
+        .doesNotContain("OutOfMemoryError", "my_init failed")
+        .contains(
+            "cannot execute /bin/true: the environment and arguments are too large for execve (E2BIG");
+    assertThat(Files.size(sandbox.path("/etc/container_environment.json")))
+        .isGreaterThan(56L * 130_000 * 3);
   }
 
   @Test
@@ -912,14 +1206,18 @@ class MyInitIT {
     sandbox.write("/etc/container_environment/SUBDIR/x", "a directory is no variable");
     sandbox.write("/etc/container_environment/A=B", "a name with =");
     sandbox.write("/etc/container_environment/HUGE", "x".repeat(200 * 1024));
-    Files.createSymbolicLink(sandbox.path("/etc/container_environment/DANGLING"), Path.of("/nowhere"));
-    Sandbox.sh("mkfifo '" + sandbox.path("/etc/container_environment/FIFO") + "'", Duration.ofSeconds(10));
+    Files.createSymbolicLink(
+        sandbox.path("/etc/container_environment/DANGLING"), Path.of("/nowhere"));
+    Sandbox.sh(
+        "mkfifo '" + sandbox.path("/etc/container_environment/FIFO") + "'", Duration.ofSeconds(10));
 
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo \"[$GOOD]\"");
+    Sandbox.Result result =
+        sandbox.run("/sbin/my_init", "--skip-runit", "--", "/bin/sh", "-c", "echo \"[$GOOD]\"");
 
     result.hasStatus(0);
     assertThat(result.stdout()).isEqualTo("[kept]\n");
-    assertThat(result.stderr().lines().filter(l -> l.startsWith("*** WARNING: "))).hasSize(5)
+    assertThat(result.stderr().lines().filter(l -> l.startsWith("*** WARNING: ")))
+        .hasSize(5)
         .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/SUBDIR", "directory"))
         .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/A=B"))
         .anySatisfy(l -> assertThat(l).contains("/etc/container_environment/HUGE", "128 KiB"))
@@ -939,13 +1237,17 @@ class MyInitIT {
     result.hasStatus(126);
     assertThat(result.stderr()).containsOnlyOnce("E2BIG").doesNotContain("Exception", "\tat ");
     assertThat(result.stderr().lines().filter(l -> l.contains("E2BIG")))
-        .singleElement().asString().startsWith("*** ").contains("/bin/true", "too large");
+        .singleElement()
+        .asString()
+        .startsWith("*** ")
+        .contains("/bin/true", "too large");
   }
 
   @Test
   void variableWhoseNameIsNoShellNameReachesTheCommandAndTheDumps() throws Exception {
     // No shell between pid1.sh's env and my_init: dash would drop A.B.
-    Sandbox.Result result = sandbox.run(environment("A.B", "1"), "/sbin/my_init", "--skip-runit", "--", "/usr/bin/env");
+    Sandbox.Result result =
+        sandbox.run(environment("A.B", "1"), "/sbin/my_init", "--skip-runit", "--", "/usr/bin/env");
 
     result.hasStatus(0);
     assertThat(result.stdout().lines()).contains("A.B=1");
@@ -956,7 +1258,9 @@ class MyInitIT {
 
   @Test
   void dumpsAndDirectoryKeepTheEnvironmentPrivate() throws Exception {
-    Sandbox.Result result = sandbox.run(environment("SECRET", "s3cret"), "/sbin/my_init", "--skip-runit", "--", "/bin/true");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("SECRET", "s3cret"), "/sbin/my_init", "--skip-runit", "--", "/bin/true");
 
     result.hasStatus(0);
     assertThat(mode("/etc/container_environment.sh")).isEqualTo("rw-r-----");
@@ -964,10 +1268,14 @@ class MyInitIT {
     assertThat(mode("/etc/container_environment")).isEqualTo("rwx------");
     assertThat(mode("/etc/container_environment/SECRET")).isEqualTo("rw-r-----");
     assertThat(sandbox.read("/etc/container_environment/SECRET")).isEqualTo("s3cret");
-    assertThat(Files.getOwner(sandbox.file("/etc/container_environment.sh")).getName()).isEqualTo("root");
+    assertThat(Files.getOwner(sandbox.file("/etc/container_environment.sh")).getName())
+        .isEqualTo("root");
     // No temporary file is left next to the dumps.
     try (var files = Files.list(sandbox.path("/etc"))) {
-      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") || n.contains("tmp")))
+      assertThat(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(n -> n.startsWith(".") || n.contains("tmp")))
           .isEmpty();
     }
   }
@@ -990,12 +1298,17 @@ class MyInitIT {
     List<String> lines = result.stderr().lines().toList();
     assertThat(lines).contains("*** /etc/my_init.d/10-fail failed with status 3.");
     assertThat(lines).anyMatch(l -> l.startsWith("*** WARNING: ") && l.contains("BAD=NAME"));
-    assertThat(lines).allMatch(l -> l.startsWith("*** WARNING: ") || l.equals("*** /etc/my_init.d/10-fail failed with status 3."));
+    assertThat(lines)
+        .allMatch(
+            l ->
+                l.startsWith("*** WARNING: ")
+                    || l.equals("*** /etc/my_init.d/10-fail failed with status 3."));
   }
 
   @Test
   void quietCommandRunPrintsNothing() throws Exception {
-    Sandbox.Result result = sandbox.run("/sbin/my_init", "--quiet", "--", "/bin/sh", "-c", "echo out; exit 4");
+    Sandbox.Result result =
+        sandbox.run("/sbin/my_init", "--quiet", "--", "/bin/sh", "-c", "echo out; exit 4");
 
     result.hasStatus(4);
     assertThat(result.stdout()).isEqualTo("out\n");
@@ -1007,25 +1320,42 @@ class MyInitIT {
     sandbox.script("/etc/my_init.d/10-script", "echo \"script sees $FOO\"");
     sandbox.service("svc", "echo \"service sees $FOO\"; exec sleep 1000");
 
-    Sandbox.Result result = sandbox.run(environment("PID1_READ_ONLY", "yes", "FOO", "bar"), "/sbin/my_init", "--",
-        "/bin/sh", "-c", "echo \"command sees $FOO\"; touch /tmp/x 2>/dev/null && echo writable || echo read-only");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("PID1_READ_ONLY", "yes", "FOO", "bar"),
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo \"command sees $FOO\"; touch /tmp/x 2>/dev/null && echo writable || echo read-only");
 
     result.hasStatus(0);
     assertThat(result.stdout()).contains("script sees bar\n", "command sees bar\n", "read-only\n");
-    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING"))).containsExactly(
-        "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
-            + " are not updated, but every process started still gets the environment");
+    assertThat(result.stderr().lines().filter(l -> l.contains("WARNING")))
+        .containsExactly(
+            "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
+                + " are not updated, but every process started still gets the environment");
   }
 
   @Test
   void bootsAsANonRootUser() throws Exception {
     sandbox.script("/etc/my_init.d/10-id", "id -u > /tmp/script-uid");
-    sandbox.service("svc", "id -u > /tmp/svc-uid.tmp && mv /tmp/svc-uid.tmp /tmp/svc-uid\nexec sleep 1000");
+    sandbox.service(
+        "svc", "id -u > /tmp/svc-uid.tmp && mv /tmp/svc-uid.tmp /tmp/svc-uid\nexec sleep 1000");
     sandbox.chown("/etc/service/svc", 500, 500);
 
-    Sandbox.Result result = sandbox.run(environment("FOO", "bar"), "setpriv", "--reuid=500", "--regid=500", "--clear-groups",
-        "/sbin/my_init", "--", "/bin/sh", "-c",
-        "while [ ! -e /tmp/svc-uid ]; do sleep 0.05; done; echo \"$(id -u) $(cat /tmp/script-uid) $(cat /tmp/svc-uid) $FOO\"; exit 7");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("FOO", "bar"),
+            "setpriv",
+            "--reuid=500",
+            "--regid=500",
+            "--clear-groups",
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "while [ ! -e /tmp/svc-uid ]; do sleep 0.05; done; echo \"$(id -u) $(cat /tmp/script-uid) $(cat /tmp/svc-uid) $FOO\"; exit 7");
 
     result.hasStatus(7);
     assertThat(result.stdout()).isEqualTo("500 500 500 bar\n");
@@ -1033,24 +1363,35 @@ class MyInitIT {
     assertThat(warnings).filteredOn(l -> l.contains("dumps")).hasSize(1);
     // Each warning says what went wrong, not just a path.
     assertThat(warnings).allMatch(l -> l.contains("permission denied"), "names the reason");
-    assertThat(result.stderr()).contains("*** Shutting down runit daemon (PID ", "*** Killing all processes...\n")
+    assertThat(result.stderr())
+        .contains("*** Shutting down runit daemon (PID ", "*** Killing all processes...\n")
         .doesNotContain("Exception");
   }
 
   @Test
   void servicesSeeTheEnvironmentAndAreStoppedAtTheEnd() throws Exception {
-    sandbox.script("/etc/my_init.d/10-add", "printf added > /etc/container_environment/FROM_SCRIPT");
-    sandbox.service("svc", """
+    sandbox.script(
+        "/etc/my_init.d/10-add", "printf added > /etc/container_environment/FROM_SCRIPT");
+    sandbox.service(
+        "svc",
+        """
         trap 'echo stopped > /tmp/svc-stopped; exit 0' TERM
         echo "$FOO $FROM_SCRIPT" > /tmp/svc-env
         echo $$ > /tmp/svc-pid
         touch /tmp/svc-up
         while :; do sleep 0.05; done""");
-    sandbox.script("/etc/my_init.post_shutdown.d/10-check",
+    sandbox.script(
+        "/etc/my_init.post_shutdown.d/10-check",
         "kill -0 $(cat /tmp/svc-pid) 2>/dev/null && echo running > /tmp/after || echo gone > /tmp/after");
 
-    Sandbox.Result result = sandbox.run(environment("FOO", "bar"), "/sbin/my_init", "--", "/bin/sh", "-c",
-        "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+    Sandbox.Result result =
+        sandbox.run(
+            environment("FOO", "bar"),
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
 
     result.hasStatus(0);
     assertThat(result.stderr()).containsPattern("\\*\\*\\* Runit started as PID \\d+\n");

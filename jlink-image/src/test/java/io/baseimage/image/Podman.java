@@ -28,11 +28,21 @@ final class Podman {
   private Podman() {}
 
   /** A finished command. */
-  record Result(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
+  record Result(
+      List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
     /** The whole result, for assertion messages. */
     String describe() {
-      return "command: " + String.join(" ", command) + "\nexit status: " + exitCode
-          + " (" + elapsed.toMillis() + " ms)\n--- stdout:\n" + stdout + "--- stderr:\n" + stderr + "---";
+      return "command: "
+          + String.join(" ", command)
+          + "\nexit status: "
+          + exitCode
+          + " ("
+          + elapsed.toMillis()
+          + " ms)\n--- stdout:\n"
+          + stdout
+          + "--- stderr:\n"
+          + stderr
+          + "---";
     }
 
     Result hasStatus(int expected) {
@@ -58,20 +68,25 @@ final class Podman {
   static void requireRootAndPodman(String who) throws IOException {
     Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     if (!Integer.valueOf(0).equals(uid)) {
-      String reason = who + " skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
+      String reason =
+          who + " skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
       System.out.println(reason);
       Assumptions.abort(reason);
     }
     if (find().isEmpty()) {
-      fail(who + " needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
-          + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
+      fail(
+          who
+              + " needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
+              + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
     }
   }
 
   /** The id of a local image, if it exists. */
   static Optional<String> imageId(String image) {
     Result r = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Id}}", image);
-    return r.exitCode() == 0 && !r.stdout().isBlank() ? Optional.of(r.stdout().strip()) : Optional.empty();
+    return r.exitCode() == 0 && !r.stdout().isBlank()
+        ? Optional.of(r.stdout().strip())
+        : Optional.empty();
   }
 
   /** A container name unique to this JVM run, to pass to {@code --name} and remove afterwards. */
@@ -112,9 +127,8 @@ final class Podman {
     try {
       out = Files.createTempFile("image-it-", ".out");
       err = Files.createTempFile("image-it-", ".err");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       if (workDir != null) {
         builder.directory(workDir.toFile());
       }
@@ -131,8 +145,15 @@ final class Podman {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command)
-            + "\n--- stdout so far:\n" + read(out) + "--- stderr so far:\n" + read(err));
+        throw new AssertionError(
+            "timed out after "
+                + timeout.toSeconds()
+                + " s: "
+                + String.join(" ", command)
+                + "\n--- stdout so far:\n"
+                + read(out)
+                + "--- stderr so far:\n"
+                + read(err));
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       return new Result(List.copyOf(command), process.exitValue(), read(out), read(err), elapsed);

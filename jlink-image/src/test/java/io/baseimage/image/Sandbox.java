@@ -19,15 +19,17 @@ import java.util.stream.Stream;
 
 /**
  * A throwaway root file system for one test: the shared Debian root with the overlay (read-only),
- * plus this test's own layer. Files put in {@link #path} before {@link #run} are seen inside;
- * files written inside are read back through {@link #path} afterwards.
+ * plus this test's own layer. Files put in {@link #path} before {@link #run} are seen inside; files
+ * written inside are read back through {@link #path} afterwards.
  *
  * <p>Needs root (mounts, pid namespaces): tests get theirs from {@link SandboxExtension}, which
  * skips them otherwise.
  */
 final class Sandbox implements AutoCloseable {
-  private static final Path TARGET = Path.of(System.getProperty("baseimage.target", "target")).toAbsolutePath();
-  private static final Path SCRIPTS = Path.of(System.getProperty("baseimage.basedir", ".")).toAbsolutePath();
+  private static final Path TARGET =
+      Path.of(System.getProperty("baseimage.target", "target")).toAbsolutePath();
+  private static final Path SCRIPTS =
+      Path.of(System.getProperty("baseimage.basedir", ".")).toAbsolutePath();
   private static Path lower;
 
   private final Path dir;
@@ -47,8 +49,10 @@ final class Sandbox implements AutoCloseable {
 
   /** The Debian root with runit, as a tar file (built by scripts/it-rootfs.sh when missing). */
   static Path rootfsTar() {
-    return Path.of(System.getProperty("baseimage.it.rootfs",
-        System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
+    return Path.of(
+        System.getProperty(
+            "baseimage.it.rootfs",
+            System.getProperty("user.home") + "/.cache/baseimage-java/it-rootfs-bookworm.tar"));
   }
 
   /** The shared root: Debian with runit, and the overlay on top, built once per test run. */
@@ -59,8 +63,21 @@ final class Sandbox implements AutoCloseable {
     Path tar = rootfsTar();
     sh("scripts/it-rootfs.sh '" + tar + "'", Duration.ofMinutes(10));
     Path root = TARGET.resolve("it-root");
-    sh("rm -rf '" + root + "' && mkdir -p '" + root + "' && tar -C '" + root + "' -xf '" + tar + "'"
-        + " && . scripts/lib.sh && install_overlay '" + TARGET.resolve("overlay") + "' '" + root + "'",
+    sh(
+        "rm -rf '"
+            + root
+            + "' && mkdir -p '"
+            + root
+            + "' && tar -C '"
+            + root
+            + "' -xf '"
+            + tar
+            + "'"
+            + " && . scripts/lib.sh && install_overlay '"
+            + TARGET.resolve("overlay")
+            + "' '"
+            + root
+            + "'",
         Duration.ofMinutes(5));
     lower = root;
     return root;
@@ -82,7 +99,8 @@ final class Sandbox implements AutoCloseable {
   }
 
   Sandbox script(String absolute, String body) throws IOException {
-    return write(absolute, ("#!/bin/sh\n" + body + "\n").getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+    return write(
+        absolute, ("#!/bin/sh\n" + body + "\n").getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
   }
 
   Sandbox service(String name, String body) throws IOException {
@@ -125,13 +143,23 @@ final class Sandbox implements AutoCloseable {
     return this;
   }
 
-  /** Waits until the sandbox has written {@code absolute}, for example a file a command touches once it runs. */
-  void awaitFile(Run run, String absolute, Duration limit) throws IOException, InterruptedException {
+  /**
+   * Waits until the sandbox has written {@code absolute}, for example a file a command touches once
+   * it runs.
+   */
+  void awaitFile(Run run, String absolute, Duration limit)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!exists(absolute)) {
       if (!run.process().isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(absolute + " not written within " + limit + " (sandbox "
-            + (run.process().isAlive() ? "still running" : "ended") + "); stderr:\n" + run.stderr());
+        throw new AssertionError(
+            absolute
+                + " not written within "
+                + limit
+                + " (sandbox "
+                + (run.process().isAlive() ? "still running" : "ended")
+                + "); stderr:\n"
+                + run.stderr());
       }
       Thread.sleep(10);
     }
@@ -142,13 +170,24 @@ final class Sandbox implements AutoCloseable {
     return start(environment, List.of(), command);
   }
 
-  /** Starts {@code wrapper}, with the sandbox running {@code command} as PID 1 as its last arguments. */
-  private Run start(Map<String, String> environment, List<String> wrapper, String... command) throws IOException {
+  /**
+   * Starts {@code wrapper}, with the sandbox running {@code command} as PID 1 as its last
+   * arguments.
+   */
+  private Run start(Map<String, String> environment, List<String> wrapper, String... command)
+      throws IOException {
     List<String> argv = new ArrayList<>(wrapper);
-    argv.addAll(List.of(SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
-        lower.toString(), upper.toString(), dir.resolve("w").toString(), "--"));
+    argv.addAll(
+        List.of(
+            SCRIPTS.resolve("src/test/sh/pid1.sh").toString(),
+            lower.toString(),
+            upper.toString(),
+            dir.resolve("w").toString(),
+            "--"));
     argv.addAll(List.of(command));
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().clear();
     builder.environment().putAll(environment);
     builder.redirectOutput(dir.resolve("stdout").toFile());
@@ -162,7 +201,10 @@ final class Sandbox implements AutoCloseable {
     return start(defaultEnvironment(), command);
   }
 
-  /** Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is typed. */
+  /**
+   * Starts {@code command} as PID 1 on a new terminal, as {@code docker run -t -i} does; nothing is
+   * typed.
+   */
   Run startOnTerminal(String... command) throws IOException {
     return startOnTerminalThenCtrlC("/nonexistent/never-written", command);
   }
@@ -173,8 +215,11 @@ final class Sandbox implements AutoCloseable {
    * showed (lines end in {@code \r\n}).
    */
   Run startOnTerminalThenCtrlC(String ready, String... command) throws IOException {
-    return start(defaultEnvironment(),
-        List.of(SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"), command);
+    return start(
+        defaultEnvironment(),
+        List.of(
+            SCRIPTS.resolve("src/test/sh/on-terminal.py").toString(), path(ready).toString(), "--"),
+        command);
   }
 
   /** Runs {@code command} as PID 1 with a typical container environment, to its end. */
@@ -182,7 +227,8 @@ final class Sandbox implements AutoCloseable {
     return start(defaultEnvironment(), command).await(Duration.ofSeconds(60));
   }
 
-  Result run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+  Result run(Map<String, String> environment, String... command)
+      throws IOException, InterruptedException {
     return start(environment, command).await(Duration.ofSeconds(60));
   }
 
@@ -250,8 +296,9 @@ final class Sandbox implements AutoCloseable {
     /**
      * The host pid of the sandbox's PID 1, once it runs: the descendant whose pid in its own
      * namespace is 1 ({@code NSpid: HOSTPID 1}). Not merely "the child that is no unshare": before
-     * pid1.sh execs its last unshare, its short-lived mkdir and mount are children too, and a signal
-     * sent to such a pid after it ended could reach whatever process was given that pid next.
+     * pid1.sh execs its last unshare, its short-lived mkdir and mount are children too, and a
+     * signal sent to such a pid after it ended could reach whatever process was given that pid
+     * next.
      */
     long pid1() throws InterruptedException {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -266,8 +313,8 @@ final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Waits until the sandbox's PID 1 is a JVM that has only just started: the launcher has
-     * exec'd the runtime's java, which is still starting up.
+     * Waits until the sandbox's PID 1 is a JVM that has only just started: the launcher has exec'd
+     * the runtime's java, which is still starting up.
      */
     long awaitJvmStarting() throws InterruptedException {
       long pid = pid1();
@@ -291,7 +338,7 @@ final class Sandbox implements AutoCloseable {
         return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
             .anyMatch(line -> line.matches("NSpid:\\t\\d+\\t1"));
       } catch (IOException e) {
-        return false;  // ended meanwhile
+        return false; // ended meanwhile
       }
     }
   }
@@ -302,15 +349,20 @@ final class Sandbox implements AutoCloseable {
   /** How a sandbox run ended. */
   record Result(int status, String stdout, String stderr) {
     Result hasStatus(int expected) {
-      assertThat(status).as("exit status; stderr:\n%s\nstdout:\n%s", stderr, stdout).isEqualTo(expected);
+      assertThat(status)
+          .as("exit status; stderr:\n%s\nstdout:\n%s", stderr, stdout)
+          .isEqualTo(expected);
       return this;
     }
   }
 
   static String sh(String command, Duration limit) throws IOException {
     try {
-      Process process = new ProcessBuilder("bash", "-c", command).directory(SCRIPTS.toFile())
-          .redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder("bash", "-c", command)
+              .directory(SCRIPTS.toFile())
+              .redirectErrorStream(true)
+              .start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
         throw new IOException("failed: " + command + "\n" + output);

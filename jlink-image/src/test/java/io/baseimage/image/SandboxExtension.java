@@ -25,11 +25,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SandboxExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SandboxExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "integration tests run as root (mounts and pid namespaces); CI runs them");
   }
 
@@ -41,12 +43,15 @@ final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
   /** The test's sandbox, made on first use; the test's store closes it when the test ends. */
   @Override
   public Sandbox resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(Sandbox.class, key -> create(), Sandbox.class);
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Sandbox.class, key -> create(), Sandbox.class);
   }
 
   /** A test instance is made for each test: its constructor's sandbox is that test's. */
   @Override
-  public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(
+      ExtensionContext rootContext) {
     return ExtensionContextScope.TEST_METHOD;
   }
 

@@ -13,9 +13,8 @@ import java.util.List;
  * The image that {@link ImageIT} and {@link KubeIT} test, built once per test run: failsafe runs
  * every integration test in one JVM, and the second class reuses what the first built.
  *
- * <p>System properties: {@code baseimage.it.image} (the tag to build and test, default
- * {@value #DEFAULT_TAG}); {@code baseimage.it.build=false} tests that image as it is, without
- * building it.
+ * <p>System properties: {@code baseimage.it.image} (the tag to build and test, default {@value
+ * #DEFAULT_TAG}); {@code baseimage.it.build=false} tests that image as it is, without building it.
  */
 final class TestImage {
   static final String DEFAULT_TAG = "localhost/baseimage-amzn:it";
@@ -28,14 +27,17 @@ final class TestImage {
 
   /**
    * The image's tag, once root and podman are there ({@link Podman#requireRootAndPodman}, which
-   * skips or fails the class {@code who}) and the image is: built by the first caller of the run.
-   * A build that failed fails every caller, with the first failure as the cause.
+   * skips or fails the class {@code who}) and the image is: built by the first caller of the run. A
+   * build that failed fails every caller, with the first failure as the cause.
    */
   static synchronized String require(String who) throws IOException {
     Podman.requireRootAndPodman(who);
     if (failure != null) {
-      throw new AssertionError("the image " + System.getProperty("baseimage.it.image", DEFAULT_TAG)
-          + " could not be built earlier in this run", failure);
+      throw new AssertionError(
+          "the image "
+              + System.getProperty("baseimage.it.image", DEFAULT_TAG)
+              + " could not be built earlier in this run",
+          failure);
     }
     if (tag == null) {
       String image = System.getProperty("baseimage.it.image", DEFAULT_TAG);
@@ -56,13 +58,16 @@ final class TestImage {
 
   /**
    * scripts/build-image.sh --debian --tag IMAGE: the Debian base (built once, kept), then the image
-   * from the Containerfile and target/overlay. The build's output goes to target/image-it-build.log.
+   * from the Containerfile and target/overlay. The build's output goes to
+   * target/image-it-build.log.
    */
   private static void build(String image, String who) throws IOException {
     Path overlay = BASEDIR.resolve("target/overlay/sbin/my_init");
     if (!Files.isExecutable(overlay)) {
-      fail(overlay + " missing: the overlay is built in the package phase "
-          + "(./mvnw -pl jlink-image -am package -DskipTests)");
+      fail(
+          overlay
+              + " missing: the overlay is built in the package phase "
+              + "(./mvnw -pl jlink-image -am package -DskipTests)");
     }
     Path log = BASEDIR.resolve("target/image-it-build.log");
     Podman.Result build = null;
@@ -70,11 +75,30 @@ final class TestImage {
     // COPY or the RUN checks after it fail; the next attempt sees the finished one.
     for (int attempt = 1; attempt <= 3; attempt++) {
       // The tests run podman: so must the build, even where a docker engine would be its default.
-      build = Podman.run(List.of("env", "CONTAINER_TOOL=podman", "sh", BASEDIR.resolve("scripts/build-image.sh").toString(),
-          "--debian", "--tag", image), null, Duration.ofMinutes(6), BASEDIR);
+      build =
+          Podman.run(
+              List.of(
+                  "env",
+                  "CONTAINER_TOOL=podman",
+                  "sh",
+                  BASEDIR.resolve("scripts/build-image.sh").toString(),
+                  "--debian",
+                  "--tag",
+                  image),
+              null,
+              Duration.ofMinutes(6),
+              BASEDIR);
       Files.writeString(log, build.describe());
       if (build.exitCode() == 0) {
-        System.out.println(who + ": built " + image + " in " + build.elapsed().toSeconds() + " s (log: " + log + ")");
+        System.out.println(
+            who
+                + ": built "
+                + image
+                + " in "
+                + build.elapsed().toSeconds()
+                + " s (log: "
+                + log
+                + ")");
         return;
       }
       System.out.println(who + ": image build attempt " + attempt + " failed, see " + log);

@@ -21,8 +21,8 @@ record Layout(
     Path noServices) {
 
   /**
-   * The paths my_init reads and writes (docs/user-guide.md) under {@code root}: "/" in a container; a scratch tree for the build's
-   * training run, which must not touch the build machine's /etc.
+   * The paths my_init reads and writes (docs/user-guide.md) under {@code root}: "/" in a container;
+   * a scratch tree for the build's training run, which must not touch the build machine's /etc.
    */
   static Layout under(Path root, Settings settings) {
     return new Layout(
@@ -45,7 +45,9 @@ record Layout(
     return in(root, absolute.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** {@code absolute} under {@code root}, byte for byte (ENV_INIT_DIRECTORY may be in any encoding). */
+  /**
+   * {@code absolute} under {@code root}, byte for byte (ENV_INIT_DIRECTORY may be in any encoding).
+   */
   private static Path in(Path root, byte[] absolute) {
     byte[] base = FileNames.bytesOf(root);
     int baseLength = base.length == 1 ? 0 : base.length;

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * my_init's log: lines on stderr prefixed {@code *** }. {@code --quiet} drops the informational
  * lines and keeps warnings and errors. Written as UTF-8 bytes whatever the locale, one write per
- * line so that lines of concurrent writers do not mix. A message cannot forge another line or
- * drive the terminal: control characters in it (a newline in a variable's name, an escape
- * sequence in a script's) are shown escaped, {@code \n} or {@code \x1b}.
+ * line so that lines of concurrent writers do not mix. A message cannot forge another line or drive
+ * the terminal: control characters in it (a newline in a variable's name, an escape sequence in a
+ * script's) are shown escaped, {@code \n} or {@code \x1b}.
  */
 final class Log {
   private final OutputStream err;
@@ -60,7 +60,9 @@ final class Log {
         } else if (c == '\r') {
           out.append("\\r");
         } else {
-          out.append(c < 0x80 ? "\\x" : "\\u00").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+          out.append(c < 0x80 ? "\\x" : "\\u00")
+              .append(Character.forDigit(c >> 4 & 0xf, 16))
+              .append(Character.forDigit(c & 0xf, 16));
         }
       }
     }

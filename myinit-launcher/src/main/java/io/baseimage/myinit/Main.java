@@ -8,8 +8,8 @@ import io.baseimage.startup.ExitCodes;
 import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.Output;
-import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Reaper;
+import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -24,8 +24,8 @@ public final class Main {
   static final int EXIT_USAGE = 2;
 
   /**
-   * Where my_init finds /etc and /run: the build's AOT training run boots a root of its own
-   * ({@code -Dbaseimage.root}, jlink-image/src/main/sh/build-overlay.sh); every container uses /.
+   * Where my_init finds /etc and /run: the build's AOT training run boots a root of its own ({@code
+   * -Dbaseimage.root}, jlink-image/src/main/sh/build-overlay.sh); every container uses /.
    */
   private static final Path ROOT = Path.of(System.getProperty("baseimage.root", "/"));
 
@@ -46,13 +46,17 @@ public final class Main {
   }
 
   /**
-   * Runs my_init with {@code args} as exact bytes, in the container whose environment is
-   * {@code environment}, with {@code processes} as its native layer.
+   * Runs my_init with {@code args} as exact bytes, in the container whose environment is {@code
+   * environment}, with {@code processes} as its native layer.
    *
    * @return the exit status
    */
-  static int run(List<byte[]> args, ContainerEnvironment environment, ProcessControl processes,
-      OutputStream out, OutputStream err) {
+  static int run(
+      List<byte[]> args,
+      ContainerEnvironment environment,
+      ProcessControl processes,
+      OutputStream out,
+      OutputStream err) {
     Options options;
     try {
       options = Options.parse(args);
@@ -78,8 +82,16 @@ public final class Main {
       // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
       // while this thread imports the environment.
       Reaper reaper = Reaper.start(processes, log::warn);
-      SignalEvents.queueTo(reaper, processes, log::error, Signals.SIGTERM, Signals.SIGINT,
-          Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGWINCH);
+      SignalEvents.queueTo(
+          reaper,
+          processes,
+          log::error,
+          Signals.SIGTERM,
+          Signals.SIGINT,
+          Signals.SIGHUP,
+          Signals.SIGUSR1,
+          Signals.SIGUSR2,
+          Signals.SIGWINCH);
       Settings settings = Settings.from(environment);
       MyInit init = new MyInit(reaper, options, settings, Layout.under(ROOT, settings), log);
       return init.run(environment);

@@ -12,12 +12,12 @@ import io.baseimage.startup.Command;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
-import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.Reaper;
 import io.baseimage.startup.ScriptRunner;
+import io.baseimage.startup.ScriptRunner.Outcome;
 import io.baseimage.startup.Scripts;
 import io.baseimage.startup.SignalNames;
 import io.baseimage.startup.SpawnException;
-import io.baseimage.startup.Reaper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,9 +28,9 @@ import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /**
- * The boot and shutdown sequence of my_init (docs/user-guide.md, "my_init reference"):
- * environment, startup scripts, runit, the command, then services down and every process stopped
- * within the timeouts.
+ * The boot and shutdown sequence of my_init (docs/user-guide.md, "my_init reference"): environment,
+ * startup scripts, runit, the command, then services down and every process stopped within the
+ * timeouts.
  */
 final class MyInit {
   static final int EXIT_SCRIPT_FAILED = 1;
@@ -49,10 +49,13 @@ final class MyInit {
 
   private ContainerEnvironment env;
   private int runsvdir;
+
   /** The directory runsvdir was given: {@code /etc/service}, or ServiceSelection's links. */
   private Path scanned;
+
   /** The signal (SIGTERM or SIGINT) that aborted the init system, or 0. */
   private int abortSignal;
+
   /** Set when the shutdown begins: at the signal that aborts the boot, or at the boot's end. */
   private Deadline shutdownDeadline;
 
@@ -63,7 +66,8 @@ final class MyInit {
     this.settings = settings;
     this.layout = layout;
     this.log = log;
-    this.stores = EnvironmentStores.of(layout.environmentDirectory(), layout.shellDump(), layout.jsonDump());
+    this.stores =
+        EnvironmentStores.of(layout.environmentDirectory(), layout.shellDump(), layout.jsonDump());
     this.serviceSelection = new ServiceSelection(layout, log);
   }
 
@@ -117,8 +121,14 @@ final class MyInit {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order.
         scanned = serviceSelection.scanDirectory(posix.uid());
-        runsvdir = reaper.spawn(Runit.command(env, "runsvdir", List.of("-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
-            .inOwnProcessGroup());
+        runsvdir =
+            reaper.spawn(
+                Runit.command(
+                        env,
+                        "runsvdir",
+                        List.of(
+                            "-P".getBytes(StandardCharsets.US_ASCII), FileNames.bytesOf(scanned)))
+                    .inOwnProcessGroup());
       } catch (SpawnException e) {
         log.error(e.getMessage());
         return e.shellStatus();
@@ -136,7 +146,8 @@ final class MyInit {
     if (Scripts.isExecutableFile(layout.rcLocal())) {
       scripts.add(layout.rcLocal());
     }
-    ScriptRunner runner = new ScriptRunner(reaper, settings.killProcessTimeout(), settings.scriptTimeout());
+    ScriptRunner runner =
+        new ScriptRunner(reaper, settings.killProcessTimeout(), settings.scriptTimeout());
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
       stores.beforeScript().forEach(this::warn);
@@ -149,8 +160,11 @@ final class MyInit {
           return false;
         }
         case Outcome.TimedOut timedOut -> {
-          log.error(FileNames.display(script) + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
-              + seconds(timedOut.limit()) + ") and was stopped.");
+          log.error(
+              FileNames.display(script)
+                  + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
+                  + seconds(timedOut.limit())
+                  + ") and was stopped.");
           return false;
         }
         case Outcome.Aborted aborted -> {
@@ -158,7 +172,8 @@ final class MyInit {
           reaper.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
           return false;
         }
-        case Outcome.DeadlinePassed passed -> throw new IllegalStateException("a startup script has no deadline");
+        case Outcome.DeadlinePassed passed ->
+            throw new IllegalStateException("a startup script has no deadline");
         case Outcome.NotStarted notStarted -> {
           log.error(notStarted.cause().getMessage());
           return false;
@@ -195,14 +210,17 @@ final class MyInit {
     if (foreground) {
       giveTerminalTo(pid);
     }
-    Optional<ExitStatus> status = awaitBooted(pid, signal -> {
-      if (isShutdownSignal(signal)) {
-        abortSignal = signal;
-        return true;
-      }
-      reaper.signal(pid, signal);
-      return false;
-    });
+    Optional<ExitStatus> status =
+        awaitBooted(
+            pid,
+            signal -> {
+              if (isShutdownSignal(signal)) {
+                abortSignal = signal;
+                return true;
+              }
+              reaper.signal(pid, signal);
+              return false;
+            });
     if (status.isEmpty()) {
       reaper.terminate(pid, shutdownDeadline(), settings.killProcessTimeout());
     }
@@ -217,12 +235,13 @@ final class MyInit {
   }
 
   /**
-   * Takes the signals queued while there was no command yet. They are not the command's: a HUP
-   * that came while runit started is dropped, as one during a startup script is; it
-   * would kill a command that has not set its handlers yet. A TERM or INT still stops the boot.
+   * Takes the signals queued while there was no command yet. They are not the command's: a HUP that
+   * came while runit started is dropped, as one during a startup script is; it would kill a command
+   * that has not set its handlers yet. A TERM or INT still stops the boot.
    */
   private boolean shutdownSignalTakenBeforeTheCommand() throws InterruptedException {
-    for (Optional<Event> event = reaper.next(System.nanoTime()); event.isPresent();
+    for (Optional<Event> event = reaper.next(System.nanoTime());
+        event.isPresent();
         event = reaper.next(System.nanoTime())) {
       if (event.get() instanceof Event.Signaled signaled && isShutdownSignal(signaled.signal())) {
         abortSignal = signaled.signal();
@@ -266,13 +285,16 @@ final class MyInit {
 
   private int awaitRunsvdir() throws InterruptedException {
     // Without a command, other signals are ignored (docs/user-guide.md, "my_init reference").
-    Optional<ExitStatus> status = awaitBooted(runsvdir, signal -> {
-      if (isShutdownSignal(signal)) {
-        abortSignal = signal;
-        return true;
-      }
-      return false;
-    });
+    Optional<ExitStatus> status =
+        awaitBooted(
+            runsvdir,
+            signal -> {
+              if (isShutdownSignal(signal)) {
+                abortSignal = signal;
+                return true;
+              }
+              return false;
+            });
     if (status.isPresent()) {
       log.info("runsvdir " + status.get().describe() + ".");
       return status.get().shellStatus();
@@ -281,12 +303,14 @@ final class MyInit {
   }
 
   /**
-   * Waits for {@code pid} as {@link Reaper#awaitExit} does, and gives memory back once nothing
-   * has happened for a while: from then on my_init mostly sleeps. Not at once, because a short
+   * Waits for {@code pid} as {@link Reaper#awaitExit} does, and gives memory back once nothing has
+   * happened for a while: from then on my_init mostly sleeps. Not at once, because a short
    * command's shutdown would have to read the released pages back.
    */
-  private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal) throws InterruptedException {
-    Optional<ExitStatus> status = reaper.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
+  private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal)
+      throws InterruptedException {
+    Optional<ExitStatus> status =
+        reaper.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
     if (status.isPresent() || abortSignal != 0) {
       return status;
     }
@@ -322,6 +346,8 @@ final class MyInit {
   }
 
   static String seconds(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + " s"
+        : duration.toMillis() + " ms";
   }
 }

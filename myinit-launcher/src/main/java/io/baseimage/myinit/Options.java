@@ -43,7 +43,13 @@ record Options(
         default -> throw new UsageException("unrecognized option '" + arg + "'");
       }
     }
-    return new Options(skipStartupFiles, skipRunit, killAllOnExit, quiet, help, version,
+    return new Options(
+        skipStartupFiles,
+        skipRunit,
+        killAllOnExit,
+        quiet,
+        help,
+        version,
         List.copyOf(args.subList(i, args.size())));
   }
 
@@ -51,7 +57,8 @@ record Options(
     return !command.isEmpty();
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: my_init [OPTIONS] [-- COMMAND [ARG...]]
 
       Init system for baseimage-amzn containers: imports /etc/container_environment, runs

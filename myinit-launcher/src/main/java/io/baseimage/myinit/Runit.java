@@ -17,9 +17,13 @@ import java.util.List;
 final class Runit {
   private Runit() {}
 
-  static Command command(ContainerEnvironment env, String program, List<byte[]> args) throws SpawnException {
+  static Command command(ContainerEnvironment env, String program, List<byte[]> args)
+      throws SpawnException {
     String path = env.getBytes("PATH").map(ByteString::toString).orElse("");
-    ContainerEnvironment lookup = env.with("PATH", path.isEmpty() ? Executables.DEFAULT_PATH : path + ":" + Executables.DEFAULT_PATH);
+    ContainerEnvironment lookup =
+        env.with(
+            "PATH",
+            path.isEmpty() ? Executables.DEFAULT_PATH : path + ":" + Executables.DEFAULT_PATH);
     List<byte[]> argv = new ArrayList<>();
     argv.add(Executables.resolve(program.getBytes(StandardCharsets.US_ASCII), lookup));
     argv.addAll(args);

@@ -11,8 +11,8 @@ import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.ProcessTree;
-import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Reaper;
+import io.baseimage.startup.SpawnException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The runit services at shutdown (docs/architecture.md, "runit's services"): stopped as
- * {@code sv -w T force-stop} stops them, but waiting on runsv's own record of each service instead
- * of polling it every 420 ms as {@code sv} does.
+ * The runit services at shutdown (docs/architecture.md, "runit's services"): stopped as {@code sv
+ * -w T force-stop} stops them, but waiting on runsv's own record of each service instead of polling
+ * it every 420 ms as {@code sv} does.
  *
  * <p>runsv rewrites {@code supervise/status} by a rename at every change of its service, so an
  * inotify watch on the {@code supervise} directories makes "the service is down" an event. Where
@@ -64,15 +64,21 @@ final class RunitServices {
     this.log = log;
   }
 
-  /** The runsv processes: runsvdir's children, and ours once runsvdir has ended and left them to us. */
+  /**
+   * The runsv processes: runsvdir's children, and ours once runsvdir has ended and left them to us.
+   */
   List<Runsv> find(int runsvdir) {
     List<Runsv> found = new ArrayList<>();
     try {
       for (int pid : ProcessTree.childrenOf(List.of(runsvdir, posix.pid()), layout.proc())) {
         List<byte[]> argv = ProcessTree.commandLine(pid, layout.proc());
         // runsvdir starts each one as `runsv NAME` in the service directory.
-        if (argv.size() == 2 && RUNSV.equals(ByteString.of(argv.get(0))) && isFileName(argv.get(1))) {
-          found.add(new Runsv(pid, FileNames.resolve(layout.serviceDirectory(), ByteString.of(argv.get(1)))));
+        if (argv.size() == 2
+            && RUNSV.equals(ByteString.of(argv.get(0)))
+            && isFileName(argv.get(1))) {
+          found.add(
+              new Runsv(
+                  pid, FileNames.resolve(layout.serviceDirectory(), ByteString.of(argv.get(1)))));
         }
       }
     } catch (IOException e) {
@@ -82,8 +88,8 @@ final class RunitServices {
   }
 
   /**
-   * {@code sv down} for every service, and {@code sv kill} for those still up after
-   * {@code killTimeout}; every wait cut to {@code deadline}, past which nothing new is started.
+   * {@code sv down} for every service, and {@code sv kill} for those still up after {@code
+   * killTimeout}; every wait cut to {@code deadline}, past which nothing new is started.
    */
   void stop(List<Runsv> services, ContainerEnvironment env, Duration killTimeout, Deadline deadline)
       throws InterruptedException {
@@ -92,7 +98,8 @@ final class RunitServices {
     }
     // A runsv that has only just started has no supervise/ok yet: sv would fail for it and print
     // a runit warning into the container's stdout. release() stops those with SIGTERM.
-    List<Runsv> reachable = services.stream().filter(s -> Files.exists(s.directory().resolve("supervise/ok"))).toList();
+    List<Runsv> reachable =
+        services.stream().filter(s -> Files.exists(s.directory().resolve("supervise/ok"))).toList();
     if (reachable.isEmpty()) {
       return;
     }
@@ -100,20 +107,30 @@ final class RunitServices {
     if (!sv(env, "down", reachable, killTimeout, deadline)) {
       // sv could not reach every runsv (one that has just started has no control fifo open yet):
       // wait only for those that took it; release() stops the others with SIGTERM.
-      told = reachable.stream().filter(s -> ServiceStatus.of(s.directory()).map(st -> !st.wantsUp()).orElse(false)).toList();
+      told =
+          reachable.stream()
+              .filter(s -> ServiceStatus.of(s.directory()).map(st -> !st.wantsUp()).orElse(false))
+              .toList();
     }
     List<Runsv> up = awaitDown(told, deadline.cut(killTimeout));
     if (up.isEmpty() || deadline.passed()) {
       return;
     }
-    up.forEach(s -> log.warn(FileNames.display(s.directory()) + " did not stop within " + killTimeout.toMillis()
-        + " ms of SIGTERM; killing it"));
+    up.forEach(
+        s ->
+            log.warn(
+                FileNames.display(s.directory())
+                    + " did not stop within "
+                    + killTimeout.toMillis()
+                    + " ms of SIGTERM; killing it"));
     // runsv's kill reaches only a run script, and sent during a finish script it makes runsv run
     // finish once more when that ends (runsv.c): a finish script that hangs gets SIGKILL from us.
     List<Runsv> running = new ArrayList<>();
     for (Runsv service : up) {
       Optional<ServiceStatus> status = ServiceStatus.of(service.directory());
-      if (status.isPresent() && status.get().state() == ServiceStatus.FINISH && status.get().pid() > 0) {
+      if (status.isPresent()
+          && status.get().state() == ServiceStatus.FINISH
+          && status.get().pid() > 0) {
         kill(status.get().pid(), Signals.SIGKILL);
       } else {
         running.add(service);
@@ -151,12 +168,18 @@ final class RunitServices {
       }
     }
     for (Runsv runsv : left) {
-      log.warn(FileNames.display(runsv.directory()) + " still runs after it was stopped; killing it with its runsv");
+      log.warn(
+          FileNames.display(runsv.directory())
+              + " still runs after it was stopped; killing it with its runsv");
       // The service may have a session of its own (setsid), out of runsv's process group.
-      ServiceStatus.of(runsv.directory()).map(ServiceStatus::pid).filter(pid -> pid > 0).ifPresent(pid -> {
-        kill(-pid, Signals.SIGKILL);
-        kill(pid, Signals.SIGKILL);
-      });
+      ServiceStatus.of(runsv.directory())
+          .map(ServiceStatus::pid)
+          .filter(pid -> pid > 0)
+          .ifPresent(
+              pid -> {
+                kill(-pid, Signals.SIGKILL);
+                kill(pid, Signals.SIGKILL);
+              });
       kill(-runsv.pid(), Signals.SIGKILL);
       kill(runsv.pid(), Signals.SIGKILL);
     }
@@ -169,7 +192,8 @@ final class RunitServices {
    * @return the runsvs that still hold a service
    */
   private List<Runsv> killIdle(List<Runsv> runsvs) throws InterruptedException {
-    List<Runsv> frozen = runsvs.stream().filter(runsv -> kill(runsv.pid(), Signals.SIGSTOP)).toList();
+    List<Runsv> frozen =
+        runsvs.stream().filter(runsv -> kill(runsv.pid(), Signals.SIGSTOP)).toList();
     Set<Integer> idle = new HashSet<>();
     try {
       // SIGSTOP takes effect within microseconds; this bound only guards against a process the
@@ -230,7 +254,8 @@ final class RunitServices {
     if (!isDown(runsv)) {
       return false;
     }
-    Optional<Integer> logger = ServiceStatus.of(runsv.directory().resolve("log")).map(ServiceStatus::pid);
+    Optional<Integer> logger =
+        ServiceStatus.of(runsv.directory().resolve("log")).map(ServiceStatus::pid);
     return children.stream().allMatch(child -> logger.isPresent() && child.equals(logger.get()));
   }
 
@@ -259,14 +284,20 @@ final class RunitServices {
   }
 
   /** Runs {@code sv VERB DIR...}; whether it reached every service. */
-  private boolean sv(ContainerEnvironment env, String verb, List<Runsv> services, Duration killTimeout, Deadline deadline)
+  private boolean sv(
+      ContainerEnvironment env,
+      String verb,
+      List<Runsv> services,
+      Duration killTimeout,
+      Deadline deadline)
       throws InterruptedException {
     List<byte[]> args = new ArrayList<>();
     args.add(verb.getBytes(StandardCharsets.US_ASCII));
     services.forEach(s -> args.add(FileNames.bytesOf(s.directory())));
     try {
       int pid = reaper.spawn(Runit.command(env, "sv", args));
-      Optional<ExitStatus> status = reaper.awaitExit(pid, deadline.cut(killTimeout), signal -> false);
+      Optional<ExitStatus> status =
+          reaper.awaitExit(pid, deadline.cut(killTimeout), signal -> false);
       if (status.isEmpty()) {
         reaper.terminate(pid, deadline, killTimeout);
       }
@@ -292,20 +323,26 @@ final class RunitServices {
 
   private static boolean isFileName(byte[] name) {
     ByteString text = ByteString.of(name);
-    return name.length > 0 && !text.equals(ByteString.of(".")) && !text.equals(ByteString.of(".."))
+    return name.length > 0
+        && !text.equals(ByteString.of("."))
+        && !text.equals(ByteString.of(".."))
         && text.indexOf((byte) '/') < 0;
   }
 
   /**
-   * Waits for the next change of the services' records: an inotify event on their
-   * {@code supervise} directories, or {@value #RECHECK_MILLIS} ms where there is no watch.
+   * Waits for the next change of the services' records: an inotify event on their {@code supervise}
+   * directories, or {@value #RECHECK_MILLIS} ms where there is no watch.
    */
   private final class Waiter implements AutoCloseable {
     private DirectoryWatch watch;
 
     Waiter(List<Runsv> services) {
       try {
-        watch = posix.watch(services.stream().map(s -> FileNames.bytesOf(s.directory().resolve("supervise"))).toList());
+        watch =
+            posix.watch(
+                services.stream()
+                    .map(s -> FileNames.bytesOf(s.directory().resolve("supervise")))
+                    .toList());
       } catch (ErrnoException e) {
         watch = null;
       }

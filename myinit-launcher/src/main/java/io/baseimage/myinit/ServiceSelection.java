@@ -18,16 +18,22 @@ import java.util.Optional;
  * Which services runsvdir gets to supervise (docs/architecture.md, "Not root"). As root: all of
  * {@code /etc/service}, which runsvdir scans itself. Not as root, a service runit cannot run would
  * crash-loop (runsv exits with a "fatal" line, runsvdir starts it again every few seconds), so it
- * is left out: <ul>   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one
- * info line;   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this
- * user cannot       keep, with one warning. </ul> runsvdir then scans a directory of our own that
- * links to the others by the same names, so {@code sv} and {@code /etc/service/NAME/supervise} work
- * as usual. runsvdir picks up a service added to {@code /etc/service} later only when nothing was
- * left out.
+ * is left out:
+ *
+ * <ul>
+ *   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one info line;
+ *   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this user cannot
+ *       keep, with one warning.
+ * </ul>
+ *
+ * runsvdir then scans a directory of our own that links to the others by the same names, so {@code
+ * sv} and {@code /etc/service/NAME/supervise} work as usual. runsvdir picks up a service added to
+ * {@code /etc/service} later only when nothing was left out.
  */
 final class ServiceSelection {
   /** A file in a service's directory that says it needs root. */
   static final String ROOT_ONLY = "root-only";
+
   private static final ByteString DOT = ByteString.of(".");
 
   private final Layout layout;
@@ -49,7 +55,7 @@ final class ServiceSelection {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(services)) {
       for (Path service : entries) {
         if (FileNames.nameOf(service).startsWith(DOT) || !Files.isDirectory(service)) {
-          continue;  // runsvdir skips these too
+          continue; // runsvdir skips these too
         }
         if (canStart(service, uid)) {
           runnable.add(service);
@@ -58,7 +64,7 @@ final class ServiceSelection {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return services;  // runsvdir will report what it cannot read
+      return services; // runsvdir will report what it cannot read
     }
     if (!leftOut) {
       return services;
@@ -74,9 +80,18 @@ final class ServiceSelection {
       return false;
     }
     boolean hasLog = Files.isDirectory(service.resolve("log"));
-    for (Path run : hasLog ? List.of(service.resolve("run"), service.resolve("log/run")) : List.of(service.resolve("run"))) {
+    for (Path run :
+        hasLog
+            ? List.of(service.resolve("run"), service.resolve("log/run"))
+            : List.of(service.resolve("run"))) {
       if (!Files.isExecutable(run)) {
-        log.warn(name + " not started: " + FileNames.display(run) + " is not executable as uid " + uid + ".");
+        log.warn(
+            name
+                + " not started: "
+                + FileNames.display(run)
+                + " is not executable as uid "
+                + uid
+                + ".");
         return false;
       }
     }
@@ -87,9 +102,16 @@ final class ServiceSelection {
     for (Path state : states) {
       Optional<String> problem = cannotKeep(state);
       if (problem.isPresent()) {
-        log.warn(name + " not started: runit cannot keep its state in " + FileNames.display(state) + " as uid "
-            + uid + " (" + problem.get() + "); make it writable, or a symlink into /tmp"
-            + " (docs/operations.md, non-root).");
+        log.warn(
+            name
+                + " not started: runit cannot keep its state in "
+                + FileNames.display(state)
+                + " as uid "
+                + uid
+                + " ("
+                + problem.get()
+                + "); make it writable, or a symlink into /tmp"
+                + " (docs/operations.md, non-root).");
         return false;
       }
     }
@@ -97,8 +119,8 @@ final class ServiceSelection {
   }
 
   /**
-   * What keeps runsv from using {@code state}: runsv creates it (or, for a symlink, its target,
-   * one level deep) and then opens {@code lock}, {@code control} and {@code ok} in it.
+   * What keeps runsv from using {@code state}: runsv creates it (or, for a symlink, its target, one
+   * level deep) and then opens {@code lock}, {@code control} and {@code ok} in it.
    */
   private static Optional<String> cannotKeep(Path state) {
     Path directory = state;
@@ -115,7 +137,9 @@ final class ServiceSelection {
           ? Optional.empty()
           : Optional.of(FileNames.display(parent) + " is not writable");
     }
-    if (!Files.isDirectory(directory) || !Files.isWritable(directory) || !Files.isExecutable(directory)) {
+    if (!Files.isDirectory(directory)
+        || !Files.isWritable(directory)
+        || !Files.isExecutable(directory)) {
       return Optional.of(FileNames.display(directory) + " is not writable");
     }
     for (String file : List.of("lock", "control", "ok", "status")) {
@@ -150,15 +174,20 @@ final class ServiceSelection {
     }
   }
 
-  /** A new directory of symlinks to {@code services}, in the first runtime directory we can write. */
+  /**
+   * A new directory of symlinks to {@code services}, in the first runtime directory we can write.
+   */
   private Optional<Path> linkDirectory(List<Path> services) {
     for (Path parent : layout.runtimeDirectories()) {
       if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
         continue;
       }
       try {
-        Path links = Files.createTempDirectory(parent, "baseimage-service.",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path links =
+            Files.createTempDirectory(
+                parent,
+                "baseimage-service.",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         for (Path service : services) {
           Files.createSymbolicLink(FileNames.resolve(links, FileNames.nameOf(service)), service);
         }
@@ -173,8 +202,10 @@ final class ServiceSelection {
     if (services.isEmpty() && isEmptyDirectory(layout.noServices())) {
       return Optional.of(layout.noServices());
     }
-    log.warn("no writable directory (" + layout.runtimeDirectories().stream().map(FileNames::display).toList()
-        + ") for runit's list of services: runit gets every service, also those left out above");
+    log.warn(
+        "no writable directory ("
+            + layout.runtimeDirectories().stream().map(FileNames::display).toList()
+            + ") for runit's list of services: runit gets every service, also those left out above");
     return Optional.empty();
   }
 }

@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What runsv last recorded about a service in {@code supervise/status}: runit's 20-byte record
- * (the start time as TAI64N, the pid as 4 bytes little-endian, paused, want 'u' or 'd', got TERM,
- * and the state: 0 down, 1 run, 2 finish). runsv rewrites it, by a rename, at every change.
+ * What runsv last recorded about a service in {@code supervise/status}: runit's 20-byte record (the
+ * start time as TAI64N, the pid as 4 bytes little-endian, paused, want 'u' or 'd', got TERM, and
+ * the state: 0 down, 1 run, 2 finish). runsv rewrites it, by a rename, at every change.
  */
 record ServiceStatus(int pid, boolean wantsUp, int state) {
   static final int DOWN = 0;
   static final int FINISH = 2;
   private static final int LENGTH = 20;
 
-  /** The status of the service in {@code directory}, or empty if runsv has written none that we can read. */
+  /**
+   * The status of the service in {@code directory}, or empty if runsv has written none that we can
+   * read.
+   */
   static Optional<ServiceStatus> of(Path directory) {
     byte[] bytes;
     try {
@@ -30,7 +33,11 @@ record ServiceStatus(int pid, boolean wantsUp, int state) {
     if (bytes.length != LENGTH) {
       return Optional.empty();
     }
-    int pid = (bytes[12] & 0xff) | (bytes[13] & 0xff) << 8 | (bytes[14] & 0xff) << 16 | (bytes[15] & 0xff) << 24;
+    int pid =
+        (bytes[12] & 0xff)
+            | (bytes[13] & 0xff) << 8
+            | (bytes[14] & 0xff) << 16
+            | (bytes[15] & 0xff) << 24;
     return Optional.of(new ServiceStatus(pid, bytes[17] == 'u', bytes[19]));
   }
 

@@ -20,7 +20,8 @@ record Settings(
     return new Settings(
         seconds(environment, "KILL_PROCESS_TIMEOUT").orElse(Duration.ofSeconds(5)),
         seconds(environment, "KILL_ALL_PROCESSES_TIMEOUT").orElse(Duration.ofSeconds(5)),
-        // Below docker's 10 s grace: `docker stop` sees my_init exit by itself (docs/operations.md).
+        // Below docker's 10 s grace: `docker stop` sees my_init exit by itself
+        // (docs/operations.md).
         seconds(environment, "MY_INIT_SHUTDOWN_TIMEOUT").orElse(Duration.ofSeconds(9)),
         directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
         seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"));
@@ -39,8 +40,12 @@ record Settings(
       }
       return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValue()));
     } catch (NumberFormatException e) {
-      throw new SettingsException("invalid " + name + " '" + text.get()
-          + "': expected a number of seconds, for example 5 or 0.5");
+      throw new SettingsException(
+          "invalid "
+              + name
+              + " '"
+              + text.get()
+              + "': expected a number of seconds, for example 5 or 0.5");
     }
   }
 

@@ -8,9 +8,9 @@ import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ProcessTree;
-import io.baseimage.startup.ScriptRunner.Outcome;
-import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.Reaper;
+import io.baseimage.startup.ScriptRunner;
+import io.baseimage.startup.ScriptRunner.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,10 +52,13 @@ final class Shutdown {
    *
    * @param runsvdir runsvdir's pid, or 0 if runit was not started
    */
-  void run(int runsvdir, ContainerEnvironment env, boolean aborted, boolean killAll) throws InterruptedException {
+  void run(int runsvdir, ContainerEnvironment env, boolean aborted, boolean killAll)
+      throws InterruptedException {
     if (runsvdir != 0) {
       step(() -> runScripts(layout.preShutdownDirectory(), env));
-      step(() -> services.stop(services.find(runsvdir), env, settings.killProcessTimeout(), deadline));
+      step(
+          () ->
+              services.stop(services.find(runsvdir), env, settings.killProcessTimeout(), deadline));
       step(() -> stopRunsvdir(runsvdir));
       step(() -> services.release(runsvdir, settings.killProcessTimeout(), deadline));
       step(() -> runScripts(layout.postShutdownDirectory(), env));
@@ -76,14 +79,17 @@ final class Shutdown {
     }
     if (deadline.passed() && !deadlineReported) {
       deadlineReported = true;
-      log.warn("MY_INIT_SHUTDOWN_TIMEOUT (" + MyInit.seconds(settings.shutdownTimeout())
-          + ") has passed: what was still running was killed.");
+      log.warn(
+          "MY_INIT_SHUTDOWN_TIMEOUT ("
+              + MyInit.seconds(settings.shutdownTimeout())
+              + ") has passed: what was still running was killed.");
     }
   }
 
   private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {
-    ScriptRunner runner = new ScriptRunner(
-        reaper, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
+    ScriptRunner runner =
+        new ScriptRunner(
+            reaper, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
     for (Path script : MyInit.scriptsIn(directory, log)) {
       if (deadline.passed()) {
         return;
@@ -93,8 +99,12 @@ final class Shutdown {
         case Outcome.Finished finished when finished.status().succeeded() -> {}
         case Outcome.Finished finished ->
             log.warn(FileNames.display(script) + " " + MyInit.failure(finished.status()) + ".");
-        case Outcome.TimedOut timedOut -> log.warn(FileNames.display(script) + " did not finish within "
-            + MyInit.seconds(timedOut.limit()) + " and was stopped.");
+        case Outcome.TimedOut timedOut ->
+            log.warn(
+                FileNames.display(script)
+                    + " did not finish within "
+                    + MyInit.seconds(timedOut.limit())
+                    + " and was stopped.");
         case Outcome.DeadlinePassed passed ->
             log.warn(FileNames.display(script) + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.");
         case Outcome.Aborted aborted -> {}
@@ -111,8 +121,8 @@ final class Shutdown {
   }
 
   /**
-   * SIGTERM to every process, then SIGKILL to those left after the timeout. As PID 1 that is
-   * {@code kill(-1)}; otherwise only our descendants, which must not reach outside the container.
+   * SIGTERM to every process, then SIGKILL to those left after the timeout. As PID 1 that is {@code
+   * kill(-1)}; otherwise only our descendants, which must not reach outside the container.
    */
   private void killAllProcesses() throws InterruptedException {
     log.info("Killing all processes...");

@@ -36,7 +36,8 @@ class MainTest {
   void anUnknownOptionCannotForgeALogLine() {
     assertThat(run("--bogus\n*** Init system aborted.")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .isEqualTo("my_init: unrecognized option '--bogus\\n*** Init system aborted.'\nTry 'my_init --help'.\n");
+        .isEqualTo(
+            "my_init: unrecognized option '--bogus\\n*** Init system aborted.'\nTry 'my_init --help'.\n");
   }
 
   @Test

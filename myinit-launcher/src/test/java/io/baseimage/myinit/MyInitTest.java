@@ -8,9 +8,9 @@ import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.Reaper;
+import io.baseimage.testing.FakePosix;
 import io.baseimage.testing.FakePosix.Kill;
 import io.baseimage.testing.FakePosix.Spawn;
-import io.baseimage.testing.FakePosix;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,16 +37,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MyInitTest {
   /**
-   * The timeouts of a test that expects every step to end by itself (a child that stops on
-   * SIGTERM, a script that exits at once): enough for a loaded machine's reaper, never waited out
-   * when the test passes.
+   * The timeouts of a test that expects every step to end by itself (a child that stops on SIGTERM,
+   * a script that exits at once): enough for a loaded machine's reaper, never waited out when the
+   * test passes.
    */
   private static final Duration AMPLE = Duration.ofSeconds(10);
+
   /**
    * A timeout that the test expects to pass (a child that ignores SIGTERM): a slow machine only
    * makes it pass later.
    */
   private static final Duration RUNS_OUT = Duration.ofMillis(100);
+
   /** A shutdown deadline that a test which is not about it never reaches. */
   private static final Duration NO_DEADLINE = Duration.ofMinutes(10);
 
@@ -63,18 +65,19 @@ class MyInitTest {
   @BeforeEach
   void tree() throws Exception {
     Path etc = Files.createDirectories(root.resolve("etc"));
-    layout = new Layout(
-        Files.createDirectories(etc.resolve("container_environment")),
-        etc.resolve("container_environment.sh"),
-        etc.resolve("container_environment.json"),
-        Files.createDirectories(etc.resolve("my_init.d")),
-        etc.resolve("rc.local"),
-        Files.createDirectories(etc.resolve("my_init.pre_shutdown.d")),
-        Files.createDirectories(etc.resolve("my_init.post_shutdown.d")),
-        Files.createDirectories(etc.resolve("service")),
-        Files.createDirectories(root.resolve("proc")),
-        List.of(root.resolve("no-run"), Files.createDirectories(root.resolve("tmp"))),
-        Files.createDirectories(root.resolve("no-services")));
+    layout =
+        new Layout(
+            Files.createDirectories(etc.resolve("container_environment")),
+            etc.resolve("container_environment.sh"),
+            etc.resolve("container_environment.json"),
+            Files.createDirectories(etc.resolve("my_init.d")),
+            etc.resolve("rc.local"),
+            Files.createDirectories(etc.resolve("my_init.pre_shutdown.d")),
+            Files.createDirectories(etc.resolve("my_init.post_shutdown.d")),
+            Files.createDirectories(etc.resolve("service")),
+            Files.createDirectories(root.resolve("proc")),
+            List.of(root.resolve("no-run"), Files.createDirectories(root.resolve("tmp"))),
+            Files.createDirectories(root.resolve("no-services")));
     bin = Files.createDirectories(root.resolve("bin"));
     executable(bin, "runsvdir");
     executable(bin, "sv");
@@ -85,7 +88,13 @@ class MyInitTest {
   }
 
   private void killTimeouts(Duration killProcess, Duration killAllProcesses) {
-    settings = new Settings(killProcess, killAllProcesses, settings.shutdownTimeout(), settings.initDirectory(), settings.scriptTimeout());
+    settings =
+        new Settings(
+            killProcess,
+            killAllProcesses,
+            settings.shutdownTimeout(),
+            settings.initDirectory(),
+            settings.scriptTimeout());
   }
 
   @AfterEach
@@ -98,7 +107,8 @@ class MyInitTest {
   }
 
   private int run(ContainerEnvironment processEnvironment, String... args) throws Exception {
-    Options options = Options.parse(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
+    Options options =
+        Options.parse(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
     if (reaper == null) {
       reaper = Reaper.start(posix, reaperErrors::add);
     }
@@ -118,7 +128,10 @@ class MyInitTest {
   }
 
   private Spawn spawnOf(String program) {
-    return posix.spawns().stream().filter(s -> s.program().equals(program)).findFirst().orElseThrow();
+    return posix.spawns().stream()
+        .filter(s -> s.program().equals(program))
+        .findFirst()
+        .orElseThrow();
   }
 
   private Path script(Path dir, String name, int exitCode) {
@@ -146,28 +159,33 @@ class MyInitTest {
     Path rcLocal = script(root.resolve("etc"), "rc.local", 0);
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
     Path post = script(layout.postShutdownDirectory(), "post", 0);
-    posix.program("10-first").onSpawn(pid -> write(layout.environmentDirectory().resolve("ADDED"), "yes"));
+    posix
+        .program("10-first")
+        .onSpawn(pid -> write(layout.environmentDirectory().resolve("ADDED"), "yes"));
     posix.program("cmd").exitsAtOnce(0);
 
     int status = run("--", "cmd", "arg");
 
     assertThat(status).isZero();
-    assertThat(spawned()).containsExactly("10-first", "20-second", "rc.local", "runsvdir", "cmd", "pre", "post");
+    assertThat(spawned())
+        .containsExactly("10-first", "20-second", "rc.local", "runsvdir", "cmd", "pre", "post");
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(log()).containsExactly(
-        "*** Running " + first + "...",
-        "*** Running " + second + "...",
-        "*** Running " + rcLocal + "...",
-        "*** Booting runit daemon...",
-        "*** Runit started as PID " + runsvdir,
-        "*** Running cmd arg...",
-        "*** cmd arg exited with status 0.",
-        "*** Running " + pre + "...",
-        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
-        "*** Running " + post + "...",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Running " + first + "...",
+            "*** Running " + second + "...",
+            "*** Running " + rcLocal + "...",
+            "*** Booting runit daemon...",
+            "*** Runit started as PID " + runsvdir,
+            "*** Running cmd arg...",
+            "*** cmd arg exited with status 0.",
+            "*** Running " + pre + "...",
+            "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+            "*** Running " + post + "...",
+            "*** Killing all processes...");
     assertThat(spawnOf("runsvdir").argv())
-        .containsExactly(bin.resolve("runsvdir").toString(), "-P", layout.serviceDirectory().toString());
+        .containsExactly(
+            bin.resolve("runsvdir").toString(), "-P", layout.serviceDirectory().toString());
     assertThat(spawnOf("cmd").argv()).containsExactly("cmd", "arg");
     assertThat(spawnOf("cmd").path()).isEqualTo(bin.resolve("cmd").toString());
     assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
@@ -180,7 +198,8 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(posix.calls()).contains("ignore(3)", "ignore(22)", "ignore(21)", "becomeChildSubreaper()");
+    assertThat(posix.calls())
+        .contains("ignore(3)", "ignore(22)", "ignore(21)", "becomeChildSubreaper()");
   }
 
   @Test
@@ -198,7 +217,8 @@ class MyInitTest {
     posix.program("cmd").exitsAtOnce(0);
     // my_init must have seen the end before its second of quiet is up; a reaper that a loaded
     // machine runs a second late would rightly make it give memory back. Giving the command the
-    // terminal is the one step between the spawn and that wait: there the test waits for the reaper.
+    // terminal is the one step between the spawn and that wait: there the test waits for the
+    // reaper.
     posix.terminal(true);
     posix.onCall("setForegroundProcessGroup", () -> awaitHandedOn("cmd"));
 
@@ -213,15 +233,18 @@ class MyInitTest {
     AtomicLong spawned = new AtomicLong();
     AtomicLong released = new AtomicLong();
     posix.program("cmd").onSpawn(pid -> spawned.set(System.nanoTime()));
-    posix.onCall("releaseIdleMemory", () -> {
-      released.set(System.nanoTime());
-      posix.exit(spawnOf("cmd").pid(), 0);
-    });
+    posix.onCall(
+        "releaseIdleMemory",
+        () -> {
+          released.set(System.nanoTime());
+          posix.exit(spawnOf("cmd").pid(), 0);
+        });
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     assertThat(posix.calls()).containsOnlyOnce("releaseIdleMemory()");
-    assertThat(Duration.ofNanos(released.get() - spawned.get())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(released.get() - spawned.get()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -230,15 +253,24 @@ class MyInitTest {
     Files.writeString(layout.environmentDirectory().resolve("OVERRIDDEN"), "file");
     script(layout.initDirectory(), "10-first", 0);
     script(layout.initDirectory(), "20-second", 0);
-    posix.program("10-first").onSpawn(pid -> {
-      assertThat(layout.shellDump()).as("dumps written before the first script").isRegularFile();
-      assertThat(layout.jsonDump()).isRegularFile();
-      write(layout.environmentDirectory().resolve("ADDED"), "yes");
-    });
+    posix
+        .program("10-first")
+        .onSpawn(
+            pid -> {
+              assertThat(layout.shellDump())
+                  .as("dumps written before the first script")
+                  .isRegularFile();
+              assertThat(layout.jsonDump()).isRegularFile();
+              write(layout.environmentDirectory().resolve("ADDED"), "yes");
+            });
     posix.program("cmd").exitsAtOnce(0);
 
-    run(ContainerEnvironment.of(Map.of("PATH", bin.toString(), "OVERRIDDEN", "process", "HOME", "/root")),
-        "--skip-runit", "--", "cmd");
+    run(
+        ContainerEnvironment.of(
+            Map.of("PATH", bin.toString(), "OVERRIDDEN", "process", "HOME", "/root")),
+        "--skip-runit",
+        "--",
+        "cmd");
 
     Spawn first = spawnOf("10-first");
     assertThat(first.variable("FROM_DIRECTORY")).contains("d");
@@ -246,7 +278,9 @@ class MyInitTest {
     assertThat(first.variable("ADDED")).isEmpty();
     Spawn second = spawnOf("20-second");
     assertThat(second.variable("ADDED")).contains("yes");
-    assertThat(second.variable("HOME")).as("identity variables survive the re-import").contains("/root");
+    assertThat(second.variable("HOME"))
+        .as("identity variables survive the re-import")
+        .contains("/root");
     assertThat(spawnOf("cmd").variable("ADDED")).contains("yes");
     assertThat(Files.readString(layout.shellDump())).contains("ADDED");
   }
@@ -280,11 +314,12 @@ class MyInitTest {
     assertThat(run()).isEqualTo(4);
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(log()).containsExactly(
-        "*** Booting runit daemon...",
-        "*** Runit started as PID " + runsvdir,
-        "*** runsvdir exited with status 4.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Booting runit daemon...",
+            "*** Runit started as PID " + runsvdir,
+            "*** runsvdir exited with status 4.",
+            "*** Killing all processes...");
     assertThat(posix.kills()).isEmpty();
   }
 
@@ -296,10 +331,11 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd", "a b")).isEqualTo(3);
 
-    assertThat(log()).containsExactly(
-        "*** Running cmd a b...",
-        "*** cmd a b exited with status 3.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Running cmd a b...",
+            "*** cmd a b exited with status 3.",
+            "*** Killing all processes...");
   }
 
   @Test
@@ -315,10 +351,11 @@ class MyInitTest {
   void exitsWith127WhenTheCommandIsNotFound() throws Exception {
     assertThat(run("--skip-runit", "--", "no-such-command")).isEqualTo(127);
 
-    assertThat(log()).containsExactly(
-        "*** Running no-such-command...",
-        "*** cannot execute no-such-command: No such file or directory",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Running no-such-command...",
+            "*** cannot execute no-such-command: No such file or directory",
+            "*** Killing all processes...");
   }
 
   @Test
@@ -340,10 +377,11 @@ class MyInitTest {
     assertThat(run("--", "cmd")).isEqualTo(1);
 
     assertThat(spawned()).containsExactly("10-ok", "20-bad");
-    assertThat(log()).containsSubsequence(
-        "*** Running " + bad + "...",
-        "*** " + bad + " failed with status 3.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsSubsequence(
+            "*** Running " + bad + "...",
+            "*** " + bad + " failed with status 3.",
+            "*** Killing all processes...");
     assertThat(log()).noneMatch(line -> line.contains("runit") || line.contains("aborted"));
   }
 
@@ -360,22 +398,34 @@ class MyInitTest {
 
   @Test
   void aScriptOverTheTimeLimitIsStoppedAndFails() throws Exception {
-    settings = new Settings(RUNS_OUT, AMPLE, NO_DEADLINE, settings.initDirectory(), Optional.of(Duration.ofMillis(50)));
+    settings =
+        new Settings(
+            RUNS_OUT,
+            AMPLE,
+            NO_DEADLINE,
+            settings.initDirectory(),
+            Optional.of(Duration.ofMillis(50)));
     Path slow = executable(layout.initDirectory(), "10-slow");
     posix.program("10-slow").ignores(Signals.SIGTERM);
 
     assertThat(run()).isEqualTo(1);
 
-    assertThat(log()).contains(
-        "*** " + slow + " did not finish within MY_INIT_SCRIPT_TIMEOUT (50 ms) and was stopped.");
-    assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(log())
+        .contains(
+            "*** "
+                + slow
+                + " did not finish within MY_INIT_SCRIPT_TIMEOUT (50 ms) and was stopped.");
+    assertThat(posix.signalsTo(spawnOf("10-slow").pid()))
+        .containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(spawned()).containsExactly("10-slow");
   }
 
   @Test
   void sigtermDuringTheCommandStopsItWithTermThenKillAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
-    posix.program("cmd").ignores(Signals.SIGTERM)
+    posix
+        .program("cmd")
+        .ignores(Signals.SIGTERM)
         .onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
@@ -383,10 +433,9 @@ class MyInitTest {
     int cmd = spawnOf("cmd").pid();
     assertThat(posix.signalsTo(cmd)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
-    assertThat(log()).containsExactly(
-        "*** Running cmd...",
-        "*** Init system aborted.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Running cmd...", "*** Init system aborted.", "*** Killing all processes...");
   }
 
   @Test
@@ -398,11 +447,12 @@ class MyInitTest {
     int runsvdir = spawnOf("runsvdir").pid();
     assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM);
     assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
-    assertThat(log()).containsSubsequence(
-        "*** Running cmd...",
-        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
-        "*** Init system aborted.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsSubsequence(
+            "*** Running cmd...",
+            "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+            "*** Init system aborted.",
+            "*** Killing all processes...");
   }
 
   @Test
@@ -411,26 +461,34 @@ class MyInitTest {
     // since runsvdir must stop on SIGTERM within the same timeout.
     killTimeouts(Duration.ofSeconds(5), AMPLE);
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
-    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> {
-      reaper.signalReceived(Signals.SIGTERM);
-      reaper.signalReceived(Signals.SIGTERM);
-    });
+    posix
+        .program("cmd")
+        .ignores(Signals.SIGTERM)
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGTERM);
+              reaper.signalReceived(Signals.SIGTERM);
+            });
     posix.program("pre").onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--", "cmd")).isEqualTo(2);
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
-    assertThat(posix.signalsTo(spawnOf("pre").pid())).as("shutdown scripts are not aborted").isEmpty();
+    assertThat(posix.signalsTo(spawnOf("cmd").pid()))
+        .containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("pre").pid()))
+        .as("shutdown scripts are not aborted")
+        .isEmpty();
     assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM);
-    assertThat(log()).containsExactly(
-        "*** Booting runit daemon...",
-        "*** Runit started as PID " + runsvdir,
-        "*** Running cmd...",
-        "*** Running " + pre + "...",
-        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
-        "*** Init system aborted.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Booting runit daemon...",
+            "*** Runit started as PID " + runsvdir,
+            "*** Running cmd...",
+            "*** Running " + pre + "...",
+            "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+            "*** Init system aborted.",
+            "*** Killing all processes...");
   }
 
   @Test
@@ -443,39 +501,47 @@ class MyInitTest {
 
     assertThat(spawned()).containsExactly("10-slow");
     assertThat(posix.signalsTo(spawnOf("10-slow").pid())).containsExactly(Signals.SIGTERM);
-    assertThat(log()).containsExactly(
-        "*** Running " + slow + "...",
-        "*** Init system aborted.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Running " + slow + "...",
+            "*** Init system aborted.",
+            "*** Killing all processes...");
   }
 
   @Test
   void sigtermWhileWaitingForRunsvdirShutsItDownAndExits2() throws Exception {
     killTimeouts(RUNS_OUT, AMPLE);
-    posix.program("runsvdir").ignores(Signals.SIGTERM)
+    posix
+        .program("runsvdir")
+        .ignores(Signals.SIGTERM)
         .onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run()).isEqualTo(2);
 
     int runsvdir = spawnOf("runsvdir").pid();
     assertThat(posix.signalsTo(runsvdir)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
-    assertThat(log()).containsExactly(
-        "*** Booting runit daemon...",
-        "*** Runit started as PID " + runsvdir,
-        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
-        "*** Init system aborted.",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsExactly(
+            "*** Booting runit daemon...",
+            "*** Runit started as PID " + runsvdir,
+            "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+            "*** Init system aborted.",
+            "*** Killing all processes...");
   }
 
   @Test
   void forwardsHupUsr1Usr2AndWinchToTheCommand() throws Exception {
-    posix.program("cmd").ignores(Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGWINCH).exitsOn(Signals.SIGUSR2, 0)
-        .onSpawn(pid -> {
-          reaper.signalReceived(Signals.SIGHUP);
-          reaper.signalReceived(Signals.SIGUSR1);
-          reaper.signalReceived(Signals.SIGWINCH);
-          reaper.signalReceived(Signals.SIGUSR2);
-        });
+    posix
+        .program("cmd")
+        .ignores(Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGWINCH)
+        .exitsOn(Signals.SIGUSR2, 0)
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGHUP);
+              reaper.signalReceived(Signals.SIGUSR1);
+              reaper.signalReceived(Signals.SIGWINCH);
+              reaper.signalReceived(Signals.SIGUSR2);
+            });
 
     assertThat(run("--", "cmd")).isZero();
 
@@ -486,11 +552,14 @@ class MyInitTest {
 
   @Test
   void ignoresForwardableSignalsWithoutACommand() throws Exception {
-    posix.program("runsvdir").onSpawn(pid -> {
-      reaper.signalReceived(Signals.SIGHUP);
-      reaper.signalReceived(Signals.SIGWINCH);
-      posix.exit(pid, 0);
-    });
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGHUP);
+              reaper.signalReceived(Signals.SIGWINCH);
+              posix.exit(pid, 0);
+            });
 
     assertThat(run()).isZero();
 
@@ -537,22 +606,30 @@ class MyInitTest {
   void aScriptThatMakesTheDirectoryUnreadableDeletesNoVariable() throws Exception {
     Files.writeString(layout.environmentDirectory().resolve("FROM_DIRECTORY"), "d");
     script(layout.initDirectory(), "10-replace", 0);
-    posix.program("10-replace").onSpawn(pid -> {
-      try {
-        try (var files = Files.list(layout.environmentDirectory())) {
-          for (Path file : files.toList()) {
-            Files.delete(file);
-          }
-        }
-        Files.delete(layout.environmentDirectory());
-        Files.writeString(layout.environmentDirectory(), "a file now");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    posix
+        .program("10-replace")
+        .onSpawn(
+            pid -> {
+              try {
+                try (var files = Files.list(layout.environmentDirectory())) {
+                  for (Path file : files.toList()) {
+                    Files.delete(file);
+                  }
+                }
+                Files.delete(layout.environmentDirectory());
+                Files.writeString(layout.environmentDirectory(), "a file now");
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     posix.program("cmd").exitsAtOnce(0);
 
-    assertThat(run(ContainerEnvironment.of(Map.of("PATH", bin.toString(), "FOO", "cli")), "--skip-runit", "--", "cmd"))
+    assertThat(
+            run(
+                ContainerEnvironment.of(Map.of("PATH", bin.toString(), "FOO", "cli")),
+                "--skip-runit",
+                "--",
+                "cmd"))
         .isZero();
 
     assertThat(spawnOf("cmd").environ()).contains("FOO=cli", "FROM_DIRECTORY=d");
@@ -564,14 +641,19 @@ class MyInitTest {
     script(layout.initDirectory(), "10-first", 0);
     script(layout.initDirectory(), "20-second", 0);
     posix.program("cmd").exitsAtOnce(0);
-    ContainerEnvironment process = ContainerEnvironment.of(Map.of("PATH", bin.toString()))
-        .with(ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff}));
+    ContainerEnvironment process =
+        ContainerEnvironment.of(Map.of("PATH", bin.toString()))
+            .with(ByteString.of("RAW"), ByteString.of(new byte[] {(byte) 0xff}));
 
     assertThat(run(process, "--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(log()).filteredOn(line -> line.contains("WARNING")).containsExactly(
-        "*** WARNING: " + layout.environmentDirectory().resolve("SUBDIR") + ": skipped: a directory",
-        "*** WARNING: RAW: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
+    assertThat(log())
+        .filteredOn(line -> line.contains("WARNING"))
+        .containsExactly(
+            "*** WARNING: "
+                + layout.environmentDirectory().resolve("SUBDIR")
+                + ": skipped: a directory",
+            "*** WARNING: RAW: not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte");
   }
 
   @Test
@@ -582,8 +664,10 @@ class MyInitTest {
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     int cmd = spawnOf("cmd").pid();
-    assertThat(posix.calls()).containsSubsequence(
-        "setForegroundProcessGroup(0, " + cmd + ")", "setForegroundProcessGroup(0, " + posix.processGroup() + ")");
+    assertThat(posix.calls())
+        .containsSubsequence(
+            "setForegroundProcessGroup(0, " + cmd + ")",
+            "setForegroundProcessGroup(0, " + posix.processGroup() + ")");
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
   }
 
@@ -605,27 +689,35 @@ class MyInitTest {
     run("--", "cmd");
 
     Spawn runsvdir = spawnOf("runsvdir");
-    assertThat(runsvdir.newProcessGroup()).as("a terminal's Ctrl-C must not reach runsvdir").isTrue();
-    assertThat(posix.calls()).doesNotContain("setForegroundProcessGroup(0, " + runsvdir.pid() + ")");
+    assertThat(runsvdir.newProcessGroup())
+        .as("a terminal's Ctrl-C must not reach runsvdir")
+        .isTrue();
+    assertThat(posix.calls())
+        .doesNotContain("setForegroundProcessGroup(0, " + runsvdir.pid() + ")");
   }
 
   @Test
   void anUnexpectedFailureDuringTheBootStillRunsTheWholeShutdown() throws Exception {
     Path pre = script(layout.preShutdownDirectory(), "pre", 0);
-    posix.program("cmd").onSpawn(pid -> {
-      throw new IllegalStateException("a bug");
-    });
+    posix
+        .program("cmd")
+        .onSpawn(
+            pid -> {
+              throw new IllegalStateException("a bug");
+            });
 
     assertThat(run("--", "cmd")).isEqualTo(1);
 
-    assertThat(log()).containsSubsequence(
-        "*** my_init failed: java.lang.IllegalStateException: a bug",
-        "*** Running " + pre + "...",
-        "*** Shutting down runit daemon (PID " + spawnOf("runsvdir").pid() + ")...",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsSubsequence(
+            "*** my_init failed: java.lang.IllegalStateException: a bug",
+            "*** Running " + pre + "...",
+            "*** Shutting down runit daemon (PID " + spawnOf("runsvdir").pid() + ")...",
+            "*** Killing all processes...");
   }
 
-  // --- not root (docs/user-guide.md, "Read-only and non-root containers") ---------------------------
+  // --- not root (docs/user-guide.md, "Read-only and non-root containers")
+  // ---------------------------
 
   @Test
   void notRootHandsRunsvdirOnlyTheServicesThatCanRun() throws Exception {
@@ -635,25 +727,33 @@ class MyInitTest {
     Files.createFile(services.resolve("rsyslog/" + ServiceSelection.ROOT_ONLY));
     executable(Files.createDirectories(services.resolve("app")), "run");
     executable(Files.createDirectories(services.resolve("linked")), "run");
-    Files.createSymbolicLink(services.resolve("linked/supervise"), root.resolve("tmp/supervise.linked"));
+    Files.createSymbolicLink(
+        services.resolve("linked/supervise"), root.resolve("tmp/supervise.linked"));
     plainFile(Files.createDirectories(services.resolve("not-executable")), "run");
     executable(Files.createDirectories(services.resolve("stuck")), "run");
-    Files.createSymbolicLink(services.resolve("stuck/supervise"), root.resolve("no-run/deeper/supervise.stuck"));
+    Files.createSymbolicLink(
+        services.resolve("stuck/supervise"), root.resolve("no-run/deeper/supervise.stuck"));
     executable(Files.createDirectories(services.resolve("stuck-log/log")), "run");
     executable(services.resolve("stuck-log"), "run");
     Files.writeString(services.resolve("stuck-log/log/supervise"), "a file, not a directory");
     Files.writeString(services.resolve("not-a-service"), "");
     List<String> linksAtStart = new ArrayList<>();
     long[] ageAtStart = {0};
-    posix.program("runsvdir").onSpawn(pid -> {
-      Path scanned = Path.of(posix.spawns().getLast().argv().get(2));
-      try (var links = Files.list(scanned)) {
-        links.map(link -> link.getFileName() + " -> " + readLink(link)).forEach(linksAtStart::add);
-        ageAtStart[0] = System.currentTimeMillis() - Files.getLastModifiedTime(scanned).toMillis();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid -> {
+              Path scanned = Path.of(posix.spawns().getLast().argv().get(2));
+              try (var links = Files.list(scanned)) {
+                links
+                    .map(link -> link.getFileName() + " -> " + readLink(link))
+                    .forEach(linksAtStart::add);
+                ageAtStart[0] =
+                    System.currentTimeMillis() - Files.getLastModifiedTime(scanned).toMillis();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -661,26 +761,50 @@ class MyInitTest {
     Path scanned = Path.of(spawnOf("runsvdir").argv().get(2));
     assertThat(scanned.getParent()).isEqualTo(root.resolve("tmp"));
     assertThat(linksAtStart)
-        .containsExactlyInAnyOrder("app -> " + services.resolve("app"), "linked -> " + services.resolve("linked"));
+        .containsExactlyInAnyOrder(
+            "app -> " + services.resolve("app"), "linked -> " + services.resolve("linked"));
     // runsvdir waits a second before it reads a directory changed within the current second.
     assertThat(ageAtStart[0]).isGreaterThanOrEqualTo(1000);
     assertThat(scanned).as("removed once runsvdir has ended").doesNotExist();
-    assertThat(log()).contains(
-        "*** " + services.resolve("rsyslog") + " needs root: not started (my_init runs as uid 500).",
-        "*** WARNING: " + services.resolve("stuck") + " not started: runit cannot keep its state in "
-            + services.resolve("stuck/supervise") + " as uid 500 (" + root.resolve("no-run/deeper")
-            + " is not writable); make it writable, or a symlink into /tmp (docs/operations.md, non-root).",
-        "*** WARNING: " + services.resolve("not-executable") + " not started: "
-            + services.resolve("not-executable/run") + " is not executable as uid 500.");
-    assertThat(log()).anyMatch(line -> line.startsWith("*** WARNING: " + services.resolve("stuck-log") + " not started"));
+    assertThat(log())
+        .contains(
+            "*** "
+                + services.resolve("rsyslog")
+                + " needs root: not started (my_init runs as uid 500).",
+            "*** WARNING: "
+                + services.resolve("stuck")
+                + " not started: runit cannot keep its state in "
+                + services.resolve("stuck/supervise")
+                + " as uid 500 ("
+                + root.resolve("no-run/deeper")
+                + " is not writable); make it writable, or a symlink into /tmp (docs/operations.md, non-root).",
+            "*** WARNING: "
+                + services.resolve("not-executable")
+                + " not started: "
+                + services.resolve("not-executable/run")
+                + " is not executable as uid 500.");
+    assertThat(log())
+        .anyMatch(
+            line ->
+                line.startsWith("*** WARNING: " + services.resolve("stuck-log") + " not started"));
   }
 
   @Test
   void notRootWithNothingToRunAndNowhereToWriteHandsRunsvdirAnEmptyDirectory() throws Exception {
     posix.uid(500);
-    layout = new Layout(layout.environmentDirectory(), layout.shellDump(), layout.jsonDump(), layout.initDirectory(),
-        layout.rcLocal(), layout.preShutdownDirectory(), layout.postShutdownDirectory(), layout.serviceDirectory(),
-        layout.proc(), List.of(root.resolve("no-run")), layout.noServices());
+    layout =
+        new Layout(
+            layout.environmentDirectory(),
+            layout.shellDump(),
+            layout.jsonDump(),
+            layout.initDirectory(),
+            layout.rcLocal(),
+            layout.preShutdownDirectory(),
+            layout.postShutdownDirectory(),
+            layout.serviceDirectory(),
+            layout.proc(),
+            List.of(root.resolve("no-run")),
+            layout.noServices());
     Files.createDirectories(layout.serviceDirectory().resolve("cron"));
     Files.createFile(layout.serviceDirectory().resolve("cron/" + ServiceSelection.ROOT_ONLY));
     posix.program("cmd").exitsAtOnce(0);
@@ -742,25 +866,37 @@ class MyInitTest {
     Path web = service("web", 300, 555);
     Path cron = service("cron", 301, 556);
     // runsv takes its time: the records change only after sv has returned, each by an event.
-    posix.program("sv").onSpawn(pid -> new Thread(() -> {
-      recordDown(web);
-      recordDown(cron);
-    }).start());
+    posix
+        .program("sv")
+        .onSpawn(
+            pid ->
+                new Thread(
+                        () -> {
+                          recordDown(web);
+                          recordDown(cron);
+                        })
+                    .start());
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
     List<Spawn> sv = posix.spawns().stream().filter(s -> s.program().equals("sv")).toList();
-    assertThat(sv).singleElement().satisfies(down -> assertThat(down.argv().subList(1, down.argv().size()))
-        .containsExactlyInAnyOrder("down", web.toString(), cron.toString()));
+    assertThat(sv)
+        .singleElement()
+        .satisfies(
+            down ->
+                assertThat(down.argv().subList(1, down.argv().size()))
+                    .containsExactlyInAnyOrder("down", web.toString(), cron.toString()));
     assertThat(sv.get(0).argv().get(1)).isEqualTo("down");
-    assertThat(posix.calls()).contains("watch([" + web.resolve("supervise") + ", " + cron.resolve("supervise") + "])");
+    assertThat(posix.calls())
+        .contains("watch([" + web.resolve("supervise") + ", " + cron.resolve("supervise") + "])");
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
     // Down, and runsvdir gone: each runsv is frozen, found idle and killed.
     assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(posix.signalsTo(301)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
-    assertThat(posix.kills()).containsSubsequence(
-        new Kill(spawnOf("runsvdir").pid(), Signals.SIGTERM), new Kill(300, Signals.SIGSTOP));
+    assertThat(posix.kills())
+        .containsSubsequence(
+            new Kill(spawnOf("runsvdir").pid(), Signals.SIGTERM), new Kill(300, Signals.SIGSTOP));
   }
 
   @Test
@@ -768,14 +904,17 @@ class MyInitTest {
     killTimeouts(RUNS_OUT, AMPLE);
     Path web = service("web", 300, 555);
     Path cron = service("cron", 301, 556);
-    posix.program("sv").onSpawn(pid -> {
-      List<String> argv = posix.spawns().getLast().argv();
-      if (argv.get(1).equals("down")) {
-        recordDown(web);
-      } else {
-        recordDown(cron);
-      }
-    });
+    posix
+        .program("sv")
+        .onSpawn(
+            pid -> {
+              List<String> argv = posix.spawns().getLast().argv();
+              if (argv.get(1).equals("down")) {
+                recordDown(web);
+              } else {
+                recordDown(cron);
+              }
+            });
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -783,8 +922,13 @@ class MyInitTest {
     List<Spawn> sv = posix.spawns().stream().filter(s -> s.program().equals("sv")).toList();
     assertThat(sv).hasSize(2);
     assertThat(sv.get(1).argv().subList(1, 3)).containsExactly("kill", cron.toString());
-    assertThat(log()).contains("*** WARNING: " + cron + " did not stop within "
-        + RUNS_OUT.toMillis() + " ms of SIGTERM; killing it");
+    assertThat(log())
+        .contains(
+            "*** WARNING: "
+                + cron
+                + " did not stop within "
+                + RUNS_OUT.toMillis()
+                + " ms of SIGTERM; killing it");
     assertThat(posix.signalsTo(301)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
@@ -793,21 +937,25 @@ class MyInitTest {
     killTimeouts(RUNS_OUT, AMPLE);
     Path web = service("web", 300, 0);
     Files.write(web.resolve("supervise/status"), status(558, 'd', ServiceStatus.FINISH));
-    new Thread(() -> {
-      try {
-        posix.awaitKill(new Kill(558, Signals.SIGKILL), AMPLE);
-        recordDown(web);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                posix.awaitKill(new Kill(558, Signals.SIGKILL), AMPLE);
+                recordDown(web);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .start();
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
     assertThat(posix.kills()).contains(new Kill(558, Signals.SIGKILL));
     // sv kill during finish would make runsv run finish again.
-    assertThat(posix.spawns()).filteredOn(s -> s.program().equals("sv")).extracting(s -> s.argv().get(1))
+    assertThat(posix.spawns())
+        .filteredOn(s -> s.program().equals("sv"))
+        .extracting(s -> s.argv().get(1))
         .containsExactly("down");
     assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
@@ -835,11 +983,15 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.kills()).containsSubsequence(new Kill(300, Signals.SIGSTOP), new Kill(300, Signals.SIGCONT));
-    assertThat(posix.kills()).filteredOn(kill -> kill.signal() == Signals.SIGKILL && Math.abs(kill.pid()) == 300)
-        .as("killed only once the timeout has run out, with the service").containsExactly(
-            new Kill(-300, Signals.SIGKILL), new Kill(300, Signals.SIGKILL));
-    assertThat(log()).contains("*** WARNING: " + web + " still runs after it was stopped; killing it with its runsv");
+    assertThat(posix.kills())
+        .containsSubsequence(new Kill(300, Signals.SIGSTOP), new Kill(300, Signals.SIGCONT));
+    assertThat(posix.kills())
+        .filteredOn(kill -> kill.signal() == Signals.SIGKILL && Math.abs(kill.pid()) == 300)
+        .as("killed only once the timeout has run out, with the service")
+        .containsExactly(new Kill(-300, Signals.SIGKILL), new Kill(300, Signals.SIGKILL));
+    assertThat(log())
+        .contains(
+            "*** WARNING: " + web + " still runs after it was stopped; killing it with its runsv");
   }
 
   @Test
@@ -847,19 +999,22 @@ class MyInitTest {
     // runsvdir started it after `sv down`, or before it had its control fifo open: sv fails.
     Path late = service("late", 302, 557);
     posix.program("sv").exitsAtOnce(1);
-    new Thread(() -> {
-      try {
-        posix.awaitKill(new Kill(302, Signals.SIGTERM), AMPLE);
-        recordDown(late);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                posix.awaitKill(new Kill(302, Signals.SIGTERM), AMPLE);
+                recordDown(late);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .start();
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(posix.signalsTo(302)).containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
+    assertThat(posix.signalsTo(302))
+        .containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
     assertThat(elapsedMillis).as("neither wait ran out").isLessThan(AMPLE.toMillis());
   }
@@ -868,20 +1023,25 @@ class MyInitTest {
   void aRunsvThatHasJustStartedGetsNoSvButSigterm() throws Exception {
     Path early = service("early", 303, 559);
     Files.delete(early.resolve("supervise/ok"));
-    new Thread(() -> {
-      try {
-        posix.awaitKill(new Kill(303, Signals.SIGTERM), AMPLE);
-        recordDown(early);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                posix.awaitKill(new Kill(303, Signals.SIGTERM), AMPLE);
+                recordDown(early);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .start();
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(spawned()).as("sv would print a runit warning into the container's stdout").doesNotContain("sv");
-    assertThat(posix.signalsTo(303)).containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
+    assertThat(spawned())
+        .as("sv would print a runit warning into the container's stdout")
+        .doesNotContain("sv");
+    assertThat(posix.signalsTo(303))
+        .containsExactly(Signals.SIGSTOP, Signals.SIGTERM, Signals.SIGSTOP, Signals.SIGKILL);
     assertThat(log()).noneMatch(line -> line.contains("WARNING"));
   }
 
@@ -904,17 +1064,29 @@ class MyInitTest {
     Path web = service("web", 300, 555);
     Path post = script(layout.postShutdownDirectory(), "post", 0);
     List<Boolean> downAtPost = new ArrayList<>();
-    posix.program("post").onSpawn(pid -> downAtPost.add(ServiceStatus.of(web).orElseThrow().isDown()));
-    posix.program("sv").onSpawn(pid -> new Thread(() -> {
-      sleep(200);
-      recordDown(web);
-    }).start());
+    posix
+        .program("post")
+        .onSpawn(pid -> downAtPost.add(ServiceStatus.of(web).orElseThrow().isDown()));
+    posix
+        .program("sv")
+        .onSpawn(
+            pid ->
+                new Thread(
+                        () -> {
+                          sleep(200);
+                          recordDown(web);
+                        })
+                    .start());
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
-    assertThat(downAtPost).as("the service was down before the post-shutdown scripts").containsExactly(true);
-    assertThat(log()).contains("*** Running " + post + "...").noneMatch(line -> line.contains("WARNING"));
+    assertThat(downAtPost)
+        .as("the service was down before the post-shutdown scripts")
+        .containsExactly(true);
+    assertThat(log())
+        .contains("*** Running " + post + "...")
+        .noneMatch(line -> line.contains("WARNING"));
     assertThat(posix.signalsTo(300)).containsExactly(Signals.SIGSTOP, Signals.SIGKILL);
   }
 
@@ -922,26 +1094,32 @@ class MyInitTest {
   void aStepThatFailsUnexpectedlyIsLoggedAndTheShutdownGoesOn() throws Exception {
     posix.pid(1);
     service("web", 300, 555);
-    posix.onCall("watch", () -> {
-      throw new IllegalStateException("a bug");
-    });
+    posix.onCall(
+        "watch",
+        () -> {
+          throw new IllegalStateException("a bug");
+        });
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
 
     int runsvdir = spawnOf("runsvdir").pid();
-    assertThat(log()).containsSubsequence(
-        "*** shutdown step failed: java.lang.IllegalStateException: a bug",
-        "*** Shutting down runit daemon (PID " + runsvdir + ")...",
-        "*** Killing all processes...");
+    assertThat(log())
+        .containsSubsequence(
+            "*** shutdown step failed: java.lang.IllegalStateException: a bug",
+            "*** Shutting down runit daemon (PID " + runsvdir + ")...",
+            "*** Killing all processes...");
   }
 
-  // --- the shutdown deadline ----------------------------------------------------------------------
+  // --- the shutdown deadline
+  // ----------------------------------------------------------------------
 
   @Test
   void theDeadlineCutsEveryStepAndWhatStillRunsIsKilled() throws Exception {
     Duration hour = Duration.ofHours(1);
-    settings = new Settings(hour, hour, Duration.ofMillis(300), settings.initDirectory(), Optional.of(hour));
+    settings =
+        new Settings(
+            hour, hour, Duration.ofMillis(300), settings.initDirectory(), Optional.of(hour));
     posix.pid(1);
     Path pre = executable(layout.preShutdownDirectory(), "pre");
     posix.program("pre").ignores(Signals.SIGTERM);
@@ -951,25 +1129,33 @@ class MyInitTest {
 
     assertThat(run("--", "cmd")).as("my_init's own status").isEqualTo(3);
 
-    assertThat(posix.signalsTo(spawnOf("pre").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("pre").pid()))
+        .containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(spawned()).as("nothing starts after the deadline").doesNotContain("post");
     assertThat(posix.kills()).endsWith(new Kill(-1, Signals.SIGKILL));
-    assertThat(log()).containsSubsequence(
-        "*** WARNING: " + pre + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.",
-        "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (300 ms) has passed: what was still running was killed.",
-        "*** Killing all processes...",
-        "*** Not all processes have exited in time. Forcing them to exit.");
+    assertThat(log())
+        .containsSubsequence(
+            "*** WARNING: " + pre + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.",
+            "*** WARNING: MY_INIT_SHUTDOWN_TIMEOUT (300 ms) has passed: what was still running was killed.",
+            "*** Killing all processes...",
+            "*** Not all processes have exited in time. Forcing them to exit.");
   }
 
   @Test
   void theDeadlineCountsFromTheSignalThatStopsTheCommand() throws Exception {
     Duration hour = Duration.ofHours(1);
-    settings = new Settings(hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
-    posix.program("cmd").ignores(Signals.SIGTERM).onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
+    settings =
+        new Settings(
+            hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
+    posix
+        .program("cmd")
+        .ignores(Signals.SIGTERM)
+        .onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
     assertThat(run("--skip-runit", "--", "cmd")).isEqualTo(2);
 
-    assertThat(posix.signalsTo(spawnOf("cmd").pid())).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
+    assertThat(posix.signalsTo(spawnOf("cmd").pid()))
+        .containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(log()).contains("*** Init system aborted.");
   }
 
@@ -982,13 +1168,17 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(posix.kills()).containsExactly(
-        new Kill(-1, Signals.SIGTERM), new Kill(-1, Signals.SIGCONT), new Kill(-1, Signals.SIGKILL));
+    assertThat(posix.kills())
+        .containsExactly(
+            new Kill(-1, Signals.SIGTERM),
+            new Kill(-1, Signals.SIGCONT),
+            new Kill(-1, Signals.SIGKILL));
     assertThat(posix.wasReaped(900)).isTrue();
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(RUNS_OUT.toMillis());
-    assertThat(log()).endsWith(
-        "*** Killing all processes...",
-        "*** Not all processes have exited in time. Forcing them to exit.");
+    assertThat(log())
+        .endsWith(
+            "*** Killing all processes...",
+            "*** Not all processes have exited in time. Forcing them to exit.");
   }
 
   @Test
@@ -1000,8 +1190,12 @@ class MyInitTest {
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     // SIGCONT: a stopped process (a command's group after Ctrl-Z) must see the TERM too.
-    assertThat(posix.kills()).containsExactly(new Kill(-1, Signals.SIGTERM), new Kill(-1, Signals.SIGCONT));
-    assertThat(log()).as("no waiting for the timeout").last().isEqualTo("*** Killing all processes...");
+    assertThat(posix.kills())
+        .containsExactly(new Kill(-1, Signals.SIGTERM), new Kill(-1, Signals.SIGCONT));
+    assertThat(log())
+        .as("no waiting for the timeout")
+        .last()
+        .isEqualTo("*** Killing all processes...");
   }
 
   @Test
@@ -1017,7 +1211,8 @@ class MyInitTest {
 
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
-    assertThat(posix.kills()).noneMatch(kill -> kill.pid() == -1 || kill.pid() == 5000 || kill.pid() == 4242);
+    assertThat(posix.kills())
+        .noneMatch(kill -> kill.pid() == -1 || kill.pid() == 5000 || kill.pid() == 4242);
     assertThat(posix.signalsTo(900)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(posix.signalsTo(901)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     assertThat(log()).contains("*** Not all processes have exited in time. Forcing them to exit.");
@@ -1071,7 +1266,8 @@ class MyInitTest {
 
   private void process(int pid, String comm, char state, int parent) throws Exception {
     Path dir = Files.createDirectories(layout.proc().resolve(Integer.toString(pid)));
-    Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") " + state + " " + parent + " 1 1 0 -1 0\n");
+    Files.writeString(
+        dir.resolve("stat"), pid + " (" + comm + ") " + state + " " + parent + " 1 1 0 -1 0\n");
   }
 
   /**
@@ -1079,18 +1275,25 @@ class MyInitTest {
    * starts for it, as /proc shows it (frozen, as SIGSTOP leaves it), and its record.
    */
   private Path service(String name, int runsv, int servicePid) throws Exception {
-    Path dir = Files.createDirectories(layout.serviceDirectory().resolve(name).resolve("supervise"));
-    Files.write(dir.resolve("status"), status(servicePid, 'u', servicePid == 0 ? ServiceStatus.DOWN : 1));
+    Path dir =
+        Files.createDirectories(layout.serviceDirectory().resolve(name).resolve("supervise"));
+    Files.write(
+        dir.resolve("status"), status(servicePid, 'u', servicePid == 0 ? ServiceStatus.DOWN : 1));
     // runsv's fifo, the last thing it makes before it takes commands (a plain file stands in).
     Files.createFile(dir.resolve("ok"));
-    posix.program("runsvdir").onSpawn(pid -> {
-      try {
-        process(runsv, "runsv", 'T', pid);
-        Files.write(layout.proc().resolve(runsv + "/cmdline"), ("runsv\0" + name + "\0").getBytes(StandardCharsets.UTF_8));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid -> {
+              try {
+                process(runsv, "runsv", 'T', pid);
+                Files.write(
+                    layout.proc().resolve(runsv + "/cmdline"),
+                    ("runsv\0" + name + "\0").getBytes(StandardCharsets.UTF_8));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     return dir.getParent();
   }
 

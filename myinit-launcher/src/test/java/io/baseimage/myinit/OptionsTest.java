@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class OptionsTest {
   private static Options parse(String... args) throws UsageException {
@@ -20,33 +20,42 @@ class OptionsTest {
     return options.command().stream().map(a -> new String(a, StandardCharsets.UTF_8)).toList();
   }
 
-  /** Flags as letters: s skip-startup-files, r skip-runit, k kill all on exit, q quiet, h help, v version. */
+  /**
+   * Flags as letters: s skip-startup-files, r skip-runit, k kill all on exit, q quiet, h help, v
+   * version.
+   */
   private static String flags(Options o) {
-    return (o.skipStartupFiles() ? "s" : "") + (o.skipRunit() ? "r" : "") + (o.killAllOnExit() ? "k" : "")
-        + (o.quiet() ? "q" : "") + (o.help() ? "h" : "") + (o.version() ? "v" : "");
+    return (o.skipStartupFiles() ? "s" : "")
+        + (o.skipRunit() ? "r" : "")
+        + (o.killAllOnExit() ? "k" : "")
+        + (o.quiet() ? "q" : "")
+        + (o.help() ? "h" : "")
+        + (o.version() ? "v" : "");
   }
 
   @ParameterizedTest(name = "[{0}] -> flags {1}, command [{2}]")
-  @CsvSource(delimiter = '|', value = {
-    // arguments (space-separated)                 | flags | command
-    "''                                            | k     | ''",
-    "--skip-startup-files                          | sk    | ''",
-    "--skip-runit -- cmd                           | rk    | cmd",
-    "--no-kill-all-on-exit                         | ''    | ''",
-    "--quiet                                       | kq    | ''",
-    "--help                                        | kh    | ''",
-    "-h                                            | kh    | ''",
-    "--version                                     | kv    | ''",
-    "--skip-startup-files --skip-runit --no-kill-all-on-exit --quiet -- a b | srq | a b",
-    "-- bash -l                                    | k     | bash -l",
-    "-- --quiet                                    | k     | --quiet",
-    "-- -- x                                       | k     | -- x",
-    "--                                            | k     | ''",
-    "bash -l                                       | k     | bash -l",
-    "--quiet bash --skip-runit                     | kq    | bash --skip-runit",
-    "- x                                           | k     | - x",
-    "--quiet --quiet                               | kq    | ''",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // arguments (space-separated)                 | flags | command
+        "''                                            | k     | ''",
+        "--skip-startup-files                          | sk    | ''",
+        "--skip-runit -- cmd                           | rk    | cmd",
+        "--no-kill-all-on-exit                         | ''    | ''",
+        "--quiet                                       | kq    | ''",
+        "--help                                        | kh    | ''",
+        "-h                                            | kh    | ''",
+        "--version                                     | kv    | ''",
+        "--skip-startup-files --skip-runit --no-kill-all-on-exit --quiet -- a b | srq | a b",
+        "-- bash -l                                    | k     | bash -l",
+        "-- --quiet                                    | k     | --quiet",
+        "-- -- x                                       | k     | -- x",
+        "--                                            | k     | ''",
+        "bash -l                                       | k     | bash -l",
+        "--quiet bash --skip-runit                     | kq    | bash --skip-runit",
+        "- x                                           | k     | - x",
+        "--quiet --quiet                               | kq    | ''",
+      })
   void parsesOptionsAndTheCommand(String args, String flags, String command) throws Exception {
     Options options = parse(args.isBlank() ? new String[0] : args.trim().split(" +"));
 
@@ -73,8 +82,17 @@ class OptionsTest {
 
   @Test
   void usageNamesEveryOptionAndSetting() {
-    assertThat(Options.USAGE).contains("--skip-startup-files", "--skip-runit", "--no-kill-all-on-exit",
-        "--quiet", "--help", "--version", "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT",
-        "ENV_INIT_DIRECTORY", "MY_INIT_SCRIPT_TIMEOUT");
+    assertThat(Options.USAGE)
+        .contains(
+            "--skip-startup-files",
+            "--skip-runit",
+            "--no-kill-all-on-exit",
+            "--quiet",
+            "--help",
+            "--version",
+            "KILL_PROCESS_TIMEOUT",
+            "KILL_ALL_PROCESSES_TIMEOUT",
+            "ENV_INIT_DIRECTORY",
+            "MY_INIT_SCRIPT_TIMEOUT");
   }
 }

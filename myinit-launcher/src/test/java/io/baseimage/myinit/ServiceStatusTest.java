@@ -20,7 +20,9 @@ class ServiceStatusTest {
   @Test
   void aServiceIsDownOnlyWithNeitherRunNorFinishRunning() {
     assertThat(new ServiceStatus(0, false, ServiceStatus.DOWN).isDown()).isTrue();
-    assertThat(new ServiceStatus(0, true, ServiceStatus.DOWN).isDown()).as("a crash loop between two runs").isTrue();
+    assertThat(new ServiceStatus(0, true, ServiceStatus.DOWN).isDown())
+        .as("a crash loop between two runs")
+        .isTrue();
     assertThat(new ServiceStatus(77, false, 1).isDown()).isFalse();
     assertThat(new ServiceStatus(78, false, 2).isDown()).as("its finish script runs").isFalse();
   }

@@ -24,7 +24,9 @@ class SettingsTest {
 
     assertThat(settings.killProcessTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.killAllProcessesTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(settings.shutdownTimeout()).as("below docker's 10 s").isEqualTo(Duration.ofSeconds(9));
+    assertThat(settings.shutdownTimeout())
+        .as("below docker's 10 s")
+        .isEqualTo(Duration.ofSeconds(9));
     assertThat(settings.initDirectory()).isEqualTo(Path.of("/etc/my_init.d"));
     assertThat(settings.scriptTimeout()).isEmpty();
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -32,8 +34,14 @@ class SettingsTest {
 
   @ParameterizedTest
   @CsvSource({
-    "5, PT5S", "0, PT0S", "0.5, PT0.5S", ".25, PT0.25S", "1.000000001, PT1.000000001S", "' 3 ', PT3S",
-    "1e1, PT10S", "86400, PT24H",
+    "5, PT5S",
+    "0, PT0S",
+    "0.5, PT0.5S",
+    ".25, PT0.25S",
+    "1.000000001, PT1.000000001S",
+    "' 3 ', PT3S",
+    "1e1, PT10S",
+    "86400, PT24H",
   })
   void readsSecondsWithDecimals(String value, String expected) throws Exception {
     Settings settings = from(Map.of("KILL_PROCESS_TIMEOUT", value));
@@ -43,28 +51,46 @@ class SettingsTest {
 
   @Test
   void readsEverySetting() throws Exception {
-    Settings settings = from(Map.of(
-        "KILL_PROCESS_TIMEOUT", "2",
-        "KILL_ALL_PROCESSES_TIMEOUT", "0.1",
-        "MY_INIT_SHUTDOWN_TIMEOUT", "25",
-        "ENV_INIT_DIRECTORY", "/opt/init.d",
-        "MY_INIT_SCRIPT_TIMEOUT", "30"));
+    Settings settings =
+        from(
+            Map.of(
+                "KILL_PROCESS_TIMEOUT", "2",
+                "KILL_ALL_PROCESSES_TIMEOUT", "0.1",
+                "MY_INIT_SHUTDOWN_TIMEOUT", "25",
+                "ENV_INIT_DIRECTORY", "/opt/init.d",
+                "MY_INIT_SCRIPT_TIMEOUT", "30"));
 
-    assertThat(settings).isEqualTo(new Settings(Duration.ofSeconds(2), Duration.ofMillis(100),
-        Duration.ofSeconds(25), Path.of("/opt/init.d"), Optional.of(Duration.ofSeconds(30))));
+    assertThat(settings)
+        .isEqualTo(
+            new Settings(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(25),
+                Path.of("/opt/init.d"),
+                Optional.of(Duration.ofSeconds(30))));
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "KILL_PROCESS_TIMEOUT", "KILL_ALL_PROCESSES_TIMEOUT", "MY_INIT_SHUTDOWN_TIMEOUT", "MY_INIT_SCRIPT_TIMEOUT"
-  })
+  @ValueSource(
+      strings = {
+        "KILL_PROCESS_TIMEOUT",
+        "KILL_ALL_PROCESSES_TIMEOUT",
+        "MY_INIT_SHUTDOWN_TIMEOUT",
+        "MY_INIT_SCRIPT_TIMEOUT"
+      })
   void rejectsAMalformedNumberNamingTheVariable(String name) {
-    for (String value : new String[] {"abc", "5s", "-1", "-0.5", "", " ", "1,5", "NaN", "0x10", "99999999999"}) {
+    for (String value :
+        new String[] {"abc", "5s", "-1", "-0.5", "", " ", "1,5", "NaN", "0x10", "99999999999"}) {
       assertThatThrownBy(() -> from(Map.of(name, value)))
           .as("%s=%s", name, value)
           .isInstanceOf(SettingsException.class)
-          .hasMessage("invalid " + name + " '" + value + "': expected a number of seconds, for example 5 or 0.5");
+          .hasMessage(
+              "invalid "
+                  + name
+                  + " '"
+                  + value
+                  + "': expected a number of seconds, for example 5 or 0.5");
     }
   }
 

@@ -2,7 +2,10 @@ package io.baseimage.posix;
 
 import java.io.IOException;
 
-/** A native call that failed, for example {@code setgid(500) failed: EPERM (Operation not permitted)}. */
+/**
+ * A native call that failed, for example {@code setgid(500) failed: EPERM (Operation not
+ * permitted)}.
+ */
 public final class ErrnoException extends IOException {
   private static final long serialVersionUID = 1L;
 

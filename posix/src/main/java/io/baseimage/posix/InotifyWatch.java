@@ -14,9 +14,12 @@ final class InotifyWatch implements DirectoryWatch {
   private static final Type LONG = Type.SINT64;
   private static final Type POINTER = Type.POINTER;
   private static final NativeFunction INOTIFY_INIT1 = NativeFunction.of("inotify_init1", INT, INT);
-  private static final NativeFunction INOTIFY_ADD_WATCH = NativeFunction.of("inotify_add_watch", INT, INT, POINTER, UINT);
-  private static final NativeFunction POLL = NativeFunction.of("poll", INT, POINTER, Type.ULONG, INT);
-  private static final NativeFunction READ = NativeFunction.of("read", LONG, INT, POINTER, Type.ULONG);
+  private static final NativeFunction INOTIFY_ADD_WATCH =
+      NativeFunction.of("inotify_add_watch", INT, INT, POINTER, UINT);
+  private static final NativeFunction POLL =
+      NativeFunction.of("poll", INT, POINTER, Type.ULONG, INT);
+  private static final NativeFunction READ =
+      NativeFunction.of("read", LONG, INT, POINTER, Type.ULONG);
   private static final NativeFunction CLOSE = NativeFunction.of("close", INT, INT);
 
   private static final int IN_NONBLOCK = 0x800;
@@ -41,10 +44,13 @@ final class InotifyWatch implements DirectoryWatch {
     InotifyWatch watch = new InotifyWatch(fd);
     try (NativeMemory memory = new NativeMemory()) {
       for (byte[] directory : directories) {
-        if (INOTIFY_ADD_WATCH.callInt(fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+        if (INOTIFY_ADD_WATCH.callInt(
+                fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
+            < 0) {
           int errno = NativeFunction.errno();
           watch.close();
-          throw failure("inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")", errno);
+          throw failure(
+              "inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")", errno);
         }
       }
     }
@@ -58,7 +64,8 @@ final class InotifyWatch implements DirectoryWatch {
       long pollFd = memory.allocate(8);
       IO.putInt(pollFd, fd);
       IO.putShort(pollFd + 4, POLLIN);
-      int ready = POLL.callInt(pollFd, 1, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeoutMillis)));
+      int ready =
+          POLL.callInt(pollFd, 1, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeoutMillis)));
       if (ready < 0) {
         int errno = NativeFunction.errno();
         if (errno == Errno.EINTR) {

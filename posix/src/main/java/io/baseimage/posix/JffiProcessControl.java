@@ -25,8 +25,10 @@ public final class JffiProcessControl implements ProcessControl {
   // posix_spawn and its attribute functions return an error number instead of setting errno.
   private static final NativeFunction POSIX_SPAWN =
       NativeFunction.of("posix_spawn", INT, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER);
-  private static final NativeFunction SPAWNATTR_INIT = NativeFunction.of("posix_spawnattr_init", INT, POINTER);
-  private static final NativeFunction SPAWNATTR_DESTROY = NativeFunction.of("posix_spawnattr_destroy", INT, POINTER);
+  private static final NativeFunction SPAWNATTR_INIT =
+      NativeFunction.of("posix_spawnattr_init", INT, POINTER);
+  private static final NativeFunction SPAWNATTR_DESTROY =
+      NativeFunction.of("posix_spawnattr_destroy", INT, POINTER);
   private static final NativeFunction SPAWNATTR_SETFLAGS =
       NativeFunction.of("posix_spawnattr_setflags", INT, POINTER, SHORT);
   private static final NativeFunction SPAWNATTR_SETSIGMASK =
@@ -42,16 +44,21 @@ public final class JffiProcessControl implements ProcessControl {
   private static final NativeFunction FILE_ACTIONS_ADDCLOSEFROM =
       NativeFunction.of("posix_spawn_file_actions_addclosefrom_np", INT, POINTER, INT);
   private static final NativeFunction SIGNAL = NativeFunction.of("signal", POINTER, INT, POINTER);
-  private static final NativeFunction SIGWAITINFO = NativeFunction.of("sigwaitinfo", INT, POINTER, POINTER);
-  private static final NativeFunction WAITPID = NativeFunction.of("waitpid", INT, INT, POINTER, INT);
+  private static final NativeFunction SIGWAITINFO =
+      NativeFunction.of("sigwaitinfo", INT, POINTER, POINTER);
+  private static final NativeFunction WAITPID =
+      NativeFunction.of("waitpid", INT, INT, POINTER, INT);
   private static final NativeFunction KILL = NativeFunction.of("kill", INT, INT, INT);
-  private static final NativeFunction PRCTL = NativeFunction.of("prctl", INT, INT, LONG, LONG, LONG, LONG);
+  private static final NativeFunction PRCTL =
+      NativeFunction.of("prctl", INT, INT, LONG, LONG, LONG, LONG);
   private static final NativeFunction GETUID = NativeFunction.of("getuid", UINT);
   private static final NativeFunction GETPGRP = NativeFunction.of("getpgrp", INT);
   private static final NativeFunction ISATTY = NativeFunction.of("isatty", INT, INT);
   private static final NativeFunction TCSETPGRP = NativeFunction.of("tcsetpgrp", INT, INT, INT);
-  private static final NativeFunction MALLOC_TRIM = NativeFunction.of("malloc_trim", INT, Type.ULONG);
-  private static final NativeFunction MADVISE = NativeFunction.of("madvise", INT, POINTER, Type.ULONG, INT);
+  private static final NativeFunction MALLOC_TRIM =
+      NativeFunction.of("malloc_trim", INT, Type.ULONG);
+  private static final NativeFunction MADVISE =
+      NativeFunction.of("madvise", INT, POINTER, Type.ULONG, INT);
 
   private static final short POSIX_SPAWN_SETPGROUP = 0x02;
   private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -67,9 +74,9 @@ public final class JffiProcessControl implements ProcessControl {
   private JffiProcessControl() {}
 
   /**
-   * The C library of this process. jffi's own native stub is loaded from
-   * {@code -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted
-   * from its jar to a temporary directory.
+   * The C library of this process. jffi's own native stub is loaded from {@code
+   * -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted from its
+   * jar to a temporary directory.
    */
   public static JffiProcessControl load() {
     return new JffiProcessControl();
@@ -107,8 +114,14 @@ public final class JffiProcessControl implements ProcessControl {
         SPAWNATTR_SETSIGDEFAULT.call(attr, allSignals);
         // Not every descriptor of the JVM is close-on-exec.
         FILE_ACTIONS_ADDCLOSEFROM.call(actions, 3);
-        int error = POSIX_SPAWN.callInt(pid, memory.cString(path), actions, attr,
-            memory.stringArray(argv), memory.stringArray(environ));
+        int error =
+            POSIX_SPAWN.callInt(
+                pid,
+                memory.cString(path),
+                actions,
+                attr,
+                memory.stringArray(argv),
+                memory.stringArray(environ));
         if (error != 0) {
           throw failure("posix_spawn(" + new String(path, StandardCharsets.UTF_8) + ")", error);
         }

@@ -36,13 +36,18 @@ public final class JffiUserSwitch implements UserSwitch {
   private static final NativeFunction GETPWNAM = NativeFunction.of("getpwnam", POINTER, POINTER);
   private static final NativeFunction GETPWUID = NativeFunction.of("getpwuid", POINTER, UINT);
   private static final NativeFunction GETGRNAM = NativeFunction.of("getgrnam", POINTER, POINTER);
-  private static final NativeFunction INITGROUPS = NativeFunction.of("initgroups", INT, POINTER, UINT);
-  private static final NativeFunction SETGROUPS = NativeFunction.of("setgroups", INT, Type.ULONG, POINTER);
+  private static final NativeFunction INITGROUPS =
+      NativeFunction.of("initgroups", INT, POINTER, UINT);
+  private static final NativeFunction SETGROUPS =
+      NativeFunction.of("setgroups", INT, Type.ULONG, POINTER);
   private static final NativeFunction SETGID = NativeFunction.of("setgid", INT, UINT);
   private static final NativeFunction SETUID = NativeFunction.of("setuid", INT, UINT);
-  private static final NativeFunction SIGPROCMASK = NativeFunction.of("sigprocmask", INT, INT, POINTER, POINTER);
-  private static final NativeFunction EXECVE = NativeFunction.of("execve", INT, POINTER, POINTER, POINTER);
-  private static final NativeFunction CLOSE_RANGE = NativeFunction.of("close_range", INT, UINT, UINT, INT);
+  private static final NativeFunction SIGPROCMASK =
+      NativeFunction.of("sigprocmask", INT, INT, POINTER, POINTER);
+  private static final NativeFunction EXECVE =
+      NativeFunction.of("execve", INT, POINTER, POINTER, POINTER);
+  private static final NativeFunction CLOSE_RANGE =
+      NativeFunction.of("close_range", INT, UINT, UINT, INT);
   private static final NativeFunction FCNTL = NativeFunction.of("fcntl", INT, INT, INT, INT);
 
   private static final int SIG_SETMASK = 2;
@@ -54,9 +59,9 @@ public final class JffiUserSwitch implements UserSwitch {
   private JffiUserSwitch() {}
 
   /**
-   * The C library of this process. jffi's own native stub is loaded from
-   * {@code -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted
-   * from its jar to a temporary directory.
+   * The C library of this process. jffi's own native stub is loaded from {@code
+   * -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted from its
+   * jar to a temporary directory.
    */
   public static JffiUserSwitch load() {
     return new JffiUserSwitch();
@@ -96,9 +101,13 @@ public final class JffiUserSwitch implements UserSwitch {
     if (entry == 0) {
       return Optional.empty();
     }
-    return Optional.of(new PasswdEntry(
-        string(IO.getAddress(entry)), IO.getInt(entry + 16), IO.getInt(entry + 20),
-        string(IO.getAddress(entry + 32)), string(IO.getAddress(entry + 40))));
+    return Optional.of(
+        new PasswdEntry(
+            string(IO.getAddress(entry)),
+            IO.getInt(entry + 16),
+            IO.getInt(entry + 20),
+            string(IO.getAddress(entry + 32)),
+            string(IO.getAddress(entry + 40))));
   }
 
   // struct group on LP64: name, passwd, gid, members.
@@ -155,7 +164,8 @@ public final class JffiUserSwitch implements UserSwitch {
       // The JVM blocks SIGQUIT in its threads; the mask survives execve.
       SIGPROCMASK.call(SIG_SETMASK, noSignals, 0);
       EXECVE.call(file, args, env);
-      throw failure("execve(" + new String(path, StandardCharsets.UTF_8) + ")", NativeFunction.errno());
+      throw failure(
+          "execve(" + new String(path, StandardCharsets.UTF_8) + ")", NativeFunction.errno());
     }
   }
 

@@ -47,11 +47,28 @@ final class NativeFunction {
       case 1 -> INVOKER.invokeL1(context, function, arguments[0]);
       case 2 -> INVOKER.invokeL2(context, function, arguments[0], arguments[1]);
       case 3 -> INVOKER.invokeL3(context, function, arguments[0], arguments[1], arguments[2]);
-      case 4 -> INVOKER.invokeL4(context, function, arguments[0], arguments[1], arguments[2], arguments[3]);
-      case 5 -> INVOKER.invokeL5(context, function, arguments[0], arguments[1], arguments[2], arguments[3],
-          arguments[4]);
-      case 6 -> INVOKER.invokeL6(context, function, arguments[0], arguments[1], arguments[2], arguments[3],
-          arguments[4], arguments[5]);
+      case 4 ->
+          INVOKER.invokeL4(
+              context, function, arguments[0], arguments[1], arguments[2], arguments[3]);
+      case 5 ->
+          INVOKER.invokeL5(
+              context,
+              function,
+              arguments[0],
+              arguments[1],
+              arguments[2],
+              arguments[3],
+              arguments[4]);
+      case 6 ->
+          INVOKER.invokeL6(
+              context,
+              function,
+              arguments[0],
+              arguments[1],
+              arguments[2],
+              arguments[3],
+              arguments[4],
+              arguments[5]);
       default -> throw new IllegalArgumentException(name + ": too many arguments");
     };
   }
@@ -66,9 +83,12 @@ final class NativeFunction {
     return LastError.getInstance().get();
   }
 
-  /** The failure of {@code call} with {@code errno}, described by the C library's {@code strerror}. */
+  /**
+   * The failure of {@code call} with {@code errno}, described by the C library's {@code strerror}.
+   */
   static ErrnoException failure(String call, int errno) {
-    String description = new String(NativeMemory.string(STRERROR.call(errno)), StandardCharsets.UTF_8);
+    String description =
+        new String(NativeMemory.string(STRERROR.call(errno)), StandardCharsets.UTF_8);
     return new ErrnoException(call, errno, description);
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 /** Native memory for the arguments of one call, freed together at the end of the call. */
 final class NativeMemory implements AutoCloseable {
   static final MemoryIO IO = MemoryIO.getInstance();
+
   /** A generous upper bound of glibc's {@code sigset_t} (128 bytes on x86_64 and aarch64). */
   static final int SIGSET_SIZE = 128;
 

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The native calls of an init: starting and reaping children, signals, the terminal, file
- * watches. my_init's port to the kernel, small so that the logic around it can be tested with a
- * fake. Failures are {@link ErrnoException}s naming the call.
+ * The native calls of an init: starting and reaping children, signals, the terminal, file watches.
+ * my_init's port to the kernel, small so that the logic around it can be tested with a fake.
+ * Failures are {@link ErrnoException}s naming the call.
  */
 public interface ProcessControl {
   /**
@@ -37,7 +37,9 @@ public interface ProcessControl {
   /** Orphaned descendants come to us instead of to PID 1 ({@code PR_SET_CHILD_SUBREAPER}). */
   void becomeChildSubreaper() throws ErrnoException;
 
-  /** Sets the disposition of {@code signal} to ignore, for signals the JVM will not let Java handle. */
+  /**
+   * Sets the disposition of {@code signal} to ignore, for signals the JVM will not let Java handle.
+   */
   void ignore(int signal) throws ErrnoException;
 
   /**
@@ -54,7 +56,9 @@ public interface ProcessControl {
   /** Makes {@code processGroup} the foreground process group of the terminal on {@code fd}. */
   void setForegroundProcessGroup(int fd, int processGroup) throws ErrnoException;
 
-  /** Renames the calling thread, and so the process in {@code ps} when called on the main thread. */
+  /**
+   * Renames the calling thread, and so the process in {@code ps} when called on the main thread.
+   */
   void setThreadName(String name);
 
   /**
@@ -66,9 +70,9 @@ public interface ProcessControl {
   DirectoryWatch watch(List<byte[]> directories) throws ErrnoException;
 
   /**
-   * Gives back memory that a process which from now on mostly sleeps does not need: free heap
-   * pages of the C library, and the read-only file pages touched at start-up (the JVM's code and
-   * its AOT cache), which come back from the page cache if they are needed again.
+   * Gives back memory that a process which from now on mostly sleeps does not need: free heap pages
+   * of the C library, and the read-only file pages touched at start-up (the JVM's code and its AOT
+   * cache), which come back from the page cache if they are needed again.
    */
   void releaseIdleMemory();
 }

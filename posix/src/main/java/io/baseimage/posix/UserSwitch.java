@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The native calls of setuser: the user database, the credentials of this process, and
- * {@code execve}. Small so that the logic around it can be tested with a fake. Failures are
- * {@link ErrnoException}s naming the call.
+ * The native calls of setuser: the user database, the credentials of this process, and {@code
+ * execve}. Small so that the logic around it can be tested with a fake. Failures are {@link
+ * ErrnoException}s naming the call.
  */
 public interface UserSwitch {
   int uid();
@@ -28,9 +28,9 @@ public interface UserSwitch {
   void setuid(int uid) throws ErrnoException;
 
   /**
-   * Marks every open file descriptor from {@code lowest} up close-on-exec, so that a program
-   * {@link #exec}'d next inherits only the ones below it. The JVM keeps jars, {@code lib/modules}
-   * and {@code /dev/random} open without that flag; after a user switch they would leak to the
+   * Marks every open file descriptor from {@code lowest} up close-on-exec, so that a program {@link
+   * #exec}'d next inherits only the ones below it. The JVM keeps jars, {@code lib/modules} and
+   * {@code /dev/random} open without that flag; after a user switch they would leak to the
    * unprivileged program.
    */
   void closeOnExec(int lowest) throws ErrnoException;

@@ -12,7 +12,8 @@ class JffiProcessControlTest {
   private final ProcessControl processes = JffiProcessControl.load();
 
   private int spawn(String script) throws ErrnoException {
-    List<byte[]> argv = List.of("/bin/sh".getBytes(UTF_8), "-c".getBytes(UTF_8), script.getBytes(UTF_8));
+    List<byte[]> argv =
+        List.of("/bin/sh".getBytes(UTF_8), "-c".getBytes(UTF_8), script.getBytes(UTF_8));
     return processes.spawn("/bin/sh".getBytes(UTF_8), argv, List.of(), false);
   }
 
@@ -40,9 +41,15 @@ class JffiProcessControlTest {
 
   @Test
   void aMissingProgramFailsWithEnoent() {
-    assertThatThrownBy(() -> processes.spawn("/no/such/program".getBytes(UTF_8),
-            List.of("program".getBytes(UTF_8)), List.of(), false))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
+    assertThatThrownBy(
+            () ->
+                processes.spawn(
+                    "/no/such/program".getBytes(UTF_8),
+                    List.of("program".getBytes(UTF_8)),
+                    List.of(),
+                    false))
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
         .hasMessage("posix_spawn(/no/such/program) failed: ENOENT (No such file or directory)");
   }
 
@@ -50,7 +57,8 @@ class JffiProcessControlTest {
   void signallingNoProcessFailsWithEsrchNamingTheCall() {
     // Above the kernel's pid_max (at most 2^22): no such process can exist.
     assertThatThrownBy(() -> processes.kill(1 << 23, 0))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH))
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH))
         .hasMessage("kill(8388608, 0) failed: ESRCH (No such process)");
   }
 

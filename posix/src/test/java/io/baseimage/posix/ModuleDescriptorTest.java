@@ -12,9 +12,13 @@ class ModuleDescriptorTest {
     ModuleDescriptor descriptor = ProcessControl.class.getModule().getDescriptor();
 
     assertThat(descriptor.name()).isEqualTo(ProcessControl.class.getPackageName());
-    assertThat(descriptor.exports()).singleElement().satisfies(export ->
-        assertThat(export.targets()).containsExactlyInAnyOrder(
-            "io.baseimage.startup", "io.baseimage.myinit", "io.baseimage.setuser"));
+    assertThat(descriptor.exports())
+        .singleElement()
+        .satisfies(
+            export ->
+                assertThat(export.targets())
+                    .containsExactlyInAnyOrder(
+                        "io.baseimage.startup", "io.baseimage.myinit", "io.baseimage.setuser"));
   }
 
   @Test

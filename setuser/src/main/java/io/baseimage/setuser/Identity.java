@@ -57,16 +57,20 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
       PasswdEntry passwd = entry.get();
       String home = passwd.home().isEmpty() ? ROOT_HOME : passwd.home();
       if (group.isPresent()) {
-        return new Identity(passwd.name(), passwd.uid(), group.get(), home,
-            SupplementaryGroups.PRIMARY_ONLY);
+        return new Identity(
+            passwd.name(), passwd.uid(), group.get(), home, SupplementaryGroups.PRIMARY_ONLY);
       }
-      return new Identity(passwd.name(), passwd.uid(), passwd.gid(), home,
-          SupplementaryGroups.OF_USER);
+      return new Identity(
+          passwd.name(), passwd.uid(), passwd.gid(), home, SupplementaryGroups.OF_USER);
     }
     // A uid that no database knows, as in "docker run --user 12345". Docker and gosu would keep
     // gid 0 (root's group); here the group is the same number unless one is given, and no other.
     int uid = (int) numericUid;
-    return new Identity(Integer.toUnsignedString(uid), uid, group.orElse(uid), ROOT_HOME,
+    return new Identity(
+        Integer.toUnsignedString(uid),
+        uid,
+        group.orElse(uid),
+        ROOT_HOME,
         SupplementaryGroups.PRIMARY_ONLY);
   }
 
@@ -81,7 +85,8 @@ record Identity(String user, int uid, int gid, String home, SupplementaryGroups 
       return Optional.of((int) numericGid);
     }
     String name = spec.group().get();
-    GroupEntry entry = users.groupByName(name).orElseThrow(() -> IdentityNotFoundException.group(name));
+    GroupEntry entry =
+        users.groupByName(name).orElseThrow(() -> IdentityNotFoundException.group(name));
     return Optional.of(entry.gid());
   }
 

@@ -28,7 +28,9 @@ import java.util.List;
 public final class Main {
   static final String USAGE = "Usage: /sbin/setuser USERNAME COMMAND [args..]";
 
-  static final String HELP = USAGE + """
+  static final String HELP =
+      USAGE
+          + """
 
 
       Runs COMMAND as another user: sets the supplementary groups, the group and
@@ -78,12 +80,16 @@ public final class Main {
   }
 
   /**
-   * Runs setuser with {@code args} as exact bytes. Returns only if it fails: on success
-   * {@link UserSwitch#exec} has replaced the process.
+   * Runs setuser with {@code args} as exact bytes. Returns only if it fails: on success {@link
+   * UserSwitch#exec} has replaced the process.
    *
    * @return the exit status
    */
-  static int run(List<byte[]> args, ContainerEnvironment environment, UserSwitch users, OutputStream out,
+  static int run(
+      List<byte[]> args,
+      ContainerEnvironment environment,
+      UserSwitch users,
+      OutputStream out,
       OutputStream err) {
     if (!args.isEmpty()) {
       String first = text(args.getFirst());

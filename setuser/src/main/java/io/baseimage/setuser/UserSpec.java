@@ -65,7 +65,9 @@ public record UserSpec(String user, Optional<String> group) {
 
   /** The group as a number if one is given and it is one, unsigned as the C type {@code gid_t}. */
   public OptionalLong gid() {
-    return group.filter(UserSpec::isNumeric).map(g -> OptionalLong.of(Long.parseLong(g)))
+    return group
+        .filter(UserSpec::isNumeric)
+        .map(g -> OptionalLong.of(Long.parseLong(g)))
         .orElse(OptionalLong.empty());
   }
 
@@ -106,13 +108,15 @@ public record UserSpec(String user, Optional<String> group) {
 
   private static String printable(String part) {
     StringBuilder text = new StringBuilder();
-    part.chars().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        text.append(String.format("\\x%02x", c));
-      } else {
-        text.append((char) c);
-      }
-    });
+    part.chars()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                text.append(String.format("\\x%02x", c));
+              } else {
+                text.append((char) c);
+              }
+            });
     return text.toString();
   }
 }

@@ -41,8 +41,19 @@ class MainTest {
   @BeforeEach
   void setUp() throws IOException {
     program = executable("prog").toString();
-    environment = ContainerEnvironment.of(Map.of(
-        "PATH", bin.toString(), "HOME", "/root", "USER", "root", "UID", "0", "LANG", "C.UTF-8"));
+    environment =
+        ContainerEnvironment.of(
+            Map.of(
+                "PATH",
+                bin.toString(),
+                "HOME",
+                "/root",
+                "USER",
+                "root",
+                "UID",
+                "0",
+                "LANG",
+                "C.UTF-8"));
   }
 
   private Path executable(String name) throws IOException {
@@ -85,9 +96,14 @@ class MainTest {
     Outcome outcome = run(posix, "app", "prog", "--flag");
 
     assertThat(outcome.exec()).isNotNull();
-    assertThat(posix.calls()).containsExactly(
-        "getpwnam(app)", "initgroups(app, 500)", "setgid(500)", "setuid(500)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwnam(app)",
+            "initgroups(app, 500)",
+            "setgid(500)",
+            "setuid(500)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
     assertThat(outcome.out()).isEmpty();
     assertThat(outcome.err()).isEmpty();
   }
@@ -97,7 +113,8 @@ class MainTest {
     Outcome outcome = run(rootWithUsers(), "app", "prog", "a b", "", "--flag");
 
     assertThat(new String(outcome.exec().path(), UTF_8)).isEqualTo(program);
-    assertThat(outcome.exec().argv()).map(a -> new String(a, UTF_8))
+    assertThat(outcome.exec().argv())
+        .map(a -> new String(a, UTF_8))
         .containsExactly("prog", "a b", "", "--flag");
   }
 
@@ -117,10 +134,18 @@ class MainTest {
     Outcome outcome = run(posix, "app:staff", "prog");
 
     assertThat(outcome.exec()).isNotNull();
-    assertThat(posix.calls()).containsExactly(
-        "getpwnam(app)", "getgrnam(staff)", "setgroups([50])", "setgid(50)", "setuid(500)",
-        "closeOnExec(3)", "execve(" + program + ")");
-    assertThat(outcome.environment()).containsEntry("USER", "app").containsEntry("HOME", "/home/app");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwnam(app)",
+            "getgrnam(staff)",
+            "setgroups([50])",
+            "setgid(50)",
+            "setuid(500)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
+    assertThat(outcome.environment())
+        .containsEntry("USER", "app")
+        .containsEntry("HOME", "/home/app");
   }
 
   @Test
@@ -129,9 +154,14 @@ class MainTest {
 
     run(posix, "app:1234", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwnam(app)", "setgroups([1234])", "setgid(1234)", "setuid(500)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwnam(app)",
+            "setgroups([1234])",
+            "setgid(1234)",
+            "setuid(500)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
   }
 
   @Test
@@ -140,11 +170,18 @@ class MainTest {
 
     Outcome outcome = run(posix, "500", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwuid(500)", "initgroups(app, 500)", "setgid(500)", "setuid(500)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwuid(500)",
+            "initgroups(app, 500)",
+            "setgid(500)",
+            "setuid(500)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
     assertThat(outcome.environment())
-        .containsEntry("USER", "app").containsEntry("HOME", "/home/app").containsEntry("UID", "500");
+        .containsEntry("USER", "app")
+        .containsEntry("HOME", "/home/app")
+        .containsEntry("UID", "500");
   }
 
   @Test
@@ -153,11 +190,18 @@ class MainTest {
 
     Outcome outcome = run(posix, "12345", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwuid(12345)", "setgroups([12345])", "setgid(12345)", "setuid(12345)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwuid(12345)",
+            "setgroups([12345])",
+            "setgid(12345)",
+            "setuid(12345)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
     assertThat(outcome.environment())
-        .containsEntry("USER", "12345").containsEntry("HOME", "/").containsEntry("UID", "12345");
+        .containsEntry("USER", "12345")
+        .containsEntry("HOME", "/")
+        .containsEntry("UID", "12345");
   }
 
   @Test
@@ -166,9 +210,15 @@ class MainTest {
 
     run(posix, "12345:staff", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwuid(12345)", "getgrnam(staff)", "setgroups([50])", "setgid(50)", "setuid(12345)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwuid(12345)",
+            "getgrnam(staff)",
+            "setgroups([50])",
+            "setgid(50)",
+            "setuid(12345)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
   }
 
   @Test
@@ -177,10 +227,17 @@ class MainTest {
 
     Outcome outcome = run(posix, "4294967294:4294967294", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwuid(4294967294)", "setgroups([4294967294])", "setgid(4294967294)",
-        "setuid(4294967294)", "closeOnExec(3)", "execve(" + program + ")");
-    assertThat(outcome.environment()).containsEntry("UID", "4294967294").containsEntry("USER", "4294967294");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwuid(4294967294)",
+            "setgroups([4294967294])",
+            "setgid(4294967294)",
+            "setuid(4294967294)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
+    assertThat(outcome.environment())
+        .containsEntry("UID", "4294967294")
+        .containsEntry("USER", "4294967294");
   }
 
   @Test
@@ -196,9 +253,14 @@ class MainTest {
 
     run(posix, "root", "prog");
 
-    assertThat(posix.calls()).containsExactly(
-        "getpwnam(root)", "initgroups(root, 0)", "setgid(0)", "setuid(0)",
-        "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly(
+            "getpwnam(root)",
+            "initgroups(root, 0)",
+            "setgid(0)",
+            "setuid(0)",
+            "closeOnExec(3)",
+            "execve(" + program + ")");
   }
 
   // ---------------------------------------------------------------- environment
@@ -207,15 +269,18 @@ class MainTest {
   void setsUserHomeAndUidAndKeepsEverythingElseByteExact() {
     ByteString invalidUtf8 = ByteString.of(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
     ByteString rawName = ByteString.of(new byte[] {'R', 'A', 'W', (byte) 0xe9});
-    ContainerEnvironment given = environment
-        .with(ByteString.of("BINARY"), invalidUtf8)
-        .with("GREETING", "héllo wörld")
-        .with(rawName, ByteString.of("1"))
-        .with("EMPTY", "");
+    ContainerEnvironment given =
+        environment
+            .with(ByteString.of("BINARY"), invalidUtf8)
+            .with("GREETING", "héllo wörld")
+            .with(rawName, ByteString.of("1"))
+            .with("EMPTY", "");
 
-    Outcome outcome = run(rootWithUsers(), given, List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8)));
+    Outcome outcome =
+        run(rootWithUsers(), given, List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8)));
 
-    ContainerEnvironment expected = given.with("USER", "app").with("HOME", "/home/app").with("UID", "500");
+    ContainerEnvironment expected =
+        given.with("USER", "app").with("HOME", "/home/app").with("UID", "500");
     assertThat(outcome.exec().environ()).containsExactlyElementsOf(expected.toEnviron());
     assertThat(outcome.exec().environ())
         .anySatisfy(e -> assertThat(e).isEqualTo(bytes("BINARY=", 0xff, 0xfe, 'x')))
@@ -223,8 +288,11 @@ class MainTest {
         .anySatisfy(e -> assertThat(e).isEqualTo("GREETING=héllo wörld".getBytes(UTF_8)))
         .anySatisfy(e -> assertThat(e).isEqualTo("EMPTY=".getBytes(UTF_8)));
     assertThat(outcome.environment())
-        .containsEntry("USER", "app").containsEntry("HOME", "/home/app").containsEntry("UID", "500")
-        .containsEntry("PATH", bin.toString()).containsEntry("LANG", "C.UTF-8")
+        .containsEntry("USER", "app")
+        .containsEntry("HOME", "/home/app")
+        .containsEntry("UID", "500")
+        .containsEntry("PATH", bin.toString())
+        .containsEntry("LANG", "C.UTF-8")
         .doesNotContainKeys("LOGNAME", "SHELL", "GROUP", "GID");
   }
 
@@ -232,8 +300,11 @@ class MainTest {
   void passesArgumentsThatAreNotUtf8ByteExact() {
     byte[] raw = {(byte) 0xff, 'a', (byte) 0x80};
 
-    Outcome outcome = run(rootWithUsers(), environment,
-        List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8), raw));
+    Outcome outcome =
+        run(
+            rootWithUsers(),
+            environment,
+            List.of("app".getBytes(UTF_8), "prog".getBytes(UTF_8), raw));
 
     assertThat(outcome.exec().argv().get(1)).isEqualTo(raw);
   }
@@ -246,9 +317,12 @@ class MainTest {
 
     Outcome outcome = run(posix, "app", "prog");
 
-    assertThat(posix.calls()).containsExactly("getpwnam(app)", "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly("getpwnam(app)", "closeOnExec(3)", "execve(" + program + ")");
     assertThat(outcome.environment())
-        .containsEntry("USER", "app").containsEntry("HOME", "/home/app").containsEntry("UID", "500");
+        .containsEntry("USER", "app")
+        .containsEntry("HOME", "/home/app")
+        .containsEntry("UID", "500");
   }
 
   @Test
@@ -257,14 +331,19 @@ class MainTest {
 
     Outcome outcome = run(posix, "1000:1000", "prog");
 
-    assertThat(posix.calls()).containsExactly("getpwuid(1000)", "closeOnExec(3)", "execve(" + program + ")");
+    assertThat(posix.calls())
+        .containsExactly("getpwuid(1000)", "closeOnExec(3)", "execve(" + program + ")");
     assertThat(outcome.exec()).isNotNull();
   }
 
   @Test
   void refusesAnotherUserWhenNotRoot() {
-    FakePosix posix = new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app")
-        .user("nobody", 65534, 65534, "/nonexistent");
+    FakePosix posix =
+        new FakePosix()
+            .uid(500)
+            .gid(500)
+            .user("app", 500, 500, "/home/app")
+            .user("nobody", 65534, 65534, "/nonexistent");
 
     Outcome outcome = run(posix, "nobody", "prog");
 
@@ -275,7 +354,8 @@ class MainTest {
 
   @Test
   void refusesAnotherGroupWhenNotRoot() {
-    FakePosix posix = new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app").group("staff", 50);
+    FakePosix posix =
+        new FakePosix().uid(500).gid(500).user("app", 500, 500, "/home/app").group("staff", 50);
 
     Outcome outcome = run(posix, "app:staff", "prog");
 
@@ -327,9 +407,10 @@ class MainTest {
     Outcome outcome = run(posix, "app", "nosuchprog", "x");
 
     assertThat(outcome.status()).isEqualTo(127);
-    assertThat(outcome.err()).isEqualTo("setuser: cannot execute nosuchprog: No such file or directory\n");
-    assertThat(posix.calls()).containsExactly(
-        "getpwnam(app)", "initgroups(app, 500)", "setgid(500)", "setuid(500)");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: cannot execute nosuchprog: No such file or directory\n");
+    assertThat(posix.calls())
+        .containsExactly("getpwnam(app)", "initgroups(app, 500)", "setgid(500)", "setuid(500)");
   }
 
   @Test
@@ -354,7 +435,8 @@ class MainTest {
     Outcome outcome = run(posix, "app", "/no/such/prog");
 
     assertThat(outcome.status()).isEqualTo(127);
-    assertThat(outcome.err()).isEqualTo("setuser: cannot execute /no/such/prog: No such file or directory\n");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: cannot execute /no/such/prog: No such file or directory\n");
   }
 
   @Test
@@ -384,7 +466,8 @@ class MainTest {
     Outcome outcome = run(posix, "app", "prog");
 
     assertThat(outcome.status()).isEqualTo(1);
-    assertThat(outcome.err()).isEqualTo("setuser: initgroups(app, 500) failed: EPERM (Operation not permitted)\n");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: initgroups(app, 500) failed: EPERM (Operation not permitted)\n");
     assertThat(posix.calls()).containsExactly("getpwnam(app)", "initgroups(app, 500)");
   }
 
@@ -395,7 +478,8 @@ class MainTest {
     Outcome outcome = run(posix, "app:staff", "prog");
 
     assertThat(outcome.status()).isEqualTo(1);
-    assertThat(outcome.err()).isEqualTo("setuser: setgroups([50]) failed: EPERM (Operation not permitted)\n");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: setgroups([50]) failed: EPERM (Operation not permitted)\n");
     assertThat(posix.calls()).last().isEqualTo("setgroups([50])");
   }
 
@@ -406,7 +490,8 @@ class MainTest {
     Outcome outcome = run(posix, "app", "prog");
 
     assertThat(outcome.status()).isEqualTo(1);
-    assertThat(outcome.err()).isEqualTo("setuser: setgid(500) failed: EPERM (Operation not permitted)\n");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: setgid(500) failed: EPERM (Operation not permitted)\n");
     assertThat(posix.calls()).last().isEqualTo("setgid(500)");
   }
 
@@ -417,7 +502,8 @@ class MainTest {
     Outcome outcome = run(posix, "app", "prog");
 
     assertThat(outcome.status()).isEqualTo(1);
-    assertThat(outcome.err()).isEqualTo("setuser: setuid(500) failed: EPERM (Operation not permitted)\n");
+    assertThat(outcome.err())
+        .isEqualTo("setuser: setuid(500) failed: EPERM (Operation not permitted)\n");
     assertThat(outcome.exec()).isNull();
     assertThat(posix.calls()).last().isEqualTo("setuid(500)");
   }
@@ -487,7 +573,9 @@ class MainTest {
   void passesHelpAfterTheCommandToTheCommand() {
     Outcome outcome = run(rootWithUsers(), "app", "prog", "--help");
 
-    assertThat(outcome.exec().argv()).map(a -> new String(a, UTF_8)).containsExactly("prog", "--help");
+    assertThat(outcome.exec().argv())
+        .map(a -> new String(a, UTF_8))
+        .containsExactly("prog", "--help");
     assertThat(outcome.out()).isEmpty();
   }
 

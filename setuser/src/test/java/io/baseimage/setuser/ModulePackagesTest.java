@@ -22,9 +22,13 @@ class ModulePackagesTest {
   void everyPackageStartsWithTheModuleName() throws Exception {
     String module = descriptor().name();
 
-    assertThat(ModuleSources.sourcePackages()).isNotEmpty()
-        .allSatisfy(pkg -> assertThat(pkg.equals(module) || pkg.startsWith(module + "."))
-            .as("package %s of module %s", pkg, module).isTrue());
+    assertThat(ModuleSources.sourcePackages())
+        .isNotEmpty()
+        .allSatisfy(
+            pkg ->
+                assertThat(pkg.equals(module) || pkg.startsWith(module + "."))
+                    .as("package %s of module %s", pkg, module)
+                    .isTrue());
   }
 
   /** A command-line tool: nothing reads its packages, so it exports none. */

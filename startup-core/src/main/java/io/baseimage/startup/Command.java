@@ -1,7 +1,7 @@
 package io.baseimage.startup;
 
-import io.baseimage.env.internal.FileNames;
 import io.baseimage.env.ContainerEnvironment;
+import io.baseimage.env.internal.FileNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,8 @@ import java.util.List;
  * @param ownProcessGroup whether the child leads a process group of its own, so that signals a
  *     terminal sends to ours (Ctrl-C) do not reach it
  */
-public record Command(List<byte[]> argv, ContainerEnvironment environment, boolean ownProcessGroup) {
+public record Command(
+    List<byte[]> argv, ContainerEnvironment environment, boolean ownProcessGroup) {
   public Command {
     argv = List.copyOf(argv);
     if (argv.isEmpty()) {
@@ -35,7 +36,10 @@ public record Command(List<byte[]> argv, ContainerEnvironment environment, boole
     return new Command(argv, environment, true);
   }
 
-  /** The program and its arguments for a log line: {@code /bin/ls -l}; bytes that are not UTF-8 as {@code \xNN}. */
+  /**
+   * The program and its arguments for a log line: {@code /bin/ls -l}; bytes that are not UTF-8 as
+   * {@code \xNN}.
+   */
   public String displayName() {
     StringBuilder name = new StringBuilder();
     for (byte[] arg : argv) {

@@ -18,7 +18,8 @@ import java.util.Optional;
  */
 public final class Executables {
   /** Used when the environment has no PATH; it covers /sbin and /usr/sbin for runsvdir. */
-  public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  public static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private Executables() {}
 
@@ -27,14 +28,18 @@ public final class Executables {
    *
    * @throws SpawnException with status {@link ExitCodes#NOT_FOUND} if there is none
    */
-  public static byte[] resolve(byte[] program, ContainerEnvironment environment) throws SpawnException {
+  public static byte[] resolve(byte[] program, ContainerEnvironment environment)
+      throws SpawnException {
     for (byte b : program) {
       if (b == '/') {
         return program;
       }
     }
-    byte[] path = environment.getBytes("PATH").map(ByteString::toByteArray)
-        .orElse(DEFAULT_PATH.getBytes(StandardCharsets.US_ASCII));
+    byte[] path =
+        environment
+            .getBytes("PATH")
+            .map(ByteString::toByteArray)
+            .orElse(DEFAULT_PATH.getBytes(StandardCharsets.US_ASCII));
     return resolve(program, path).orElseThrow(() -> notFound(program));
   }
 
@@ -55,7 +60,9 @@ public final class Executables {
   }
 
   static SpawnException notFound(byte[] name) {
-    return new SpawnException("cannot execute " + FileNames.display(name) + ": No such file or directory", ExitCodes.NOT_FOUND);
+    return new SpawnException(
+        "cannot execute " + FileNames.display(name) + ": No such file or directory",
+        ExitCodes.NOT_FOUND);
   }
 
   private static List<byte[]> split(byte[] searchPath) {

@@ -47,6 +47,8 @@ public final class LauncherArguments {
         start = i + 1;
       }
     }
-    return entries.size() < count ? null : new ArrayList<>(entries.subList(entries.size() - count, entries.size()));
+    return entries.size() < count
+        ? null
+        : new ArrayList<>(entries.subList(entries.size() - count, entries.size()));
   }
 }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The environment the container gave a launcher, as exact bytes. The {@code /sbin} launchers
- * start our JVM through {@code bin/launcher}, which holds back the variables that HotSpot and the
- * java launcher would otherwise apply to our own JVM (docs/architecture.md, "The launchers"): it renames each one
- * {@code BASEIMAGE_HELD_<NAME>} (a name that already starts so gets a second prefix), and sets
- * {@code _JAVA_SR_SIGNUM} for our JVM alone. Here every held name loses one prefix again, byte
+ * The environment the container gave a launcher, as exact bytes. The {@code /sbin} launchers start
+ * our JVM through {@code bin/launcher}, which holds back the variables that HotSpot and the java
+ * launcher would otherwise apply to our own JVM (docs/architecture.md, "The launchers"): it renames
+ * each one {@code BASEIMAGE_HELD_<NAME>} (a name that already starts so gets a second prefix), and
+ * sets {@code _JAVA_SR_SIGNUM} for our JVM alone. Here every held name loses one prefix again, byte
  * for byte, for every child and for the dumps.
  *
  * <pre>{@code
@@ -22,6 +22,7 @@ import java.util.TreeMap;
 public final class LauncherEnvironment {
   /** Set by the launcher for our JVM (SIGUSR2, HotSpot's default, must reach my_init). */
   static final String SUSPEND_RESUME_SIGNAL = "_JAVA_SR_SIGNUM";
+
   static final ByteString HELD_PREFIX = ByteString.of("BASEIMAGE_HELD_");
 
   private LauncherEnvironment() {}
@@ -32,8 +33,8 @@ public final class LauncherEnvironment {
   }
 
   /**
-   * {@code environment} as the container gave it to the launcher: the launcher's own
-   * {@code _JAVA_SR_SIGNUM} removed, and one {@code BASEIMAGE_HELD_} prefix taken off every name.
+   * {@code environment} as the container gave it to the launcher: the launcher's own {@code
+   * _JAVA_SR_SIGNUM} removed, and one {@code BASEIMAGE_HELD_} prefix taken off every name.
    */
   public static ContainerEnvironment restored(ContainerEnvironment environment) {
     Map<ByteString, ByteString> variables = new TreeMap<>();
@@ -41,7 +42,9 @@ public final class LauncherEnvironment {
       ByteString name = variable.getKey();
       if (name.startsWith(HELD_PREFIX) && name.length() > HELD_PREFIX.length()) {
         byte[] bytes = name.toByteArray();
-        variables.put(ByteString.of(Arrays.copyOfRange(bytes, HELD_PREFIX.length(), bytes.length)), variable.getValue());
+        variables.put(
+            ByteString.of(Arrays.copyOfRange(bytes, HELD_PREFIX.length(), bytes.length)),
+            variable.getValue());
       } else if (!name.toString().equals(SUSPEND_RESUME_SIGNAL)) {
         variables.putIfAbsent(name, variable.getValue());
       }

@@ -36,9 +36,12 @@ public final class ProcessTree {
   }
 
   /** The processes whose parent is one of {@code parents}. */
-  public static List<Integer> childrenOf(Collection<Integer> parents, Path proc) throws IOException {
+  public static List<Integer> childrenOf(Collection<Integer> parents, Path proc)
+      throws IOException {
     Map<Integer, List<Integer>> children = childrenByParent(proc);
-    return parents.stream().flatMap(parent -> children.getOrDefault(parent, List.of()).stream()).toList();
+    return parents.stream()
+        .flatMap(parent -> children.getOrDefault(parent, List.of()).stream())
+        .toList();
   }
 
   /** The arguments process {@code pid} was started with, or none if it has ended. */
@@ -70,7 +73,8 @@ public final class ProcessTree {
       for (Path entry : entries) {
         int parent = parentOf(entry.resolve("stat"));
         if (parent >= 0) {
-          children.computeIfAbsent(parent, p -> new ArrayList<>())
+          children
+              .computeIfAbsent(parent, p -> new ArrayList<>())
               .add(Integer.parseInt(entry.getFileName().toString()));
         }
       }

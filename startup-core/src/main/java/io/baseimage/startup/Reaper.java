@@ -3,11 +3,9 @@ package io.baseimage.startup;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.posix.Errno;
 import io.baseimage.posix.ErrnoException;
-import io.baseimage.posix.JffiProcessControl;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
 import io.baseimage.posix.WaitStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,13 +20,13 @@ import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
- * Starts children and reaps every process that ends, turning both and incoming signals into
- * {@link Event}s for one thread to handle in order.
+ * Starts children and reaps every process that ends, turning both and incoming signals into {@link
+ * Event}s for one thread to handle in order.
  *
  * <p>One platform thread blocks in {@code waitpid(-1)}: it reaps our children and every orphan the
  * kernel hands us. Spawning and registering a child happen under the lock that the reaper takes to
- * dispatch a status, so a child that ends at once is never mistaken for an orphan. Never use
- * {@code java.lang.Process} next to this: its own reaper would lose statuses to ours.
+ * dispatch a status, so a child that ends at once is never mistaken for an orphan. Never use {@code
+ * java.lang.Process} next to this: its own reaper would lose statuses to ours.
  *
  * <pre>{@code
  * Reaper reaper = Reaper.start(JffiProcessControl.load(), problem -> log(problem));
@@ -37,7 +35,9 @@ import java.util.function.IntPredicate;
  * }</pre>
  */
 public final class Reaper {
-  /** How long the reaper sleeps when it has no children, in case one is handed to it from outside. */
+  /**
+   * How long the reaper sleeps when it has no children, in case one is handed to it from outside.
+   */
   private static final long IDLE_RECHECK_MILLIS = 1000;
 
   private final ProcessControl posix;
@@ -47,11 +47,13 @@ public final class Reaper {
   private final Condition childSpawned = lock.newCondition();
   private final Condition noChildrenLeft = lock.newCondition();
   private boolean childless;
+
   /**
-   * Counts spawns and {@link #awaitNoChildren} calls. The reaper reads it before each
-   * {@code waitpid(-1)}: an {@code ECHILD} that raced a spawn or a new wait says nothing about now.
+   * Counts spawns and {@link #awaitNoChildren} calls. The reaper reads it before each {@code
+   * waitpid(-1)}: an {@code ECHILD} that raced a spawn or a new wait says nothing about now.
    */
   private long generation;
+
   private final Set<Integer> running = new HashSet<>();
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
 
@@ -87,7 +89,9 @@ public final class Reaper {
     byte[] path = Executables.resolve(command.argv().get(0), command.environment());
     lock.lock();
     try {
-      int pid = posix.spawn(path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
+      int pid =
+          posix.spawn(
+              path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
       running.add(pid);
       // An earlier child may have had this pid: its status says nothing about the new one.
       ended.remove(pid);
@@ -104,13 +108,15 @@ public final class Reaper {
 
   private static SpawnException spawnFailure(Command command, byte[] path, ErrnoException e) {
     String program = FileNames.display(path);
-    String reason = e.errno() == Errno.E2BIG
-        ? "the environment and arguments are too large for execve (E2BIG, " + command.environment().size()
-            + " variables)"
-        : e.description();
-    return new SpawnException("cannot execute " + program + ": " + reason, ExitCodes.ofExecFailure(e.errno()));
+    String reason =
+        e.errno() == Errno.E2BIG
+            ? "the environment and arguments are too large for execve (E2BIG, "
+                + command.environment().size()
+                + " variables)"
+            : e.description();
+    return new SpawnException(
+        "cannot execute " + program + ": " + reason, ExitCodes.ofExecFailure(e.errno()));
   }
-
 
   /** Queues a signal; safe to call from a signal handler's thread. */
   public void signalReceived(int signal) {
@@ -124,7 +130,10 @@ public final class Reaper {
    */
   public Optional<Event> next(long deadlineNanos) throws InterruptedException {
     long wait = deadlineNanos - System.nanoTime();
-    Event event = deadlineNanos == Long.MAX_VALUE ? events.take() : events.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+    Event event =
+        deadlineNanos == Long.MAX_VALUE
+            ? events.take()
+            : events.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
     return Optional.ofNullable(event);
   }
 
@@ -133,7 +142,8 @@ public final class Reaper {
    * meantime go to {@code onSignal}; when it answers true the wait stops. Other children's ends
    * stay available through {@link #exitStatus}.
    *
-   * @return the child's status, or empty if the deadline passed or {@code onSignal} stopped the wait
+   * @return the child's status, or empty if the deadline passed or {@code onSignal} stopped the
+   *     wait
    */
   public Optional<ExitStatus> awaitExit(int pid, long deadlineNanos, IntPredicate onSignal)
       throws InterruptedException {
@@ -153,13 +163,14 @@ public final class Reaper {
   }
 
   /**
-   * Stops child {@code pid}: {@code SIGTERM}, then {@code SIGKILL} if it has not ended after
-   * {@code killTimeout}, and waits as long again for the end; both waits are cut to
-   * {@code deadline}. Signals that arrive meanwhile are ignored.
+   * Stops child {@code pid}: {@code SIGTERM}, then {@code SIGKILL} if it has not ended after {@code
+   * killTimeout}, and waits as long again for the end; both waits are cut to {@code deadline}.
+   * Signals that arrive meanwhile are ignored.
    *
    * @return the child's status, or empty if it did not even end after {@code SIGKILL} in time
    */
-  public Optional<ExitStatus> terminate(int pid, Deadline deadline, Duration killTimeout) throws InterruptedException {
+  public Optional<ExitStatus> terminate(int pid, Deadline deadline, Duration killTimeout)
+      throws InterruptedException {
     signal(pid, Signals.SIGTERM);
     // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
     signal(pid, Signals.SIGCONT);
@@ -280,8 +291,9 @@ public final class Reaper {
   }
 
   /**
-   * No children when {@code waitpid} looked at generation {@code seen}: wait for a spawn, or a while
-   * for a process that a `docker exec` orphans. If a child was spawned since, look again at once.
+   * No children when {@code waitpid} looked at generation {@code seen}: wait for a spawn, or a
+   * while for a process that a `docker exec` orphans. If a child was spawned since, look again at
+   * once.
    */
   private void awaitChild(long seen) {
     lock.lock();

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs one startup or shutdown script and waits for it, within an optional time limit
- * ({@code MY_INIT_SCRIPT_TIMEOUT}). A script that overruns is stopped: {@code SIGTERM}, then
- * {@code SIGKILL} after the kill timeout.
+ * Runs one startup or shutdown script and waits for it, within an optional time limit ({@code
+ * MY_INIT_SCRIPT_TIMEOUT}). A script that overruns is stopped: {@code SIGTERM}, then {@code
+ * SIGKILL} after the kill timeout.
  */
 public final class ScriptRunner {
   /** How a script run ended. */
@@ -49,20 +49,25 @@ public final class ScriptRunner {
    * Runs a startup script with {@code environment}. {@code SIGTERM}/{@code SIGINT} stop the wait
    * ({@link Outcome.Aborted}).
    */
-  public Outcome runAtBoot(Path script, ContainerEnvironment environment) throws InterruptedException {
+  public Outcome runAtBoot(Path script, ContainerEnvironment environment)
+      throws InterruptedException {
     return run(script, environment, true, Deadline.NONE);
   }
 
   /**
-   * Runs a shutdown script with {@code environment}: the time limit and the kill timeout are cut
-   * to {@code deadline}, and shutdown signals are ignored (the shutdown is already under way).
+   * Runs a shutdown script with {@code environment}: the time limit and the kill timeout are cut to
+   * {@code deadline}, and shutdown signals are ignored (the shutdown is already under way).
    */
   public Outcome runAtShutdown(Path script, ContainerEnvironment environment, Deadline deadline)
       throws InterruptedException {
     return run(script, environment, false, deadline);
   }
 
-  private Outcome run(Path script, ContainerEnvironment environment, boolean abortOnShutdownSignal, Deadline deadline)
+  private Outcome run(
+      Path script,
+      ContainerEnvironment environment,
+      boolean abortOnShutdownSignal,
+      Deadline deadline)
       throws InterruptedException {
     int pid;
     try {
@@ -72,13 +77,18 @@ public final class ScriptRunner {
     }
     long end = timeLimit.map(deadline::cut).orElse(deadline.nanos());
     int[] abortSignal = {0};
-    Optional<ExitStatus> status = reaper.awaitExit(pid, end, signal -> {
-      if (abortOnShutdownSignal && (signal == Signals.SIGTERM || signal == Signals.SIGINT)) {
-        abortSignal[0] = signal;
-        return true;
-      }
-      return false;
-    });
+    Optional<ExitStatus> status =
+        reaper.awaitExit(
+            pid,
+            end,
+            signal -> {
+              if (abortOnShutdownSignal
+                  && (signal == Signals.SIGTERM || signal == Signals.SIGINT)) {
+                abortSignal[0] = signal;
+                return true;
+              }
+              return false;
+            });
     if (status.isPresent()) {
       return new Outcome.Finished(status.get());
     }
@@ -86,6 +96,8 @@ public final class ScriptRunner {
       return new Outcome.Aborted(abortSignal[0], pid);
     }
     reaper.terminate(pid, deadline, killTimeout);
-    return end == deadline.nanos() ? new Outcome.DeadlinePassed() : new Outcome.TimedOut(timeLimit.orElseThrow());
+    return end == deadline.nanos()
+        ? new Outcome.DeadlinePassed()
+        : new Outcome.TimedOut(timeLimit.orElseThrow());
   }
 }

@@ -2,7 +2,6 @@ package io.baseimage.startup;
 
 import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

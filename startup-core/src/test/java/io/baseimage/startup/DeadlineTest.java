@@ -21,8 +21,11 @@ class DeadlineTest {
   void noDeadlineCutsNothingAndNeverPasses() {
     long before = System.nanoTime();
 
-    assertThat(Deadline.NONE.cut(Duration.ofSeconds(5))).isBetween(before + Duration.ofSeconds(5).toNanos(), Long.MAX_VALUE - 1);
-    assertThat(Deadline.NONE.cut(Duration.ofSeconds(Long.MAX_VALUE))).as("saturates").isEqualTo(Long.MAX_VALUE);
+    assertThat(Deadline.NONE.cut(Duration.ofSeconds(5)))
+        .isBetween(before + Duration.ofSeconds(5).toNanos(), Long.MAX_VALUE - 1);
+    assertThat(Deadline.NONE.cut(Duration.ofSeconds(Long.MAX_VALUE)))
+        .as("saturates")
+        .isEqualTo(Long.MAX_VALUE);
     assertThat(Deadline.NONE.forKilled(HOUR)).isLessThan(Long.MAX_VALUE);
     assertThat(Deadline.NONE.passed()).isFalse();
   }
@@ -35,6 +38,7 @@ class DeadlineTest {
     long end = passed.forKilled(HOUR);
 
     assertThat(passed.passed()).isTrue();
-    assertThat(end - before).isBetween(0L, Deadline.KILLED_GRACE.toNanos() + Duration.ofSeconds(1).toNanos());
+    assertThat(end - before)
+        .isBetween(0L, Deadline.KILLED_GRACE.toNanos() + Duration.ofSeconds(1).toNanos());
   }
 }

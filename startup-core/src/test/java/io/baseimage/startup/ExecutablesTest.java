@@ -19,7 +19,8 @@ class ExecutablesTest {
   @TempDir Path dir;
 
   private static String resolve(String program, ContainerEnvironment env) throws SpawnException {
-    return new String(Executables.resolve(program.getBytes(StandardCharsets.UTF_8), env), StandardCharsets.UTF_8);
+    return new String(
+        Executables.resolve(program.getBytes(StandardCharsets.UTF_8), env), StandardCharsets.UTF_8);
   }
 
   private static ContainerEnvironment path(String path) {
@@ -31,7 +32,10 @@ class ExecutablesTest {
     Path first = executable(dir.resolve("a"), "tool");
     executable(dir.resolve("b"), "tool");
 
-    assertThat(resolve("tool", path(dir.resolve("missing") + ":" + dir.resolve("a") + ":" + dir.resolve("b"))))
+    assertThat(
+            resolve(
+                "tool",
+                path(dir.resolve("missing") + ":" + dir.resolve("a") + ":" + dir.resolve("b"))))
         .isEqualTo(first.toString());
   }
 
@@ -40,7 +44,8 @@ class ExecutablesTest {
     plainFile(dir.resolve("a"), "tool");
     Path executable = executable(dir.resolve("b"), "tool");
 
-    assertThat(resolve("tool", path(dir.resolve("a") + ":" + dir.resolve("b")))).isEqualTo(executable.toString());
+    assertThat(resolve("tool", path(dir.resolve("a") + ":" + dir.resolve("b"))))
+        .isEqualTo(executable.toString());
   }
 
   @Test
@@ -53,7 +58,8 @@ class ExecutablesTest {
   @Test
   void failsWith127WhenNothingIsFound() {
     assertThatThrownBy(() -> resolve("no-such-tool", path(dir.toString())))
-        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
+        .isInstanceOfSatisfying(
+            SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
         .hasMessage("cannot execute no-such-tool: No such file or directory");
   }
 
@@ -83,21 +89,25 @@ class ExecutablesTest {
   @Test
   void findsAProgramOnAPathEntryOfAnyEncoding() throws Exception {
     // /…/café (UTF-8) and /…/caf\xe9 (no encoding at all): neither may become U+FFFD or throw.
-    for (byte[] suffix : List.of("café".getBytes(StandardCharsets.UTF_8), new byte[] {'c', 'a', 'f', (byte) 0xe9})) {
+    for (byte[] suffix :
+        List.of("café".getBytes(StandardCharsets.UTF_8), new byte[] {'c', 'a', 'f', (byte) 0xe9})) {
       byte[] dirBytes = concat(FileNames.bytesOf(dir), new byte[] {'/'}, suffix);
       Path bin = FileNames.pathOf(dirBytes);
       java.nio.file.Files.createDirectories(bin);
       executable(bin, "tool" + suffix.length);
       byte[] path = concat("/nonexistent:".getBytes(StandardCharsets.UTF_8), dirBytes);
 
-      assertThat(Executables.resolve(("tool" + suffix.length).getBytes(StandardCharsets.UTF_8),
-          ContainerEnvironment.empty().with(ByteString.of("PATH"), ByteString.of(path))))
+      assertThat(
+              Executables.resolve(
+                  ("tool" + suffix.length).getBytes(StandardCharsets.UTF_8),
+                  ContainerEnvironment.empty().with(ByteString.of("PATH"), ByteString.of(path))))
           .isEqualTo(concat(dirBytes, ("/tool" + suffix.length).getBytes(StandardCharsets.UTF_8)));
     }
   }
 
   private static java.util.Optional<String> search(String name, String path) {
-    return Executables.resolve(name.getBytes(StandardCharsets.UTF_8), path.getBytes(StandardCharsets.UTF_8))
+    return Executables.resolve(
+            name.getBytes(StandardCharsets.UTF_8), path.getBytes(StandardCharsets.UTF_8))
         .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 
@@ -114,11 +124,13 @@ class ExecutablesTest {
     String sh = resolve("sh", ContainerEnvironment.empty());
 
     assertThat(Path.of(sh).getFileName()).hasToString("sh");
-    assertThat(List.of(Executables.DEFAULT_PATH.split(":"))).contains(Path.of(sh).getParent().toString());
+    assertThat(List.of(Executables.DEFAULT_PATH.split(":")))
+        .contains(Path.of(sh).getParent().toString());
   }
 
   @Test
   void defaultPathCoversTheSbinDirectoriesForRunsvdir() {
-    assertThat(Executables.DEFAULT_PATH.split(":")).contains("/sbin", "/usr/sbin", "/bin", "/usr/bin");
+    assertThat(Executables.DEFAULT_PATH.split(":"))
+        .contains("/sbin", "/usr/sbin", "/bin", "/usr/bin");
   }
 }

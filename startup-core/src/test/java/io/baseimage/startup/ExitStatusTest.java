@@ -3,9 +3,9 @@ package io.baseimage.startup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baseimage.posix.WaitStatus;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ExitStatusTest {
   @ParameterizedTest
@@ -18,7 +18,8 @@ class ExitStatusTest {
     "0x0009, 9,  true,  137, was killed by signal SIGKILL",
     "0x008b, 11, true,  139, was killed by signal SIGSEGV",
   })
-  void decodesTheWaitStatusLikeAShell(String raw, int code, boolean signaled, int shellStatus, String description) {
+  void decodesTheWaitStatusLikeAShell(
+      String raw, int code, boolean signaled, int shellStatus, String description) {
     ExitStatus status = ExitStatus.of(new WaitStatus(100, Integer.decode(raw)));
 
     assertThat(status).isEqualTo(new ExitStatus(code, signaled));

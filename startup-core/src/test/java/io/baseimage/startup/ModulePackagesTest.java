@@ -22,16 +22,24 @@ class ModulePackagesTest {
   void everyPackageStartsWithTheModuleName() throws Exception {
     String module = descriptor().name();
 
-    assertThat(ModuleSources.sourcePackages()).isNotEmpty()
-        .allSatisfy(pkg -> assertThat(pkg.equals(module) || pkg.startsWith(module + "."))
-            .as("package %s of module %s", pkg, module).isTrue());
+    assertThat(ModuleSources.sourcePackages())
+        .isNotEmpty()
+        .allSatisfy(
+            pkg ->
+                assertThat(pkg.equals(module) || pkg.startsWith(module + "."))
+                    .as("package %s of module %s", pkg, module)
+                    .isTrue());
   }
 
   @Test
   void exportsItsPackageOnlyToTheLaunchers() throws Exception {
-    assertThat(descriptor().exports()).singleElement().satisfies(export -> {
-      assertThat(export.source()).isEqualTo("io.baseimage.startup");
-      assertThat(export.targets()).containsExactlyInAnyOrder("io.baseimage.myinit", "io.baseimage.setuser");
-    });
+    assertThat(descriptor().exports())
+        .singleElement()
+        .satisfies(
+            export -> {
+              assertThat(export.source()).isEqualTo("io.baseimage.startup");
+              assertThat(export.targets())
+                  .containsExactlyInAnyOrder("io.baseimage.myinit", "io.baseimage.setuser");
+            });
   }
 }

@@ -12,7 +12,8 @@ class ProcessTreeTest {
 
   private void process(int pid, String comm, int parent) throws Exception {
     Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
-    Files.writeString(dir.resolve("stat"),
+    Files.writeString(
+        dir.resolve("stat"),
         pid + " (" + comm + ") S " + parent + " " + pid + " " + pid + " 0 -1 4194560 0 0 0 0\n");
   }
 
@@ -62,15 +63,19 @@ class ProcessTreeTest {
     process(53, "runsv", 1);
     process(54, "run", 52);
 
-    assertThat(ProcessTree.childrenOf(java.util.List.of(51, 1), proc)).containsExactlyInAnyOrder(52, 53);
+    assertThat(ProcessTree.childrenOf(java.util.List.of(51, 1), proc))
+        .containsExactlyInAnyOrder(52, 53);
   }
 
   @Test
   void readsTheCommandLineAsBytes() throws Exception {
     process(52, "runsv", 51);
-    Files.write(proc.resolve("52/cmdline"), new byte[] {'r', 'u', 'n', 's', 'v', 0, 'w', (byte) 0xe9, 'b', 0});
+    Files.write(
+        proc.resolve("52/cmdline"),
+        new byte[] {'r', 'u', 'n', 's', 'v', 0, 'w', (byte) 0xe9, 'b', 0});
 
-    assertThat(ProcessTree.commandLine(52, proc)).containsExactly("runsv".getBytes(), new byte[] {'w', (byte) 0xe9, 'b'});
+    assertThat(ProcessTree.commandLine(52, proc))
+        .containsExactly("runsv".getBytes(), new byte[] {'w', (byte) 0xe9, 'b'});
     assertThat(ProcessTree.commandLine(99, proc)).isEmpty();
   }
 

@@ -2,7 +2,6 @@ package io.baseimage.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baseimage.posix.ProcessControl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -16,10 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code java.lang.Process} has a reaper thread of its own that races ours for exit statuses
- * (docs/architecture.md, "The process layer"): no production code of the repository may start processes with it.
+ * (docs/architecture.md, "The process layer"): no production code of the repository may start
+ * processes with it.
  */
 class ProductionSourcesTest {
-  /** The repository: the outermost directory with a pom.xml above the module directory we run in. */
+  /**
+   * The repository: the outermost directory with a pom.xml above the module directory we run in.
+   */
   static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir.getParent() != null && Files.isRegularFile(dir.getParent().resolve("pom.xml"))) {
@@ -30,29 +32,33 @@ class ProductionSourcesTest {
 
   static List<Path> productionSources(Path root) throws IOException {
     List<Path> sources = new ArrayList<>();
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-        // Build output (jlink runtimes, unpacked root file systems) and VCS data hold no sources.
-        return !dir.equals(root) && (name.equals("target") || name.startsWith("."))
-            ? FileVisitResult.SKIP_SUBTREE
-            : FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+            String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+            // Build output (jlink runtimes, unpacked root file systems) and VCS data hold no
+            // sources.
+            return !dir.equals(root) && (name.equals("target") || name.startsWith("."))
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        if (file.toString().endsWith(".java") && root.relativize(file).toString().matches("(.+/)?src/main/java/.*")) {
-          sources.add(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            if (file.toString().endsWith(".java")
+                && root.relativize(file).toString().matches("(.+/)?src/main/java/.*")) {
+              sources.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
     sources.sort(null);
     return sources;
   }

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReaperTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
   /** For what must happen: enough for a loaded machine, and only waited out when a test fails. */
   private static final Duration AMPLE = Duration.ofSeconds(10);
+
   private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("A", "1"));
 
   @TempDir Path dir;
@@ -57,13 +59,16 @@ class ReaperTest {
   void spawnPassesPathArgumentsEnvironmentAndProcessGroup() throws Exception {
     int pid = reaper.spawn(Command.of(ENV, program, "x", "y z").inOwnProcessGroup());
 
-    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
-      assertThat(spawn.pid()).isEqualTo(pid);
-      assertThat(spawn.path()).isEqualTo(program);
-      assertThat(spawn.argv()).containsExactly(program, "x", "y z");
-      assertThat(spawn.environ()).containsExactly("A=1");
-      assertThat(spawn.newProcessGroup()).isTrue();
-    });
+    assertThat(posix.spawns())
+        .singleElement()
+        .satisfies(
+            spawn -> {
+              assertThat(spawn.pid()).isEqualTo(pid);
+              assertThat(spawn.path()).isEqualTo(program);
+              assertThat(spawn.argv()).containsExactly(program, "x", "y z");
+              assertThat(spawn.environ()).containsExactly("A=1");
+              assertThat(spawn.newProcessGroup()).isTrue();
+            });
     assertThat(reaper.isRunning(pid)).isTrue();
   }
 
@@ -99,7 +104,8 @@ class ReaperTest {
     reaper.spawn(Command.of(ENV, program));
     posix.program("quick").exitsBeforeSpawnReturns(7);
     String quick = executable(dir, "quick").toString();
-    // A reaper still on its way into waitpid would need the lock that spawn holds: wait until it is in.
+    // A reaper still on its way into waitpid would need the lock that spawn holds: wait until it is
+    // in.
     posix.awaitBlockedInWaitAny(AMPLE);
 
     int pid = reaper.spawn(Command.of(ENV, quick));
@@ -155,10 +161,14 @@ class ReaperTest {
     reaper.signalReceived(Signals.SIGTERM);
     List<Integer> seen = new ArrayList<>();
 
-    Optional<ExitStatus> status = reaper.awaitExit(pid, Long.MAX_VALUE, signal -> {
-      seen.add(signal);
-      return signal == Signals.SIGTERM;
-    });
+    Optional<ExitStatus> status =
+        reaper.awaitExit(
+            pid,
+            Long.MAX_VALUE,
+            signal -> {
+              seen.add(signal);
+              return signal == Signals.SIGTERM;
+            });
 
     assertThat(status).isEmpty();
     assertThat(seen).containsExactly(Signals.SIGHUP, Signals.SIGTERM);
@@ -207,12 +217,14 @@ class ReaperTest {
     int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
     Duration hour = Duration.ofHours(1);
 
-    Optional<ExitStatus> status = reaper.terminate(pid, Deadline.after(Duration.ofMillis(20)), hour);
+    Optional<ExitStatus> status =
+        reaper.terminate(pid, Deadline.after(Duration.ofMillis(20)), hour);
 
     // Past the deadline the wait after SIGKILL is only Deadline.KILLED_GRACE: a loaded machine's
     // reaper may not have reported the end by then, which the status may show.
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
-    assertThat(reaper.awaitExit(pid, in(AMPLE.toMillis()), s -> false)).contains(ExitStatus.killedBy(Signals.SIGKILL));
+    assertThat(reaper.awaitExit(pid, in(AMPLE.toMillis()), s -> false))
+        .contains(ExitStatus.killedBy(Signals.SIGKILL));
     status.ifPresent(s -> assertThat(s).isEqualTo(ExitStatus.killedBy(Signals.SIGKILL)));
   }
 
@@ -271,12 +283,14 @@ class ReaperTest {
     racing.awaitNoChildrenHeld();
     raced.spawn(Command.of(ENV, program));
     Thread waiter = Thread.currentThread();
-    Thread releaser = new Thread(() -> {
-      while (waiter.getState() != Thread.State.TIMED_WAITING) {
-        Thread.onSpinWait();
-      }
-      racing.releaseNoChildren();
-    });
+    Thread releaser =
+        new Thread(
+            () -> {
+              while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+              }
+              racing.releaseNoChildren();
+            });
     releaser.start();
 
     assertThat(raced.awaitNoChildren(in(1000))).as("a child is still running").isFalse();
@@ -319,17 +333,24 @@ class ReaperTest {
 
     reaper.terminate(pid, Deadline.NONE, Duration.ofNanos(MS));
 
-    assertThat(posix.kills()).containsSubsequence(new FakePosix.Kill(pid, Signals.SIGTERM), new FakePosix.Kill(pid, Signals.SIGCONT),
-        new FakePosix.Kill(pid, Signals.SIGKILL));
+    assertThat(posix.kills())
+        .containsSubsequence(
+            new FakePosix.Kill(pid, Signals.SIGTERM),
+            new FakePosix.Kill(pid, Signals.SIGCONT),
+            new FakePosix.Kill(pid, Signals.SIGKILL));
   }
 
   @Test
   void reportsAMissingProgramAs127() {
     assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, dir.resolve("missing").toString())))
-        .isInstanceOfSatisfying(SpawnException.class, e -> {
-          assertThat(e.shellStatus()).isEqualTo(127);
-          assertThat(e).hasMessage("cannot execute " + dir.resolve("missing") + ": No such file or directory");
-        });
+        .isInstanceOfSatisfying(
+            SpawnException.class,
+            e -> {
+              assertThat(e.shellStatus()).isEqualTo(127);
+              assertThat(e)
+                  .hasMessage(
+                      "cannot execute " + dir.resolve("missing") + ": No such file or directory");
+            });
     assertThat(posix.spawns()).isEmpty();
   }
 
@@ -338,7 +359,8 @@ class ReaperTest {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", dir.toString()));
 
     assertThatThrownBy(() -> reaper.spawn(Command.of(env, "no-such-program")))
-        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
+        .isInstanceOfSatisfying(
+            SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(127))
         .hasMessage("cannot execute no-such-program: No such file or directory");
     assertThat(posix.spawns()).isEmpty();
   }
@@ -348,7 +370,8 @@ class ReaperTest {
     Path plain = plainFile(dir, "plain");
 
     assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, plain.toString())))
-        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
+        .isInstanceOfSatisfying(
+            SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
         .hasMessage("cannot execute " + plain + ": Permission denied");
   }
 
@@ -357,20 +380,25 @@ class ReaperTest {
     posix.program("prog").failsToSpawn(Errno.E2BIG);
 
     assertThatThrownBy(() -> reaper.spawn(Command.of(ENV, program)))
-        .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
+        .isInstanceOfSatisfying(
+            SpawnException.class, e -> assertThat(e.shellStatus()).isEqualTo(126))
         .hasMessageContaining("E2BIG, 1 variables");
   }
 
   @Test
   void findsTheProgramOnTheChildsPath() throws Exception {
     Path bin = executable(dir.resolve("bin"), "tool");
-    ContainerEnvironment env = ContainerEnvironment.of(Map.of("PATH", "/nonexistent:" + bin.getParent()));
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("PATH", "/nonexistent:" + bin.getParent()));
 
     reaper.spawn(Command.of(env, "tool", "arg"));
 
-    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
-      assertThat(spawn.path()).isEqualTo(bin.toString());
-      assertThat(spawn.argv()).containsExactly("tool", "arg");
-    });
+    assertThat(posix.spawns())
+        .singleElement()
+        .satisfies(
+            spawn -> {
+              assertThat(spawn.path()).isEqualTo(bin.toString());
+              assertThat(spawn.argv()).containsExactly("tool", "arg");
+            });
   }
 }

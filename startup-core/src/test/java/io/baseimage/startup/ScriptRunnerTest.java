@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ScriptRunnerTest {
   private static final ContainerEnvironment ENV = ContainerEnvironment.of(Map.of("HOME", "/root"));
+
   /** For a script that stops on SIGTERM: enough for a loaded machine's reaper to see it end. */
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
   /**
    * For a script that ignores SIGTERM, where the test expects the timeout to pass: a slow machine
    * only makes it pass later.
@@ -40,14 +42,18 @@ class ScriptRunnerTest {
   void reportsTheStatusOfAScriptThatFinishes() throws Exception {
     posix.program("10-script").exitsAtOnce(3);
 
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(3)));
-    assertThat(posix.spawns()).singleElement().satisfies(spawn -> {
-      assertThat(spawn.argv()).containsExactly(script.toString());
-      assertThat(spawn.environ()).containsExactly("HOME=/root");
-      assertThat(spawn.newProcessGroup()).isFalse();
-    });
+    assertThat(posix.spawns())
+        .singleElement()
+        .satisfies(
+            spawn -> {
+              assertThat(spawn.argv()).containsExactly(script.toString());
+              assertThat(spawn.environ()).containsExactly("HOME=/root");
+              assertThat(spawn.newProcessGroup()).isFalse();
+            });
     assertThat(posix.kills()).isEmpty();
   }
 
@@ -56,11 +62,13 @@ class ScriptRunnerTest {
     posix.program("10-script").ignores(Signals.SIGTERM);
     long start = System.nanoTime();
 
-    Outcome outcome = new ScriptRunner(reaper, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
-        .runAtBoot(script, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, SHORT_KILL_TIMEOUT, Optional.of(Duration.ofMillis(40)))
+            .runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.TimedOut(Duration.ofMillis(40)));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(85), Duration.ofSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(85), Duration.ofSeconds(5));
     int pid = posix.spawns().get(0).pid();
     assertThat(posix.signalsTo(pid)).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
     // run waits at most the kill timeout after SIGKILL, and a loaded machine's reaper may be later.
@@ -70,8 +78,9 @@ class ScriptRunnerTest {
 
   @Test
   void stopsAScriptThatOverrunsWithTermAloneWhenThatSuffices() throws Exception {
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
-        .runAtBoot(script, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofMillis(20)))
+            .runAtBoot(script, ENV);
 
     assertThat(outcome).isInstanceOf(Outcome.TimedOut.class);
     assertThat(posix.signalsTo(posix.spawns().get(0).pid())).containsExactly(Signals.SIGTERM);
@@ -81,11 +90,14 @@ class ScriptRunnerTest {
   void isAbortedByTermDuringTheScript() throws Exception {
     posix.program("10-script").onSpawn(pid -> reaper.signalReceived(Signals.SIGTERM));
 
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     int pid = posix.spawns().get(0).pid();
     assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGTERM, pid));
-    assertThat(reaper.isRunning(pid)).as("left for the shutdown to stop, within its deadline").isTrue();
+    assertThat(reaper.isRunning(pid))
+        .as("left for the shutdown to stop, within its deadline")
+        .isTrue();
     assertThat(posix.kills()).isEmpty();
   }
 
@@ -93,7 +105,8 @@ class ScriptRunnerTest {
   void isAbortedByInt() throws Exception {
     posix.program("10-script").onSpawn(pid -> reaper.signalReceived(Signals.SIGINT));
 
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGINT, posix.spawns().get(0).pid()));
   }
@@ -103,8 +116,9 @@ class ScriptRunnerTest {
     posix.program("10-script").ignores(Signals.SIGTERM);
     Duration limit = Duration.ofHours(1);
 
-    Outcome outcome = new ScriptRunner(reaper, limit, Optional.of(limit))
-        .runAtShutdown(script, ENV, Deadline.after(Duration.ofMillis(50)));
+    Outcome outcome =
+        new ScriptRunner(reaper, limit, Optional.of(limit))
+            .runAtShutdown(script, ENV, Deadline.after(Duration.ofMillis(50)));
 
     assertThat(outcome).isEqualTo(new Outcome.DeadlinePassed());
     int pid = posix.spawns().get(0).pid();
@@ -113,13 +127,17 @@ class ScriptRunnerTest {
 
   @Test
   void ignoresShutdownSignalsDuringShutdownScripts() throws Exception {
-    posix.program("10-script").onSpawn(pid -> {
-      reaper.signalReceived(Signals.SIGTERM);
-      posix.exit(pid, 0);
-    });
+    posix
+        .program("10-script")
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGTERM);
+              posix.exit(pid, 0);
+            });
 
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
-        .runAtShutdown(script, ENV, Deadline.NONE);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.of(Duration.ofSeconds(10)))
+            .runAtShutdown(script, ENV, Deadline.NONE);
 
     assertThat(outcome).isEqualTo(new Outcome.Finished(ExitStatus.exited(0)));
     assertThat(posix.kills()).isEmpty();
@@ -129,11 +147,15 @@ class ScriptRunnerTest {
   void reportsAScriptThatCannotBeStarted() throws Exception {
     Path missing = dir.resolve("missing");
 
-    Outcome outcome = new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(missing, ENV);
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(missing, ENV);
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.NotStarted.class, notStarted -> {
-      assertThat(notStarted.cause().shellStatus()).isEqualTo(127);
-      assertThat(notStarted.cause()).hasMessageContaining(missing.toString());
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.NotStarted.class,
+            notStarted -> {
+              assertThat(notStarted.cause().shellStatus()).isEqualTo(127);
+              assertThat(notStarted.cause()).hasMessageContaining(missing.toString());
+            });
   }
 }

@@ -26,7 +26,8 @@ class ScriptsTest {
 
     List<Path> scripts = Scripts.inDirectory(dir);
 
-    assertThat(names(scripts)).containsExactly("10-x", "9-y", "B", "Z", "_u", "a", "a.sh", "b", "é");
+    assertThat(names(scripts))
+        .containsExactly("10-x", "9-y", "B", "Z", "_u", "a", "a.sh", "b", "é");
     assertThat(scripts).allMatch(p -> p.getParent().equals(dir));
   }
 
@@ -34,7 +35,8 @@ class ScriptsTest {
   void skipsNonExecutableFilesAndDirectories() throws Exception {
     executable(dir, "run-me");
     plainFile(dir, "README");
-    Files.createDirectory(dir.resolve("subdir"),
+    Files.createDirectory(
+        dir.resolve("subdir"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
     List<Path> scripts = Scripts.inDirectory(dir);

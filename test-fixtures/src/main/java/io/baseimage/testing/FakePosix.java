@@ -45,23 +45,23 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Both native ports, {@link ProcessControl} and {@link UserSwitch}, in memory: it simulates children
- * instead of starting them, holds a user and group database, and records what it is asked.
+ * Both native ports, {@link ProcessControl} and {@link UserSwitch}, in memory: it simulates
+ * children instead of starting them, holds a user and group database, and records what it is asked.
  *
- * <p>{@link #spawn} hands out increasing pids and records a {@link Spawn}; nothing is executed, but,
- * like {@code posix_spawn}, it fails with {@code ENOENT}/{@code EACCES} when the file is missing or
- * not executable. A child runs until the test ends it ({@link #exit}, {@link #killBy}) or until a
- * signal does: by default {@code SIGKILL}, {@code SIGTERM}, {@code SIGINT}, {@code SIGHUP},
- * {@code SIGUSR1} and {@code SIGUSR2} kill it, other signals are ignored; {@link #program} changes
- * that per program. {@link #waitAny} blocks until a child has ended and returns empty when no child
- * is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the reaper thread
+ * <p>{@link #spawn} hands out increasing pids and records a {@link Spawn}; nothing is executed,
+ * but, like {@code posix_spawn}, it fails with {@code ENOENT}/{@code EACCES} when the file is
+ * missing or not executable. A child runs until the test ends it ({@link #exit}, {@link #killBy})
+ * or until a signal does: by default {@code SIGKILL}, {@code SIGTERM}, {@code SIGINT}, {@code
+ * SIGHUP}, {@code SIGUSR1} and {@code SIGUSR2} kill it, other signals are ignored; {@link #program}
+ * changes that per program. {@link #waitAny} blocks until a child has ended and returns empty when
+ * no child is left, like {@code waitpid(-1)} and {@code ECHILD}. Thread-safe: the reaper thread
  * waits here while the test thread ends children.
  *
- * <p>Tests never sleep to let the reaper catch up: they wait for what it does here
- * ({@link #awaitBlockedInWaitAny}, {@link #awaitReaped}, {@link #awaitHandedOn}), and
- * {@link #onCall} lets them act at a precise step of the code under test. To check that a test
- * does not depend on a prompt reaper, run it with {@code -Dfakeposix.lateReaperMillis=1500}: it
- * must still pass, only slower.
+ * <p>Tests never sleep to let the reaper catch up: they wait for what it does here ({@link
+ * #awaitBlockedInWaitAny}, {@link #awaitReaped}, {@link #awaitHandedOn}), and {@link #onCall} lets
+ * them act at a precise step of the code under test. To check that a test does not depend on a
+ * prompt reaper, run it with {@code -Dfakeposix.lateReaperMillis=1500}: it must still pass, only
+ * slower.
  *
  * <pre>{@code
  * FakePosix posix = new FakePosix();
@@ -103,15 +103,18 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /** A {@link #spawn} call. */
-  public record Spawn(int pid, String path, List<String> argv, List<String> environ, boolean newProcessGroup) {
+  public record Spawn(
+      int pid, String path, List<String> argv, List<String> environ, boolean newProcessGroup) {
     public String program() {
       return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** The value of {@code name} in the child's environment. */
     public Optional<String> variable(String name) {
-      return environ.stream().filter(entry -> entry.startsWith(name + "="))
-          .map(entry -> entry.substring(name.length() + 1)).findFirst();
+      return environ.stream()
+          .filter(entry -> entry.startsWith(name + "="))
+          .map(entry -> entry.substring(name.length() + 1))
+          .findFirst();
     }
   }
 
@@ -194,7 +197,9 @@ public final class FakePosix implements ProcessControl, UserSwitch {
    * status, as a reaper that a loaded machine deschedules may. 0 unless set for a check.
    */
   private static final long LATE_REAPER_MILLIS = Long.getLong("fakeposix.lateReaperMillis", 0);
-  private static final Set<Integer> DEADLY_BY_DEFAULT = Set.of(SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2);
+
+  private static final Set<Integer> DEADLY_BY_DEFAULT =
+      Set.of(SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2);
   private static final Program DEFAULT = new Program();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -206,19 +211,30 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   private final Map<String, PasswdEntry> users = new HashMap<>();
   private final Map<String, GroupEntry> groups = new HashMap<>();
   private final Map<String, ErrnoException> failures = new HashMap<>();
+
   /** Children not reaped yet (running or ended), with how they behave. */
   private final Map<Integer, Program> children = new LinkedHashMap<>();
+
   private final Set<Integer> processGroupLeaders = new HashSet<>();
+
   /** Ended children, in the order they ended, waiting for {@link #waitAny}. */
   private final Deque<WaitStatus> ended = new ArrayDeque<>();
+
   private final Set<Integer> reaped = new HashSet<>();
   private boolean watchUnavailable;
   private long fileChanges;
-  /** Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took it. */
+
+  /**
+   * Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took
+   * it.
+   */
   private long waitAnyCalls;
+
   private final Map<Integer, Long> reapedByCall = new HashMap<>();
+
   /** Threads inside {@link #waitAny} that wait for a child to end. */
   private int blockedInWaitAny;
+
   private final Map<String, List<Runnable>> onCall = new HashMap<>();
   private int nextPid = 100;
   private int pid = 4242;
@@ -267,8 +283,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /**
-   * Makes the user-switch call named {@code call} ({@code "getpwnam"}, {@code "setgid"},
-   * {@code "closeOnExec"}, {@code "execve"}...) fail with {@code errno}.
+   * Makes the user-switch call named {@code call} ({@code "getpwnam"}, {@code "setgid"}, {@code
+   * "closeOnExec"}, {@code "execve"}...) fail with {@code errno}.
    */
   public FakePosix failing(String call, int errno, String description) {
     failures.put(call, new ErrnoException(call, errno, description));
@@ -372,12 +388,15 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /**
-   * The signals sent to {@code target}, in order, but for {@code SIGCONT}: the reaper sends
-   * one after every {@code SIGTERM} (a stopped child must see the TERM), and whether it still
-   * reaches a child that ended on the TERM is a race. {@link #kills} has every call.
+   * The signals sent to {@code target}, in order, but for {@code SIGCONT}: the reaper sends one
+   * after every {@code SIGTERM} (a stopped child must see the TERM), and whether it still reaches a
+   * child that ended on the TERM is a race. {@link #kills} has every call.
    */
   public List<Integer> signalsTo(int target) {
-    return kills().stream().filter(kill -> kill.pid() == target && kill.signal() != SIGCONT).map(Kill::signal).toList();
+    return kills().stream()
+        .filter(kill -> kill.pid() == target && kill.signal() != SIGCONT)
+        .map(Kill::signal)
+        .toList();
   }
 
   /** Every call other than spawn, kill and waitAny, as text such as {@code ignore(3)}. */
@@ -442,12 +461,14 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   /**
    * Waits until child {@code child} has been reaped and {@link #waitAny} has been called again. A
-   * reaper that handles each status before it asks for the next one, as the reaper's does, has
-   * by then passed the status on: the test can look at what it did with it.
+   * reaper that handles each status before it asks for the next one, as the reaper's does, has by
+   * then passed the status on: the test can look at what it did with it.
    */
   public void awaitHandedOn(int child, Duration timeout) throws InterruptedException {
-    await(() -> reapedByCall.containsKey(child) && waitAnyCalls > reapedByCall.get(child),
-        "pid " + child + " not handed on by the reaper", timeout);
+    await(
+        () -> reapedByCall.containsKey(child) && waitAnyCalls > reapedByCall.get(child),
+        "pid " + child + " not handed on by the reaper",
+        timeout);
   }
 
   /**
@@ -460,7 +481,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   /**
    * Runs {@code action} on the caller's thread each time {@code name} is called, after the call is
-   * recorded; {@code name} is a method as {@link #calls} shows it, such as {@code "releaseIdleMemory"}.
+   * recorded; {@code name} is a method as {@link #calls} shows it, such as {@code
+   * "releaseIdleMemory"}.
    */
   public FakePosix onCall(String name, Runnable action) {
     lock.lock();
@@ -472,7 +494,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     }
   }
 
-  private void await(BooleanSupplier condition, String failure, Duration timeout) throws InterruptedException {
+  private void await(BooleanSupplier condition, String failure, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
@@ -498,7 +521,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     try {
       program = behaviourOf(file);
       if (program.spawnErrno != null) {
-        throw new ErrnoException("posix_spawn(" + file + ")", program.spawnErrno, description(program.spawnErrno));
+        throw new ErrnoException(
+            "posix_spawn(" + file + ")", program.spawnErrno, description(program.spawnErrno));
       }
       Path onDisk = Path.of(file);
       if (!Files.isRegularFile(onDisk)) {
@@ -508,8 +532,13 @@ public final class FakePosix implements ProcessControl, UserSwitch {
         throw new ErrnoException("posix_spawn(" + file + ")", EACCES, description(EACCES));
       }
       child = nextPid++;
-      spawns.add(new Spawn(child, file, argv.stream().map(FakePosix::text).toList(),
-          environ.stream().map(FakePosix::text).toList(), newProcessGroup));
+      spawns.add(
+          new Spawn(
+              child,
+              file,
+              argv.stream().map(FakePosix::text).toList(),
+              environ.stream().map(FakePosix::text).toList(),
+              newProcessGroup));
       children.put(child, program);
       if (newProcessGroup) {
         processGroupLeaders.add(child);
@@ -539,8 +568,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /**
-   * Makes the next {@link #waitAny} that finds no children hold that answer until
-   * {@link #releaseNoChildren}, as a reaper preempted between {@code ECHILD} and its next step is.
+   * Makes the next {@link #waitAny} that finds no children hold that answer until {@link
+   * #releaseNoChildren}, as a reaper preempted between {@code ECHILD} and its next step is.
    */
   public void holdNoChildren() {
     lock.lock();
@@ -648,7 +677,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
         }
       } else if (target < -1) {
         if (!processGroupLeaders.contains(-target) || !isRunning(-target)) {
-          throw new ErrnoException("kill(" + target + ", " + signal + ")", ESRCH, description(ESRCH));
+          throw new ErrnoException(
+              "kill(" + target + ", " + signal + ")", ESRCH, description(ESRCH));
         }
         deliver(-target, signal);
       } else if (children.containsKey(target)) {
@@ -740,7 +770,10 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   @Override
   public DirectoryWatch watch(List<byte[]> directories) throws ErrnoException {
-    call("watch(" + directories.stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList() + ")");
+    call(
+        "watch("
+            + directories.stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList()
+            + ")");
     lock.lock();
     try {
       if (watchUnavailable) {
@@ -803,8 +836,12 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   @Override
   public void setgroups(int[] groups) throws ErrnoException {
-    userCall("setgroups(" + Arrays.stream(groups).mapToObj(Integer::toUnsignedString)
-        .collect(Collectors.joining(", ", "[", "]")) + ")");
+    userCall(
+        "setgroups("
+            + Arrays.stream(groups)
+                .mapToObj(Integer::toUnsignedString)
+                .collect(Collectors.joining(", ", "[", "]"))
+            + ")");
   }
 
   @Override
@@ -859,10 +896,14 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     if (signal == 0 || !isRunning(child)) {
       return;
     }
-    children.get(child).reaction(signal).ifPresent(status -> {
-      ended.add(new WaitStatus(child, status));
-      changed.signalAll();
-    });
+    children
+        .get(child)
+        .reaction(signal)
+        .ifPresent(
+            status -> {
+              ended.add(new WaitStatus(child, status));
+              changed.signalAll();
+            });
   }
 
   /** Started or adopted, and not ended yet (a zombie is not running). */

@@ -17,7 +17,8 @@ public final class ModuleSources {
   private ModuleSources() {}
 
   /** The compiled descriptor of the module that holds {@code type}. */
-  public static ModuleDescriptor descriptorOf(Class<?> type) throws IOException, URISyntaxException {
+  public static ModuleDescriptor descriptorOf(Class<?> type)
+      throws IOException, URISyntaxException {
     Path classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
       return ModuleDescriptor.read(in);
@@ -28,9 +29,12 @@ public final class ModuleSources {
   public static Set<String> sourcePackages() throws IOException {
     Set<String> packages = new TreeSet<>();
     try (Stream<Path> files = Files.walk(SOURCES)) {
-      files.filter(file -> file.toString().endsWith(".java"))
+      files
+          .filter(file -> file.toString().endsWith(".java"))
           .filter(file -> !file.getFileName().toString().equals("module-info.java"))
-          .forEach(file -> packages.add(SOURCES.relativize(file.getParent()).toString().replace('/', '.')));
+          .forEach(
+              file ->
+                  packages.add(SOURCES.relativize(file.getParent()).toString().replace('/', '.')));
     }
     return packages;
   }

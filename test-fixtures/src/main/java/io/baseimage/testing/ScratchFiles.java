@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class ScratchFiles {
   private ScratchFiles() {}
 
-  /** An executable file {@code dir/name} (its content never runs: the fake only checks it exists). */
+  /**
+   * An executable file {@code dir/name} (its content never runs: the fake only checks it exists).
+   */
   public static Path executable(Path dir, String name) {
     return withMode(dir.resolve(name), "rwxr-xr-x");
   }

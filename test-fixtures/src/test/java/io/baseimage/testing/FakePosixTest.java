@@ -27,7 +27,8 @@ class FakePosixTest {
 
   private int spawn(String name) throws ErrnoException {
     Path file = executable(dir, name);
-    return posix.spawn(file.toString().getBytes(), List.of(file.toString().getBytes()), List.of(), false);
+    return posix.spawn(
+        file.toString().getBytes(), List.of(file.toString().getBytes()), List.of(), false);
   }
 
   @Test
@@ -44,7 +45,8 @@ class FakePosixTest {
 
     posix.exit(pid, 3);
 
-    assertThat(waiting.get(AMPLE.toSeconds(), TimeUnit.SECONDS)).contains(new WaitStatus(pid, 3 << 8));
+    assertThat(waiting.get(AMPLE.toSeconds(), TimeUnit.SECONDS))
+        .contains(new WaitStatus(pid, 3 << 8));
     assertThat(posix.waitAny()).isEmpty();
   }
 
@@ -56,7 +58,8 @@ class FakePosixTest {
 
     // Nothing calls waitAny meanwhile: however slow the machine, this can only run out.
     assertThatThrownBy(() -> posix.awaitHandedOn(pid, Duration.ofMillis(20)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("not handed on");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("not handed on");
 
     posix.waitAny();
     posix.awaitHandedOn(pid, Duration.ZERO);
@@ -92,8 +95,14 @@ class FakePosixTest {
     posix.kill(plain, Signals.SIGTERM);
     posix.kill(stubborn, Signals.SIGKILL);
 
-    assertThat(List.of(posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow(), posix.waitAny().orElseThrow()))
-        .containsExactly(new WaitStatus(polite, 143 << 8), new WaitStatus(plain, Signals.SIGTERM),
+    assertThat(
+            List.of(
+                posix.waitAny().orElseThrow(),
+                posix.waitAny().orElseThrow(),
+                posix.waitAny().orElseThrow()))
+        .containsExactly(
+            new WaitStatus(polite, 143 << 8),
+            new WaitStatus(plain, Signals.SIGTERM),
             new WaitStatus(stubborn, Signals.SIGKILL));
   }
 
@@ -110,11 +119,14 @@ class FakePosixTest {
 
   @Test
   void spawnFailsLikePosixSpawnForMissingOrNonExecutableFiles() {
-    assertThatThrownBy(() -> posix.spawn(dir.resolve("x").toString().getBytes(), List.of(), List.of(), false))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
+    assertThatThrownBy(
+            () -> posix.spawn(dir.resolve("x").toString().getBytes(), List.of(), List.of(), false))
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
     Path plain = ScratchFiles.plainFile(dir, "plain");
     assertThatThrownBy(() -> posix.spawn(plain.toString().getBytes(), List.of(), List.of(), false))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
     assertThat(posix.spawns()).isEmpty();
   }
 }

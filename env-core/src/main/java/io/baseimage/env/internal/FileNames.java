@@ -15,12 +15,11 @@ import java.nio.file.Path;
 /**
  * File names and paths as exact bytes: the one way from a name's bytes to the kernel for env-core,
  * startup-core and my_init (docs/architecture.md, "The environment, from the kernel to the
- * children"). {@link Path#of(String, String...)} and
- * {@link Path#toString()} convert with the JVM's file name encoding ({@code sun.jnu.encoding}),
- * which is US-ASCII when no locale is set, as in most containers: there {@code /opt/café} throws
- * {@code InvalidPathException}, and a name read from a directory turns each non-ASCII byte into
- * U+FFFD. The default provider's {@code file:} URIs carry a path's bytes percent-encoded, whatever
- * the locale, so paths go through them.
+ * children"). {@link Path#of(String, String...)} and {@link Path#toString()} convert with the JVM's
+ * file name encoding ({@code sun.jnu.encoding}), which is US-ASCII when no locale is set, as in
+ * most containers: there {@code /opt/café} throws {@code InvalidPathException}, and a name read
+ * from a directory turns each non-ASCII byte into U+FFFD. The default provider's {@code file:} URIs
+ * carry a path's bytes percent-encoded, whatever the locale, so paths go through them.
  */
 public final class FileNames {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -41,7 +40,8 @@ public final class FileNames {
 
   /**
    * The file {@code name} in {@code dir}, with exactly the bytes of {@code name}. The caller has
-   * checked that {@code name} is a single file name (not empty, {@code .}, {@code ..}, no {@code /}).
+   * checked that {@code name} is a single file name (not empty, {@code .}, {@code ..}, no {@code
+   * /}).
    */
   public static Path resolve(Path dir, ByteString name) {
     if (dir.getFileSystem() != FileSystems.getDefault()) {
@@ -98,8 +98,14 @@ public final class FileNames {
     }
     StringBuilder uri = new StringBuilder("file://");
     for (byte b : absolute) {
-      if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
-          || b == '-' || b == '_' || b == '.' || b == '~' || b == '/') {
+      if ((b >= 'A' && b <= 'Z')
+          || (b >= 'a' && b <= 'z')
+          || (b >= '0' && b <= '9')
+          || b == '-'
+          || b == '_'
+          || b == '.'
+          || b == '~'
+          || b == '/') {
         uri.append((char) b);
       } else {
         uri.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
@@ -108,10 +114,15 @@ public final class FileNames {
     return Path.of(URI.create(uri.toString()));
   }
 
-  /** {@code bytes} as text for a log line: UTF-8 where they are, each other byte as {@code \xNN}. */
+  /**
+   * {@code bytes} as text for a log line: UTF-8 where they are, each other byte as {@code \xNN}.
+   */
   public static String display(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length * 4 + 1);
     while (true) {
@@ -121,7 +132,10 @@ public final class FileNames {
       }
       for (int i = 0; i < result.length(); i++) {
         int b = in.get() & 0xff;
-        out.put('\\').put('x').put(Character.forDigit(b >> 4, 16)).put(Character.forDigit(b & 0xf, 16));
+        out.put('\\')
+            .put('x')
+            .put(Character.forDigit(b >> 4, 16))
+            .put(Character.forDigit(b & 0xf, 16));
       }
     }
     return out.flip().toString();

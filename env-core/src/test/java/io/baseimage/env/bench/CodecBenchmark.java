@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The container-environment codecs on a large environment (5,000 variables by default): the
- * {@code .sh} and {@code .json} dumps and the environment directory. Run with
- * {@code ./mvnw -B -Pjmh -pl env-core test-compile exec:exec} (see env-core/pom.xml).
+ * The container-environment codecs on a large environment (5,000 variables by default): the {@code
+ * .sh} and {@code .json} dumps and the environment directory. Run with {@code ./mvnw -B -Pjmh -pl
+ * env-core test-compile exec:exec} (see env-core/pom.xml).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,7 +70,8 @@ public class CodecBenchmark {
     Map<String, String> vars = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       String name = "APP_SETTING_" + i;
-      String value = samples[random.nextInt(samples.length)] + (random.nextBoolean() ? "" : "_" + i);
+      String value =
+          samples[random.nextInt(samples.length)] + (random.nextBoolean() ? "" : "_" + i);
       vars.put(name, value);
     }
     return ContainerEnvironment.of(vars);

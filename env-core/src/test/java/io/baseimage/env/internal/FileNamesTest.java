@@ -16,14 +16,17 @@ class FileNamesTest {
 
   @Test
   void aPathMadeFromBytesHasExactlyThoseBytes() throws Exception {
-    byte[] bytes = join(FileNames.bytesOf(dir), "/10-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE);
+    byte[] bytes =
+        join(FileNames.bytesOf(dir), "/10-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE);
 
     Path path = FileNames.pathOf(bytes);
     Files.writeString(path, "x");
 
     assertThat(FileNames.bytesOf(path)).isEqualTo(bytes);
     try (var entries = Files.list(dir)) {
-      assertThat(entries.map(FileNames::nameOf)).containsExactly(ByteString.of(join("10-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE)));
+      assertThat(entries.map(FileNames::nameOf))
+          .containsExactly(
+              ByteString.of(join("10-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE)));
     }
   }
 
@@ -35,7 +38,8 @@ class FileNamesTest {
 
     assertThat(FileNames.nameOf(file)).isEqualTo(name);
     assertThat(FileNames.bytesOf(file.getParent())).isEqualTo(FileNames.bytesOf(dir));
-    assertThat(FileNames.bytesOf(FileNames.resolve(Path.of("/"), ByteString.of("etc")))).isEqualTo("/etc".getBytes(StandardCharsets.UTF_8));
+    assertThat(FileNames.bytesOf(FileNames.resolve(Path.of("/"), ByteString.of("etc"))))
+        .isEqualTo("/etc".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -46,8 +50,10 @@ class FileNamesTest {
 
   @Test
   void displaysValidUtf8AsTextAndOtherBytesEscaped() {
-    assertThat(FileNames.display("/etc/my_init.d/10-café".getBytes(StandardCharsets.UTF_8))).isEqualTo("/etc/my_init.d/10-café");
-    assertThat(FileNames.display(join("20-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE))).isEqualTo("20-caf\\xe9");
+    assertThat(FileNames.display("/etc/my_init.d/10-café".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("/etc/my_init.d/10-café");
+    assertThat(FileNames.display(join("20-".getBytes(StandardCharsets.UTF_8), LATIN1_CAFE)))
+        .isEqualTo("20-caf\\xe9");
   }
 
   private static byte[] join(byte[]... parts) {
