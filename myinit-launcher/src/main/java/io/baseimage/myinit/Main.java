@@ -13,10 +13,10 @@ import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code /sbin/my_init}. */
 public final class Main {
@@ -34,15 +34,13 @@ public final class Main {
   public static void main(String[] args) {
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
-    ContainerEnvironment environment;
-    try {
-      environment = LauncherEnvironment.ofProcess();
-    } catch (IOException e) {
-      Output.print(err, "*** cannot read the environment: " + e.getMessage() + "\n");
+    Optional<ContainerEnvironment> environment = LauncherEnvironment.ofProcessOrReport(err, "*** ");
+    if (environment.isEmpty()) {
       System.exit(ExitCodes.FAILURE);
       return;
     }
-    System.exit(run(LauncherArguments.of(args), environment, JffiProcessControl.load(), out, err));
+    System.exit(
+        run(LauncherArguments.of(args), environment.get(), JffiProcessControl.load(), out, err));
   }
 
   /**

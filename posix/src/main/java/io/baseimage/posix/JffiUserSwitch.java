@@ -58,11 +58,7 @@ public final class JffiUserSwitch implements UserSwitch {
 
   private JffiUserSwitch() {}
 
-  /**
-   * The C library of this process. jffi's own native stub is loaded from {@code
-   * -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted from its
-   * jar to a temporary directory.
-   */
+  /** The C library of this process, through jffi's native stub ({@link NativeFunction}). */
   public static JffiUserSwitch load() {
     return new JffiUserSwitch();
   }

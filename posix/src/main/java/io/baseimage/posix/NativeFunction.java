@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
  * <p>jnr's lowest layer, used directly: jnr-ffi's reflective binding spends ~150 ms at start-up in
  * annotation proxies and per-method invoker generation, which an AOT cache cannot keep; this costs
  * a few milliseconds.
+ *
+ * <p>jffi's own native stub is loaded when this class is initialised: from {@code
+ * -Djffi.boot.library.path} (the runtime's lib directory in the image), else extracted from its jar
+ * to a temporary directory.
  */
 final class NativeFunction {
   private static final Invoker INVOKER = Invoker.getInstance();

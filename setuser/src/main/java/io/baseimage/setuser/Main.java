@@ -13,10 +13,10 @@ import io.baseimage.startup.SpawnException;
 import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /sbin/setuser USER COMMAND [ARG...]}: becomes USER and replaces itself with COMMAND.
@@ -60,17 +60,15 @@ public final class Main {
   public static void main(String[] args) {
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
-    ContainerEnvironment environment;
-    try {
-      environment = LauncherEnvironment.ofProcess();
-    } catch (IOException e) {
-      Output.print(err, "setuser: cannot read the environment: " + e.getMessage() + "\n");
+    Optional<ContainerEnvironment> environment =
+        LauncherEnvironment.ofProcessOrReport(err, "setuser: ");
+    if (environment.isEmpty()) {
       System.exit(ExitCodes.FAILURE);
       return;
     }
     int status;
     try {
-      status = run(LauncherArguments.of(args), environment, JffiUserSwitch.load(), out, err);
+      status = run(LauncherArguments.of(args), environment.get(), JffiUserSwitch.load(), out, err);
     } catch (RuntimeException | Error e) {
       // A bug or a broken runtime (a missing native library): one line, no stack trace.
       Output.print(err, "setuser: failed: " + e + "\n");

@@ -3,8 +3,10 @@ package io.baseimage.startup;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +32,19 @@ public final class LauncherEnvironment {
   /** This process's environment (read from {@code /proc/self/environ}) as the container gave it. */
   public static ContainerEnvironment ofProcess() throws IOException {
     return restored(ContainerEnvironment.ofProcess());
+  }
+
+  /**
+   * This process's environment as the container gave it, or empty after one line on {@code err}:
+   * {@code <prefix>cannot read the environment: <reason>}.
+   */
+  public static Optional<ContainerEnvironment> ofProcessOrReport(OutputStream err, String prefix) {
+    try {
+      return Optional.of(ofProcess());
+    } catch (IOException e) {
+      Output.print(err, prefix + "cannot read the environment: " + e.getMessage() + "\n");
+      return Optional.empty();
+    }
   }
 
   /**
