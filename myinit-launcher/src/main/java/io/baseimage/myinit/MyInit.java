@@ -39,7 +39,7 @@ final class MyInit {
   private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
   private final Reaper reaper;
-  private final ProcessControl posix;
+  private final ProcessControl processes;
   private final Options options;
   private final Settings settings;
   private final Layout layout;
@@ -61,7 +61,7 @@ final class MyInit {
 
   MyInit(Reaper reaper, Options options, Settings settings, Layout layout, Log log) {
     this.reaper = reaper;
-    this.posix = reaper.posix();
+    this.processes = reaper.processes();
     this.options = options;
     this.settings = settings;
     this.layout = layout;
@@ -96,15 +96,15 @@ final class MyInit {
 
   /** Before the first child: what the JVM does not do for an init. */
   private void prepareProcess() {
-    posix.setThreadName("my_init");
+    processes.setThreadName("my_init");
     try {
       // The JVM answers SIGQUIT with a thread dump and Java cannot handle it: ignore it natively.
-      posix.ignore(Signals.SIGQUIT);
+      processes.ignore(Signals.SIGQUIT);
       // Once the command owns the terminal we are in the background and must still be able to log.
-      posix.ignore(Signals.SIGTTOU);
-      posix.ignore(Signals.SIGTTIN);
-      if (posix.pid() != 1) {
-        posix.becomeChildSubreaper();
+      processes.ignore(Signals.SIGTTOU);
+      processes.ignore(Signals.SIGTTIN);
+      if (processes.pid() != 1) {
+        processes.becomeChildSubreaper();
       }
     } catch (ErrnoException e) {
       log.warn(e.getMessage());
@@ -120,7 +120,7 @@ final class MyInit {
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order.
-        scanned = serviceSelection.scanDirectory(posix.uid());
+        scanned = serviceSelection.scanDirectory(processes.uid());
         runsvdir =
             reaper.spawn(
                 Runit.command(
@@ -197,7 +197,7 @@ final class MyInit {
     if (shutdownSignalTakenBeforeTheCommand()) {
       return EXIT_ABORTED;
     }
-    boolean foreground = posix.isTerminal(0);
+    boolean foreground = processes.isTerminal(0);
     Command command = new Command(options.command(), env, foreground);
     log.info("Running " + command.displayName() + "...");
     int pid;
@@ -254,9 +254,9 @@ final class MyInit {
   /** Ctrl-C and Ctrl-Z on `docker run -it` must reach the command, as on a login terminal. */
   private void giveTerminalTo(int pid) {
     try {
-      posix.setForegroundProcessGroup(0, pid);
+      processes.setForegroundProcessGroup(0, pid);
       // The child may have tried to read the terminal before it was its own and stopped itself.
-      posix.kill(-pid, Signals.SIGCONT);
+      processes.kill(-pid, Signals.SIGCONT);
     } catch (ErrnoException e) {
       // A command that has already ended has no process group left to give the terminal to.
       if (e.errno() != Errno.ESRCH && reaper.isRunning(pid)) {
@@ -270,14 +270,14 @@ final class MyInit {
    * it would otherwise be in the background and stop on SIGTTIN.
    */
   private void takeTerminalBack() {
-    int ours = posix.processGroup();
+    int ours = processes.processGroup();
     if (ours == 0) {
       // Our process group lies outside our pid namespace (started by `unshare --pid`, not by a
       // container runtime, which makes PID 1 a session leader): it has no name here to give.
       return;
     }
     try {
-      posix.setForegroundProcessGroup(0, ours);
+      processes.setForegroundProcessGroup(0, ours);
     } catch (ErrnoException e) {
       log.warn("cannot take the terminal back from the command: " + e.getMessage());
     }
@@ -314,7 +314,7 @@ final class MyInit {
     if (status.isPresent() || abortSignal != 0) {
       return status;
     }
-    posix.releaseIdleMemory();
+    processes.releaseIdleMemory();
     return reaper.awaitExit(pid, Long.MAX_VALUE, onSignal);
   }
 

@@ -53,13 +53,13 @@ final class RunitServices {
   record Runsv(int pid, Path directory) {}
 
   private final Reaper reaper;
-  private final ProcessControl posix;
+  private final ProcessControl processes;
   private final Layout layout;
   private final Log log;
 
   RunitServices(Reaper reaper, Layout layout, Log log) {
     this.reaper = reaper;
-    this.posix = reaper.posix();
+    this.processes = reaper.processes();
     this.layout = layout;
     this.log = log;
   }
@@ -70,7 +70,7 @@ final class RunitServices {
   List<Runsv> find(int runsvdir) {
     List<Runsv> found = new ArrayList<>();
     try {
-      for (int pid : ProcessTree.childrenOf(List.of(runsvdir, posix.pid()), layout.proc())) {
+      for (int pid : ProcessTree.childrenOf(List.of(runsvdir, processes.pid()), layout.proc())) {
         List<byte[]> argv = ProcessTree.commandLine(pid, layout.proc());
         // runsvdir starts each one as `runsv NAME` in the service directory.
         if (argv.size() == 2
@@ -311,7 +311,7 @@ final class RunitServices {
   /** Sends {@code signal}; whether the process (or group) still existed. */
   private boolean kill(int pid, int signal) {
     try {
-      posix.kill(pid, signal);
+      processes.kill(pid, signal);
       return true;
     } catch (ErrnoException e) {
       if (e.errno() != Errno.ESRCH) {
@@ -339,7 +339,7 @@ final class RunitServices {
     Waiter(List<Runsv> services) {
       try {
         watch =
-            posix.watch(
+            processes.watch(
                 services.stream()
                     .map(s -> FileNames.bytesOf(s.directory().resolve("supervise")))
                     .toList());

@@ -28,7 +28,7 @@ final class Shutdown {
   }
 
   private final Reaper reaper;
-  private final ProcessControl posix;
+  private final ProcessControl processes;
   private final Settings settings;
   private final Layout layout;
   private final Log log;
@@ -38,7 +38,7 @@ final class Shutdown {
 
   Shutdown(Reaper reaper, Settings settings, Layout layout, Log log, Deadline deadline) {
     this.reaper = reaper;
-    this.posix = reaper.posix();
+    this.processes = reaper.processes();
     this.settings = settings;
     this.layout = layout;
     this.log = log;
@@ -138,13 +138,13 @@ final class Shutdown {
 
   private void signalAll(int signal) {
     try {
-      if (posix.pid() == 1) {
-        posix.kill(-1, signal);
+      if (processes.pid() == 1) {
+        processes.kill(-1, signal);
         return;
       }
-      for (int pid : ProcessTree.descendantsOf(posix.pid(), layout.proc())) {
+      for (int pid : ProcessTree.descendantsOf(processes.pid(), layout.proc())) {
         try {
-          posix.kill(pid, signal);
+          processes.kill(pid, signal);
         } catch (ErrnoException e) {
           // Ended meanwhile, or not ours to signal.
         }

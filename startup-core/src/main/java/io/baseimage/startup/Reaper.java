@@ -40,7 +40,7 @@ public final class Reaper {
    */
   private static final long IDLE_RECHECK_MILLIS = 1000;
 
-  private final ProcessControl posix;
+  private final ProcessControl processes;
   private final Consumer<String> errors;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,8 +57,8 @@ public final class Reaper {
   private final Set<Integer> running = new HashSet<>();
   private final Map<Integer, ExitStatus> ended = new HashMap<>();
 
-  private Reaper(ProcessControl posix, Consumer<String> errors) {
-    this.posix = posix;
+  private Reaper(ProcessControl processes, Consumer<String> errors) {
+    this.processes = processes;
     this.errors = errors;
   }
 
@@ -67,16 +67,16 @@ public final class Reaper {
    *
    * @param errors receives a line for each unexpected failure of the reaper (it keeps going)
    */
-  public static Reaper start(ProcessControl posix, Consumer<String> errors) {
-    Reaper reaper = new Reaper(posix, errors);
+  public static Reaper start(ProcessControl processes, Consumer<String> errors) {
+    Reaper reaper = new Reaper(processes, errors);
     Thread thread = new Thread(reaper::reap, "reaper");
     thread.setDaemon(true);
     thread.start();
     return reaper;
   }
 
-  public ProcessControl posix() {
-    return posix;
+  public ProcessControl processes() {
+    return processes;
   }
 
   /**
@@ -90,7 +90,7 @@ public final class Reaper {
     lock.lock();
     try {
       int pid =
-          posix.spawn(
+          processes.spawn(
               path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
       running.add(pid);
       // An earlier child may have had this pid: its status says nothing about the new one.
@@ -206,7 +206,7 @@ public final class Reaper {
     lock.lock();
     try {
       if (running.contains(pid)) {
-        posix.kill(pid, signal);
+        processes.kill(pid, signal);
       }
     } catch (ErrnoException e) {
       // ESRCH: it has just ended, and the reaper has not told us yet.
@@ -249,7 +249,7 @@ public final class Reaper {
     while (true) {
       try {
         long seen = generation();
-        Optional<WaitStatus> status = posix.waitAny();
+        Optional<WaitStatus> status = processes.waitAny();
         if (status.isPresent()) {
           dispatch(status.get());
         } else {

@@ -22,13 +22,13 @@ public final class SignalEvents {
    * @param errors receives a line if taking signals fails (it then stops)
    */
   public static void queueTo(
-      Reaper reaper, ProcessControl posix, Consumer<String> errors, int... signals) {
+      Reaper reaper, ProcessControl processes, Consumer<String> errors, int... signals) {
     Thread taker =
         new Thread(
             () -> {
               try {
                 while (true) {
-                  reaper.signalReceived(posix.awaitSignal(signals));
+                  reaper.signalReceived(processes.awaitSignal(signals));
                 }
               } catch (ErrnoException e) {
                 errors.accept("signals are no longer handled: " + e.getMessage());
