@@ -10,12 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throwaway root file system for one test: the shared Debian root with the overlay (read-only),
@@ -386,8 +384,9 @@ final class Sandbox implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      // rm, not Files.walk: a test's file names need not be UTF-8, and Java cannot delete those.
+      sh("rm -rf '" + dir + "'", Duration.ofSeconds(30));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
