@@ -14,9 +14,10 @@ import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code /sbin/my_init}. */
 public final class Main {
@@ -32,27 +33,26 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    OutputStream out = new FileOutputStream(FileDescriptor.out);
-    OutputStream err = new FileOutputStream(FileDescriptor.err);
-    Optional<ContainerEnvironment> environment = LauncherEnvironment.ofProcessOrReport(err, "*** ");
-    if (environment.isEmpty()) {
-      System.exit(ExitCodes.FAILURE);
-      return;
-    }
     System.exit(
-        run(LauncherArguments.of(args), environment.get(), JffiProcessControl.load(), out, err));
+        run(
+            LauncherArguments.of(args),
+            LauncherEnvironment::ofProcessUnchecked,
+            JffiProcessControl::load,
+            new FileOutputStream(FileDescriptor.out),
+            new FileOutputStream(FileDescriptor.err)));
   }
 
   /**
-   * Runs my_init with {@code args} as exact bytes, in the container whose environment is {@code
-   * environment}, with {@code processes} as its native layer.
+   * Runs my_init with {@code args} as exact bytes. The container's {@code environment} and the
+   * native layer, {@code processes}, are fetched only to boot: {@code --help}, {@code --version}
+   * and a usage error need neither {@code /proc} nor the C library.
    *
    * @return the exit status
    */
   static int run(
       List<byte[]> args,
-      ContainerEnvironment environment,
-      ProcessControl processes,
+      Supplier<ContainerEnvironment> environment,
+      Supplier<ProcessControl> processes,
       OutputStream out,
       OutputStream err) {
     Options options;
@@ -79,10 +79,11 @@ public final class Main {
       // The launcher blocked these signals before the JVM started: one that came since is pending
       // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
       // while this thread imports the environment.
-      Reaper reaper = Reaper.start(processes, log::warn);
+      ProcessControl kernel = processes.get();
+      Reaper reaper = Reaper.start(kernel, log::warn);
       SignalEvents.queueTo(
           reaper,
-          processes,
+          kernel,
           log::error,
           Signals.SIGTERM,
           Signals.SIGINT,
@@ -90,11 +91,15 @@ public final class Main {
           Signals.SIGUSR1,
           Signals.SIGUSR2,
           Signals.SIGWINCH);
-      Settings settings = Settings.from(environment);
+      ContainerEnvironment container = environment.get();
+      Settings settings = Settings.from(container);
       MyInit init = new MyInit(reaper, options, settings, Layout.under(ROOT, settings), log);
-      return init.run(environment);
+      return init.run(container);
     } catch (SettingsException e) {
       log.error(e.getMessage());
+      return ExitCodes.FAILURE;
+    } catch (UncheckedIOException e) {
+      log.error("cannot read the environment: " + e.getCause().getMessage());
       return ExitCodes.FAILURE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

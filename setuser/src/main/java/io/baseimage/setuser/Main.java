@@ -14,9 +14,10 @@ import io.baseimage.startup.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code /sbin/setuser USER COMMAND [ARG...]}: becomes USER and replaces itself with COMMAND.
@@ -58,17 +59,20 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
-    Optional<ContainerEnvironment> environment =
-        LauncherEnvironment.ofProcessOrReport(err, "setuser: ");
-    if (environment.isEmpty()) {
-      System.exit(ExitCodes.FAILURE);
-      return;
-    }
     int status;
     try {
-      status = run(LauncherArguments.of(args), environment.get(), JffiUserSwitch.load(), out, err);
+      status =
+          run(
+              LauncherArguments.of(args),
+              LauncherEnvironment::ofProcessUnchecked,
+              JffiUserSwitch::load,
+              new FileOutputStream(FileDescriptor.out),
+              err);
+    } catch (UncheckedIOException e) {
+      Output.print(
+          err, "setuser: cannot read the environment: " + e.getCause().getMessage() + "\n");
+      status = ExitCodes.FAILURE;
     } catch (RuntimeException | Error e) {
       // A bug or a broken runtime (a missing native library): one line, no stack trace.
       Output.print(err, "setuser: failed: " + e + "\n");
@@ -78,15 +82,17 @@ public final class Main {
   }
 
   /**
-   * Runs setuser with {@code args} as exact bytes. Returns only if it fails: on success {@link
-   * UserSwitch#exec} has replaced the process.
+   * Runs setuser with {@code args} as exact bytes. The container's {@code environment} and the
+   * native layer, {@code users}, are fetched only to switch: {@code --help}, {@code --version} and
+   * a usage error need neither {@code /proc} nor the C library. Returns only if it fails: on
+   * success {@link UserSwitch#exec} has replaced the process.
    *
    * @return the exit status
    */
   static int run(
       List<byte[]> args,
-      ContainerEnvironment environment,
-      UserSwitch users,
+      Supplier<ContainerEnvironment> environment,
+      Supplier<UserSwitch> users,
       OutputStream out,
       OutputStream err) {
     if (!args.isEmpty()) {
@@ -104,6 +110,11 @@ public final class Main {
       Output.print(err, USAGE + "\n");
       return ExitCodes.FAILURE;
     }
+    return switchTo(args, environment.get(), users.get(), err);
+  }
+
+  private static int switchTo(
+      List<byte[]> args, ContainerEnvironment environment, UserSwitch users, OutputStream err) {
     List<byte[]> command = args.subList(1, args.size());
     String commandName = text(command.getFirst());
     ContainerEnvironment childEnvironment;

@@ -71,7 +71,7 @@ class MainTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      int status = Main.run(args, environment, posix, out, err);
+      int status = Main.run(args, () -> environment, () -> posix, out, err);
       return new Outcome(status, null, out.toString(UTF_8), err.toString(UTF_8));
     } catch (FakePosix.Exec exec) {
       return new Outcome(null, exec, out.toString(UTF_8), err.toString(UTF_8));
@@ -521,6 +521,26 @@ class MainTest {
   }
 
   // ---------------------------------------------------------------- usage, help, version
+
+  @Test
+  void answersHelpVersionAndUsageWithoutTheEnvironmentOrTheCLibrary() {
+    for (String[] args :
+        List.of(new String[] {"--help"}, new String[] {"--version"}, new String[] {"app"})) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int status =
+          Main.run(
+              Arrays.stream(args).map(a -> a.getBytes(UTF_8)).toList(),
+              () -> {
+                throw new AssertionError("read the environment");
+              },
+              () -> {
+                throw new AssertionError("loaded the native layer");
+              },
+              out,
+              out);
+      assertThat(status).as(String.join(" ", args)).isIn(0, 1);
+    }
+  }
 
   @Test
   void printsUsageForNoArguments() {

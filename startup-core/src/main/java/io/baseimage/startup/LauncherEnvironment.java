@@ -3,10 +3,9 @@ package io.baseimage.startup;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -35,15 +34,16 @@ public final class LauncherEnvironment {
   }
 
   /**
-   * This process's environment as the container gave it, or empty after one line on {@code err}:
-   * {@code <prefix>cannot read the environment: <reason>}.
+   * {@link #ofProcess()} for a launcher's {@code Supplier}: the launchers read the environment only
+   * once they know they will run something, so that {@code --help} needs no {@code /proc}.
+   *
+   * @throws UncheckedIOException when {@code /proc/self/environ} cannot be read
    */
-  public static Optional<ContainerEnvironment> ofProcessOrReport(OutputStream err, String prefix) {
+  public static ContainerEnvironment ofProcessUnchecked() {
     try {
-      return Optional.of(ofProcess());
+      return ofProcess();
     } catch (IOException e) {
-      Output.print(err, prefix + "cannot read the environment: " + e.getMessage() + "\n");
-      return Optional.empty();
+      throw new UncheckedIOException(e);
     }
   }
 
