@@ -109,11 +109,15 @@ public final class Reaper {
   private static SpawnException spawnFailure(Command command, byte[] path, ErrnoException e) {
     String program = FileNames.display(path);
     String reason =
-        e.errno() == Errno.E2BIG
-            ? "the environment and arguments are too large for execve (E2BIG, "
-                + command.environment().size()
-                + " variables)"
-            : e.description();
+        switch (e.errno()) {
+          // Fixed text, as Executables gives it: the same line whichever finds the file missing.
+          case Errno.ENOENT -> "No such file or directory";
+          case Errno.E2BIG ->
+              "the environment and arguments are too large for execve (E2BIG, "
+                  + command.environment().size()
+                  + " variables)";
+          default -> e.description();
+        };
     return new SpawnException(
         "cannot execute " + program + ": " + reason, ExitCodes.ofExecFailure(e.errno()));
   }
