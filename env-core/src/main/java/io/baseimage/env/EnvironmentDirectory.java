@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -313,8 +314,7 @@ public final class EnvironmentDirectory {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    String reason =
-        e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+    String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
     return reason != null ? reason : e.getClass().getSimpleName();
   }
 }

@@ -1,6 +1,7 @@
 package io.baseimage.env;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,7 @@ public final class ShellDump {
     }
 
     boolean consume(String text) {
-      byte[] expected = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] expected = text.getBytes(StandardCharsets.US_ASCII);
       if (position + expected.length > bytes.length) {
         return false;
       }

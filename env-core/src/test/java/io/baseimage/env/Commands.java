@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Runs real programs (shells, jq, mount) for tests that check against them. */
 final class Commands {
@@ -91,7 +93,7 @@ final class Commands {
     if (!condition) {
       System.out.println(message);
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(condition, message);
+    Assumptions.assumeTrue(condition, message);
   }
 
   /** The NUL-terminated strings of {@code bytes}. */
@@ -100,7 +102,7 @@ final class Commands {
     int start = 0;
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) {
-        strings.add(java.util.Arrays.copyOfRange(bytes, start, i));
+        strings.add(Arrays.copyOfRange(bytes, start, i));
         start = i + 1;
       }
     }

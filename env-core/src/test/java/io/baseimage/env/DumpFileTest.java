@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -114,7 +115,7 @@ class DumpFileTest {
   @Test
   void missingDirectoryIsAnIoErrorNotNotWritable() {
     assertThatThrownBy(() -> DumpFile.write(temp.resolve("missing/dump.json"), utf8("{}")))
-        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        .isInstanceOf(NoSuchFileException.class);
   }
 
   @Test

@@ -3,11 +3,14 @@ package io.baseimage.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,7 +170,7 @@ class EmbeddingExamplesTest {
     try {
       Files.writeString(root.resolve("container_environment/FROM_SCRIPT"), "yes\n");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -217,9 +220,8 @@ class EmbeddingExamplesTest {
     String source =
         Files.readString(Path.of("src/test/java/io/baseimage/env/EmbeddingExamplesTest.java"));
     String docs = Files.readString(guide);
-    java.util.regex.Matcher block =
-        java.util.regex.Pattern.compile("(?s)  // docs: ([a-z-]+)\n(.*?)  // docs: end\n")
-            .matcher(source);
+    Matcher block =
+        Pattern.compile("(?s)  // docs: ([a-z-]+)\n(.*?)  // docs: end\n").matcher(source);
     int blocks = 0;
     while (block.find()) {
       String code = block.group(2).replaceAll("(?m)^  ", "");

@@ -5,12 +5,14 @@ import static io.baseimage.env.Commands.concat;
 import static io.baseimage.env.Commands.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -559,7 +561,7 @@ class EnvironmentDirectoryTest {
         .contains("only the first 10000 in byte order");
   }
 
-  private static List<Path> temporaryFiles(Path dir) throws java.io.IOException {
+  private static List<Path> temporaryFiles(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith(".baseimage-tmp.")).toList();
     }
@@ -666,7 +668,7 @@ class EnvironmentDirectoryTest {
   void leavesFilesThatAlreadyHoldTheirValueUntouched() throws Exception {
     Path dir = Files.createDirectory(temp.resolve("env"));
     Path file = Files.writeString(dir.resolve("KEEP"), "v\n\n");
-    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(0));
 
     EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("KEEP", "v\n")), dir);
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -225,7 +226,7 @@ class EnvironmentStoresTest {
     assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\n");
     assertThat(stores.beforeScript()).isEmpty();
     assertThat(stores.afterScript(boot.environment()))
-        .isEqualTo(new EnvironmentStores.Synced(boot.environment(), java.util.List.of()));
+        .isEqualTo(new EnvironmentStores.Synced(boot.environment(), List.of()));
     assertThat(Files.readString(dir)).isEqualTo("not a directory");
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class FullDiskTest {
   void dumpWriteKeepsTheOldDumpWhole() throws Exception {
     Path json = etc.resolve("container_environment.json");
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 DumpFile.write(
                     json, JsonDump.format(ContainerEnvironment.of(Map.of("BIG", BIG))).bytes()))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +133,7 @@ class ReadOnlyFileSystemTest {
                 + dir
                 + " (read-only file system); the dumps are not"
                 + " updated, but every process started still gets the environment");
-    assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, java.util.List.of()));
+    assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, List.of()));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
   }
 

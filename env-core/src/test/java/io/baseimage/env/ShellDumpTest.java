@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -179,7 +180,7 @@ class ShellDumpTest {
     // Sourced by bash in POSIX mode, where an export of a read-only variable ends the script.
     java.nio.file.Path file = java.nio.file.Files.createTempFile("dump", ".sh");
     try {
-      java.nio.file.Files.write(file, dump.bytes());
+      Files.write(file, dump.bytes());
       Process bash =
           new ProcessBuilder(
                   "bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
@@ -189,7 +190,7 @@ class ShellDumpTest {
           .isEqualTo("k\n");
       assertThat(bash.waitFor()).isZero();
     } finally {
-      java.nio.file.Files.delete(file);
+      Files.delete(file);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baseimage.image.Podman.Result;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -431,7 +432,7 @@ class ImageIT {
       // ETX (Ctrl-C) typed on the terminal: the line discipline signals the foreground group only.
       podman.getOutputStream().write(3);
       podman.getOutputStream().flush();
-      output.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      output.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       assertThat(podman.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(output.toString())
           // Output lines on a terminal end in \r\n; the "*** Running" line holds the words too.

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,7 +38,7 @@ class MyInitIT {
    */
   private static final Duration WIDE_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final java.util.Map<String, String> WIDE_TIMEOUTS =
+  private static final Map<String, String> WIDE_TIMEOUTS =
       environment(
           "KILL_PROCESS_TIMEOUT",
           "30",
@@ -1181,7 +1183,7 @@ class MyInitIT {
   @Timeout(180)
   void aFullDirectoryOfInvalidUtf8FitsInMemory() throws Exception {
     byte[] invalid = new byte[130_000];
-    java.util.Arrays.fill(invalid, (byte) 0xff);
+    Arrays.fill(invalid, (byte) 0xff);
     for (int i = 0; i < 56; i++) {
       sandbox.write("/etc/container_environment/V" + i, invalid, "rw-------");
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -123,7 +124,7 @@ final class Sandbox implements AutoCloseable {
 
   /** Whether the sandbox has written {@code absolute} (into its own layer). */
   boolean exists(String absolute) {
-    return Files.exists(path(absolute), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    return Files.exists(path(absolute), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Makes {@code absolute} and everything under it (in this sandbox's layer) owned by uid:gid. */

@@ -12,6 +12,8 @@ import io.baseimage.testing.FakePosix;
 import io.baseimage.testing.FakePosix.Kill;
 import io.baseimage.testing.FakePosix.Spawn;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -618,8 +620,8 @@ class MyInitTest {
                 }
                 Files.delete(layout.environmentDirectory());
                 Files.writeString(layout.environmentDirectory(), "a file now");
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
             });
     posix.program("cmd").exitsAtOnce(0);
@@ -750,8 +752,8 @@ class MyInitTest {
                     .forEach(linksAtStart::add);
                 ageAtStart[0] =
                     System.currentTimeMillis() - Files.getLastModifiedTime(scanned).toMillis();
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
             });
     posix.program("cmd").exitsAtOnce(0);
@@ -842,8 +844,8 @@ class MyInitTest {
   private static Path readLink(Path link) {
     try {
       return Files.readSymbolicLink(link);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -1301,8 +1303,8 @@ class MyInitTest {
   private void recordDown(Path service) {
     try {
       Files.write(service.resolve("supervise/status"), status(0, 'd', ServiceStatus.DOWN));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     posix.filesChanged();
   }
@@ -1329,8 +1331,8 @@ class MyInitTest {
   private static void write(Path file, String content) {
     try {
       Files.writeString(file, content);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -8,10 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,7 +96,7 @@ class ExecutablesTest {
         List.of("café".getBytes(StandardCharsets.UTF_8), new byte[] {'c', 'a', 'f', (byte) 0xe9})) {
       byte[] dirBytes = concat(FileNames.bytesOf(dir), new byte[] {'/'}, suffix);
       Path bin = FileNames.pathOf(dirBytes);
-      java.nio.file.Files.createDirectories(bin);
+      Files.createDirectories(bin);
       executable(bin, "tool" + suffix.length);
       byte[] path = concat("/nonexistent:".getBytes(StandardCharsets.UTF_8), dirBytes);
 
@@ -105,14 +108,14 @@ class ExecutablesTest {
     }
   }
 
-  private static java.util.Optional<String> search(String name, String path) {
+  private static Optional<String> search(String name, String path) {
     return Executables.resolve(
             name.getBytes(StandardCharsets.UTF_8), path.getBytes(StandardCharsets.UTF_8))
         .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 
   private static byte[] concat(byte[]... parts) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {
       out.writeBytes(part);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,8 +64,7 @@ class ProcessTreeTest {
     process(53, "runsv", 1);
     process(54, "run", 52);
 
-    assertThat(ProcessTree.childrenOf(java.util.List.of(51, 1), proc))
-        .containsExactlyInAnyOrder(52, 53);
+    assertThat(ProcessTree.childrenOf(List.of(51, 1), proc)).containsExactlyInAnyOrder(52, 53);
   }
 
   @Test
