@@ -150,6 +150,7 @@ class MyInitIT {
       MY_INIT_SCRIPT_TIMEOUT     | 5s  | *** invalid MY_INIT_SCRIPT_TIMEOUT '5s': expected a number of seconds, for example 5 or 0.5
       MY_INIT_SHUTDOWN_TIMEOUT   | 9,5 | *** invalid MY_INIT_SHUTDOWN_TIMEOUT '9,5': expected a number of seconds, for example 5 or 0.5
       ENV_INIT_DIRECTORY         | ''  | *** invalid ENV_INIT_DIRECTORY '': expected a directory
+      MY_INIT_LOG_LEVEL          | verbose | *** invalid MY_INIT_LOG_LEVEL 'verbose': expected error, warn, info or debug
       """)
   void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message)
       throws Exception {
@@ -163,6 +164,39 @@ class MyInitIT {
     assertThat(result.stderr()).isEqualTo(message + "\n");
     assertThat(sandbox.exists("/tmp/ran")).isFalse();
     assertThat(sandbox.exists("/etc/container_environment.json")).as("no dump written").isFalse();
+  }
+
+  @Test
+  void debugLogSaysWhatIsSkippedAndEachShutdownStep() throws Exception {
+    sandbox.write(
+        "/etc/my_init.d/README", "not a script\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment("MY_INIT_LOG_LEVEL", "debug"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "true");
+
+    result.hasStatus(0);
+    assertThat(result.stderr().lines())
+        .contains("*** DEBUG: skipping /etc/my_init.d/README: not an executable file")
+        .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: all processes ("));
+  }
+
+  @Test
+  void errorLogLevelHidesTheInformation() throws Exception {
+    Sandbox.Result result =
+        sandbox.run(
+            environment("MY_INIT_LOG_LEVEL", "error"),
+            "/sbin/my_init",
+            "--skip-runit",
+            "--",
+            "true");
+
+    result.hasStatus(0);
+    assertThat(result.stderr()).isEmpty();
   }
 
   @Test
@@ -190,6 +224,7 @@ class MyInitIT {
             "KILL_ALL_PROCESSES_TIMEOUT",
             "MY_INIT_SHUTDOWN_TIMEOUT",
             "MY_INIT_SCRIPT_TIMEOUT",
+            "MY_INIT_LOG_LEVEL",
             "Exit status");
     assertThat(result.stderr()).isEmpty();
     assertThat(sandbox.exists("/etc/container_environment.json")).isFalse();

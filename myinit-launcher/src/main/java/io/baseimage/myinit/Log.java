@@ -3,31 +3,70 @@ package io.baseimage.myinit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
- * my_init's log: lines on stderr prefixed {@code *** }. {@code --quiet} drops the informational
- * lines and keeps warnings and errors. Written as UTF-8 bytes whatever the locale, one write per
- * line so that lines of concurrent writers do not mix. A message cannot forge another line or drive
- * the terminal: control characters in it (a newline in a variable's name, an escape sequence in a
- * script's) are shown escaped, {@code \n} or {@code \x1b}.
+ * my_init's log: lines on stderr prefixed {@code *** }, at a {@link Level}: {@code
+ * MY_INIT_LOG_LEVEL}, else {@code info}; {@code --quiet} caps it at {@code warn}. Written as UTF-8
+ * bytes whatever the locale, one write per line so that lines of concurrent writers do not mix. A
+ * message cannot forge another line or drive the terminal: control characters in it (a newline in a
+ * variable's name, an escape sequence in a script's) are shown escaped, {@code \n} or {@code \x1b}.
  */
 final class Log {
-  private final OutputStream err;
-  private final boolean quiet;
+  /** How much is logged: each level adds to the one before it. */
+  enum Level {
+    ERROR,
+    WARN,
+    INFO,
+    /** Also what is skipped or ignored, and why, and each step of the shutdown. */
+    DEBUG;
 
-  Log(OutputStream err, boolean quiet) {
+    /** {@code error}, {@code warn}, {@code info} or {@code debug}, in any case. */
+    static Optional<Level> parse(String text) {
+      for (Level level : values()) {
+        if (level.name().equalsIgnoreCase(text.trim())) {
+          return Optional.of(level);
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** {@code configured}, else {@code info}; {@code --quiet} caps it at {@code warn}. */
+    static Level of(Optional<Level> configured, boolean quiet) {
+      Level level = configured.orElse(INFO);
+      return quiet && level.compareTo(WARN) > 0 ? WARN : level;
+    }
+  }
+
+  private final OutputStream err;
+  // Set again once the settings are read: their own errors are logged before that.
+  private volatile Level level;
+
+  Log(OutputStream err, Level level) {
     this.err = err;
-    this.quiet = quiet;
+    this.level = level;
+  }
+
+  void setLevel(Level level) {
+    this.level = level;
+  }
+
+  void debug(String message) {
+    if (level == Level.DEBUG) {
+      write("*** DEBUG: " + message);
+    }
   }
 
   void info(String message) {
-    if (!quiet) {
+    if (level.compareTo(Level.INFO) >= 0) {
       write("*** " + message);
     }
   }
 
   void warn(String message) {
-    write("*** WARNING: " + message);
+    if (level.compareTo(Level.WARN) >= 0) {
+      write("*** WARNING: " + message);
+    }
   }
 
   void error(String message) {

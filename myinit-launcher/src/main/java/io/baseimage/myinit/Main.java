@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code /sbin/my_init}. */
@@ -70,7 +71,7 @@ public final class Main {
       Output.print(out, "my_init " + Version.current() + "\n");
       return ExitCodes.SUCCESS;
     }
-    Log log = new Log(err, options.quiet());
+    Log log = new Log(err, Log.Level.of(Optional.empty(), options.quiet()));
     if (options.skipRunit() && !options.hasCommand()) {
       log.error("When --skip-runit is given, you must also pass a main command.");
       return ExitCodes.FAILURE;
@@ -93,6 +94,7 @@ public final class Main {
           Signals.SIGWINCH);
       ContainerEnvironment container = environment.get();
       Settings settings = Settings.from(container);
+      log.setLevel(Log.Level.of(settings.logLevel(), options.quiet()));
       MyInit init = new MyInit(reaper, options, settings, Layout.under(ROOT, settings), log);
       return init.run(container);
     } catch (SettingsException e) {

@@ -243,9 +243,13 @@ final class MyInit {
     for (Optional<Event> event = reaper.next(System.nanoTime());
         event.isPresent();
         event = reaper.next(System.nanoTime())) {
-      if (event.get() instanceof Event.Signaled signaled && isShutdownSignal(signaled.signal())) {
-        abortSignal = signaled.signal();
-        return true;
+      if (event.get() instanceof Event.Signaled signaled) {
+        if (isShutdownSignal(signaled.signal())) {
+          abortSignal = signaled.signal();
+          return true;
+        }
+        log.debug(
+            "ignoring " + SignalNames.name(signaled.signal()) + ": it came while runit started");
       }
     }
     return false;
@@ -293,6 +297,8 @@ final class MyInit {
                 abortSignal = signal;
                 return true;
               }
+              log.debug(
+                  "ignoring " + SignalNames.name(signal) + ": there is no command to pass it to");
               return false;
             });
     if (status.isPresent()) {
@@ -328,7 +334,10 @@ final class MyInit {
 
   static List<Path> scriptsIn(Path directory, Log log) {
     try {
-      return Scripts.inDirectory(directory);
+      return Scripts.inDirectory(
+          directory,
+          skipped ->
+              log.debug("skipping " + FileNames.display(skipped) + ": not an executable file"));
     } catch (IOException e) {
       log.warn("cannot list " + FileNames.display(directory) + ": " + e.getMessage());
       return List.of();

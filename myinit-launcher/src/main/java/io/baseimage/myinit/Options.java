@@ -81,6 +81,9 @@ record Options(
         ENV_INIT_DIRECTORY          directory of startup scripts (default /etc/my_init.d)
         MY_INIT_SCRIPT_TIMEOUT      seconds a startup or shutdown script may run (default: no
                                     limit for startup scripts, KILL_PROCESS_TIMEOUT for shutdown)
+        MY_INIT_LOG_LEVEL           error, warn, info (default) or debug: debug adds what is
+                                    skipped or ignored and each shutdown step; --quiet caps it
+                                    at warn
 
       Signals:
         SIGTERM, SIGINT             shut down (exit status 2)

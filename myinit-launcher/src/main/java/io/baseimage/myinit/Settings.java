@@ -14,7 +14,8 @@ record Settings(
     Duration killAllProcessesTimeout,
     Duration shutdownTimeout,
     Path initDirectory,
-    Optional<Duration> scriptTimeout) {
+    Optional<Duration> scriptTimeout,
+    Optional<Log.Level> logLevel) {
 
   static Settings from(ContainerEnvironment environment) throws SettingsException {
     return new Settings(
@@ -24,7 +25,22 @@ record Settings(
         // (docs/operations.md).
         seconds(environment, "MY_INIT_SHUTDOWN_TIMEOUT").orElse(Duration.ofSeconds(9)),
         directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
-        seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"));
+        seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"),
+        logLevel(environment, "MY_INIT_LOG_LEVEL"));
+  }
+
+  private static Optional<Log.Level> logLevel(ContainerEnvironment environment, String name)
+      throws SettingsException {
+    Optional<String> text = environment.getBytes(name).map(ByteString::toString);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Log.Level> level = Log.Level.parse(text.get());
+    if (level.isEmpty()) {
+      throw new SettingsException(
+          "invalid " + name + " '" + text.get() + "': expected error, warn, info or debug");
+    }
+    return level;
   }
 
   private static Optional<Duration> seconds(ContainerEnvironment environment, String name)

@@ -55,23 +55,28 @@ final class Shutdown {
   void run(int runsvdir, ContainerEnvironment env, boolean aborted, boolean killAll)
       throws InterruptedException {
     if (runsvdir != 0) {
-      step(() -> runScripts(layout.preShutdownDirectory(), env));
+      step("pre-shutdown scripts", () -> runScripts(layout.preShutdownDirectory(), env));
       step(
+          "services down",
           () ->
               services.stop(services.find(runsvdir), env, settings.killProcessTimeout(), deadline));
-      step(() -> stopRunsvdir(runsvdir));
-      step(() -> services.release(runsvdir, settings.killProcessTimeout(), deadline));
-      step(() -> runScripts(layout.postShutdownDirectory(), env));
+      step("runsvdir", () -> stopRunsvdir(runsvdir));
+      step(
+          "runsv released",
+          () -> services.release(runsvdir, settings.killProcessTimeout(), deadline));
+      step("post-shutdown scripts", () -> runScripts(layout.postShutdownDirectory(), env));
     }
     if (aborted) {
       log.info("Init system aborted.");
     }
     if (killAll) {
-      step(this::killAllProcesses);
+      step("all processes", this::killAllProcesses);
     }
   }
 
-  private void step(Step step) throws InterruptedException {
+  private void step(String name, Step step) throws InterruptedException {
+    log.debug(
+        "shutdown: " + name + " (" + remainingMillis() + " ms left of MY_INIT_SHUTDOWN_TIMEOUT)");
     try {
       step.run();
     } catch (RuntimeException | Error e) {
@@ -84,6 +89,10 @@ final class Shutdown {
               + MyInit.seconds(settings.shutdownTimeout())
               + ") has passed: what was still running was killed.");
     }
+  }
+
+  private long remainingMillis() {
+    return Math.max(0, deadline.nanos() - System.nanoTime()) / 1_000_000;
   }
 
   private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {

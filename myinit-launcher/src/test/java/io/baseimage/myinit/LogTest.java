@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +34,36 @@ class LogTest {
   void aMessageCannotForgeASecondLine() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    new Log(err, false).warn("FOO\n*** Init system aborted.: not written");
+    new Log(err, Log.Level.INFO).warn("FOO\n*** Init system aborted.: not written");
 
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo("*** WARNING: FOO\\n*** Init system aborted.: not written\n");
+  }
+
+  private static String logAt(Log.Level level) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Log log = new Log(err, level);
+    log.debug("d");
+    log.info("i");
+    log.warn("w");
+    log.error("e");
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachLevelAddsToTheOneBefore() {
+    assertThat(logAt(Log.Level.ERROR)).isEqualTo("*** e\n");
+    assertThat(logAt(Log.Level.WARN)).isEqualTo("*** WARNING: w\n*** e\n");
+    assertThat(logAt(Log.Level.INFO)).isEqualTo("*** i\n*** WARNING: w\n*** e\n");
+    assertThat(logAt(Log.Level.DEBUG)).isEqualTo("*** DEBUG: d\n*** i\n*** WARNING: w\n*** e\n");
+  }
+
+  @Test
+  void quietCapsTheLevelAtWarn() {
+    assertThat(Log.Level.of(Optional.empty(), false)).isEqualTo(Log.Level.INFO);
+    assertThat(Log.Level.of(Optional.empty(), true)).isEqualTo(Log.Level.WARN);
+    assertThat(Log.Level.of(Optional.of(Log.Level.DEBUG), true)).isEqualTo(Log.Level.WARN);
+    assertThat(Log.Level.of(Optional.of(Log.Level.ERROR), true)).isEqualTo(Log.Level.ERROR);
+    assertThat(Log.Level.of(Optional.of(Log.Level.DEBUG), false)).isEqualTo(Log.Level.DEBUG);
   }
 }

@@ -86,7 +86,14 @@ class MyInitTest {
     executable(bin, "cmd");
     posix.program("sv").exitsAtOnce(0);
     // Deliberately not the temporary tree: the scripts must come from the layout.
-    settings = new Settings(AMPLE, AMPLE, NO_DEADLINE, Path.of("/etc/my_init.d"), Optional.empty());
+    settings =
+        new Settings(
+            AMPLE,
+            AMPLE,
+            NO_DEADLINE,
+            Path.of("/etc/my_init.d"),
+            Optional.empty(),
+            Optional.empty());
   }
 
   private void killTimeouts(Duration killProcess, Duration killAllProcesses) {
@@ -96,7 +103,8 @@ class MyInitTest {
             killAllProcesses,
             settings.shutdownTimeout(),
             settings.initDirectory(),
-            settings.scriptTimeout());
+            settings.scriptTimeout(),
+            settings.logLevel());
   }
 
   @AfterEach
@@ -114,7 +122,13 @@ class MyInitTest {
     if (reaper == null) {
       reaper = Reaper.start(posix, reaperErrors::add);
     }
-    MyInit init = new MyInit(reaper, options, settings, layout, new Log(err, options.quiet()));
+    MyInit init =
+        new MyInit(
+            reaper,
+            options,
+            settings,
+            layout,
+            new Log(err, Log.Level.of(settings.logLevel(), options.quiet())));
     long start = System.nanoTime();
     int status = init.run(processEnvironment);
     elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -406,7 +420,8 @@ class MyInitTest {
             AMPLE,
             NO_DEADLINE,
             settings.initDirectory(),
-            Optional.of(Duration.ofMillis(50)));
+            Optional.of(Duration.ofMillis(50)),
+            Optional.empty());
     Path slow = executable(layout.initDirectory(), "10-slow");
     posix.program("10-slow").ignores(Signals.SIGTERM);
 
@@ -1121,7 +1136,12 @@ class MyInitTest {
     Duration hour = Duration.ofHours(1);
     settings =
         new Settings(
-            hour, hour, Duration.ofMillis(300), settings.initDirectory(), Optional.of(hour));
+            hour,
+            hour,
+            Duration.ofMillis(300),
+            settings.initDirectory(),
+            Optional.of(hour),
+            Optional.empty());
     posix.pid(1);
     Path pre = executable(layout.preShutdownDirectory(), "pre");
     posix.program("pre").ignores(Signals.SIGTERM);
@@ -1148,7 +1168,12 @@ class MyInitTest {
     Duration hour = Duration.ofHours(1);
     settings =
         new Settings(
-            hour, hour, Duration.ofMillis(200), settings.initDirectory(), Optional.empty());
+            hour,
+            hour,
+            Duration.ofMillis(200),
+            settings.initDirectory(),
+            Optional.empty(),
+            Optional.empty());
     posix
         .program("cmd")
         .ignores(Signals.SIGTERM)
@@ -1251,6 +1276,59 @@ class MyInitTest {
     assertThat(run("--quiet", "--", "cmd")).isZero();
 
     assertThat(log()).containsExactly("*** WARNING: " + pre + " failed with status 5.");
+  }
+
+  private void logAt(Log.Level level) {
+    settings =
+        new Settings(
+            settings.killProcessTimeout(),
+            settings.killAllProcessesTimeout(),
+            settings.shutdownTimeout(),
+            settings.initDirectory(),
+            settings.scriptTimeout(),
+            Optional.of(level));
+  }
+
+  @Test
+  void debugSaysWhatIsSkippedOrIgnoredAndEachShutdownStep() throws Exception {
+    logAt(Log.Level.DEBUG);
+    Path readme = plainFile(layout.initDirectory(), "README");
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGHUP);
+              reaper.signalReceived(Signals.SIGTERM);
+            });
+
+    assertThat(run()).isEqualTo(2);
+
+    assertThat(log())
+        .contains("*** DEBUG: skipping " + readme + ": not an executable file")
+        .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: ignoring SIGHUP: "))
+        .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: services down ("))
+        .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: all processes ("));
+  }
+
+  @Test
+  void infoHasNoDebugLines() throws Exception {
+    plainFile(layout.initDirectory(), "README");
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(log()).noneMatch(line -> line.startsWith("*** DEBUG"));
+  }
+
+  @Test
+  void errorLevelKeepsOnlyErrors() throws Exception {
+    logAt(Log.Level.ERROR);
+    script(layout.preShutdownDirectory(), "pre", 5);
+    Path bad = script(layout.initDirectory(), "20-bad", 3);
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(log()).containsExactly("*** " + bad + " failed with status 3.");
   }
 
   @Test

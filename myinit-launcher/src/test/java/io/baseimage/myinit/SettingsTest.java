@@ -67,7 +67,8 @@ class SettingsTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(25),
                 Path.of("/opt/init.d"),
-                Optional.of(Duration.ofSeconds(30))));
+                Optional.of(Duration.ofSeconds(30)),
+                Optional.empty()));
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
@@ -91,6 +92,23 @@ class SettingsTest {
                   + " '"
                   + value
                   + "': expected a number of seconds, for example 5 or 0.5");
+    }
+  }
+
+  @Test
+  void readsTheLogLevelInAnyCase() throws SettingsException {
+    assertThat(from(Map.of()).logLevel()).isEmpty();
+    assertThat(from(Map.of("MY_INIT_LOG_LEVEL", "debug")).logLevel()).contains(Log.Level.DEBUG);
+    assertThat(from(Map.of("MY_INIT_LOG_LEVEL", "WARN")).logLevel()).contains(Log.Level.WARN);
+  }
+
+  @Test
+  void rejectsAnUnknownLogLevel() {
+    for (String value : new String[] {"verbose", "", "2", "warning"}) {
+      assertThatThrownBy(() -> from(Map.of("MY_INIT_LOG_LEVEL", value)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessage(
+              "invalid MY_INIT_LOG_LEVEL '" + value + "': expected error, warn, info or debug");
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The scripts of a directory such as {@code /etc/my_init.d}: what runs, in which order. */
 public final class Scripts {
@@ -20,11 +21,21 @@ public final class Scripts {
    * names. A missing directory has none.
    */
   public static List<Path> inDirectory(Path dir) throws IOException {
+    return inDirectory(dir, skipped -> {});
+  }
+
+  /**
+   * {@link #inDirectory(Path)}, handing each entry that is not run to {@code skipped}, for a debug
+   * log.
+   */
+  public static List<Path> inDirectory(Path dir, Consumer<Path> skipped) throws IOException {
     List<Path> scripts = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         if (isExecutableFile(entry)) {
           scripts.add(entry);
+        } else {
+          skipped.accept(entry);
         }
       }
     } catch (NoSuchFileException | NotDirectoryException e) {
