@@ -76,7 +76,11 @@ final class Shutdown {
 
   private void step(String name, Step step) throws InterruptedException {
     log.debug(
-        "shutdown: " + name + " (" + remainingMillis() + " ms left of MY_INIT_SHUTDOWN_TIMEOUT)");
+        "shutdown: "
+            + name
+            + " ("
+            + deadline.remaining().toMillis()
+            + " ms left of MY_INIT_SHUTDOWN_TIMEOUT)");
     try {
       step.run();
     } catch (RuntimeException | Error e) {
@@ -89,10 +93,6 @@ final class Shutdown {
               + MyInit.seconds(settings.shutdownTimeout())
               + ") has passed: what was still running was killed.");
     }
-  }
-
-  private long remainingMillis() {
-    return Math.max(0, deadline.nanos() - System.nanoTime()) / 1_000_000;
   }
 
   private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {

@@ -954,16 +954,7 @@ class MyInitTest {
     killTimeouts(RUNS_OUT, AMPLE);
     Path web = service("web", 300, 0);
     Files.write(web.resolve("supervise/status"), status(558, 'd', ServiceStatus.FINISH));
-    new Thread(
-            () -> {
-              try {
-                posix.awaitKill(new Kill(558, Signals.SIGKILL), AMPLE);
-                recordDown(web);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
-        .start();
+    recordDownWhenSent(new Kill(558, Signals.SIGKILL), web);
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -1016,16 +1007,7 @@ class MyInitTest {
     // runsvdir started it after `sv down`, or before it had its control fifo open: sv fails.
     Path late = service("late", 302, 557);
     posix.program("sv").exitsAtOnce(1);
-    new Thread(
-            () -> {
-              try {
-                posix.awaitKill(new Kill(302, Signals.SIGTERM), AMPLE);
-                recordDown(late);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
-        .start();
+    recordDownWhenSent(new Kill(302, Signals.SIGTERM), late);
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -1040,16 +1022,7 @@ class MyInitTest {
   void aRunsvThatHasJustStartedGetsNoSvButSigterm() throws Exception {
     Path early = service("early", 303, 559);
     Files.delete(early.resolve("supervise/ok"));
-    new Thread(
-            () -> {
-              try {
-                posix.awaitKill(new Kill(303, Signals.SIGTERM), AMPLE);
-                recordDown(early);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
-        .start();
+    recordDownWhenSent(new Kill(303, Signals.SIGTERM), early);
     posix.program("cmd").exitsAtOnce(0);
 
     assertThat(run("--", "cmd")).isZero();
@@ -1338,6 +1311,20 @@ class MyInitTest {
     assertThat(run("--quiet", "--", "cmd")).isZero();
 
     assertThat(err.size()).isZero();
+  }
+
+  /** runsv records {@code service} down once {@code kill} has been sent, as it does on its end. */
+  private void recordDownWhenSent(Kill kill, Path service) {
+    new Thread(
+            () -> {
+              try {
+                posix.awaitKill(kill, AMPLE);
+                recordDown(service);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .start();
   }
 
   private void process(int pid, String comm, int parent) throws Exception {

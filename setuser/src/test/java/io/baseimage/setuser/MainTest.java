@@ -524,12 +524,12 @@ class MainTest {
 
   @Test
   void answersHelpVersionAndUsageWithoutTheEnvironmentOrTheCLibrary() {
-    for (String[] args :
-        List.of(new String[] {"--help"}, new String[] {"--version"}, new String[] {"app"})) {
+    Map<String, Integer> statuses = Map.of("--help", 0, "--version", 0, "app", 1);
+    for (Map.Entry<String, Integer> call : statuses.entrySet()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int status =
           Main.run(
-              Arrays.stream(args).map(a -> a.getBytes(UTF_8)).toList(),
+              List.of(call.getKey().getBytes(UTF_8)),
               () -> {
                 throw new AssertionError("read the environment");
               },
@@ -538,7 +538,7 @@ class MainTest {
               },
               out,
               out);
-      assertThat(status).as(String.join(" ", args)).isIn(0, 1);
+      assertThat(status).as(call.getKey()).isEqualTo(call.getValue());
     }
   }
 

@@ -40,6 +40,11 @@ public record Deadline(long nanos) {
     return Math.min(later(now, killTimeout), later(Math.max(nanos, now), KILLED_GRACE));
   }
 
+  /** The time left until the deadline, zero once it has passed. */
+  public Duration remaining() {
+    return Duration.ofNanos(Math.max(0, nanos - System.nanoTime()));
+  }
+
   public boolean passed() {
     return nanos != Long.MAX_VALUE && System.nanoTime() >= nanos;
   }

@@ -15,6 +15,7 @@ class DeadlineTest {
     assertThat(deadline.cut(HOUR)).isEqualTo(deadline.nanos());
     assertThat(deadline.cut(Duration.ZERO)).isLessThan(deadline.nanos());
     assertThat(deadline.passed()).isFalse();
+    assertThat(deadline.remaining()).isBetween(Duration.ZERO, Duration.ofSeconds(2));
   }
 
   @Test
@@ -38,6 +39,7 @@ class DeadlineTest {
     long end = passed.forKilled(HOUR);
 
     assertThat(passed.passed()).isTrue();
+    assertThat(passed.remaining()).isZero();
     assertThat(end - before)
         .isBetween(0L, Deadline.KILLED_GRACE.toNanos() + Duration.ofSeconds(1).toNanos());
   }
