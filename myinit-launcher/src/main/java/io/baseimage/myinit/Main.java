@@ -109,7 +109,7 @@ public final class Main {
     } catch (RuntimeException | Error e) {
       // A bug, a broken runtime (a missing native library) or exhausted memory: one line, not a
       // stack trace in the container's log. The exit takes the container's processes down with it.
-      log.error("my_init failed: " + e);
+      log.error("my_init failed: " + Output.describe(e));
       return ExitCodes.FAILURE;
     }
   }

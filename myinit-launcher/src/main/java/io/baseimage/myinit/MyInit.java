@@ -12,6 +12,7 @@ import io.baseimage.startup.Command;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
+import io.baseimage.startup.Output;
 import io.baseimage.startup.Reaper;
 import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.ScriptRunner.Outcome;
@@ -83,7 +84,7 @@ final class MyInit {
     try {
       status = boot();
     } catch (RuntimeException | Error e) {
-      log.error("my_init failed: " + e);
+      log.error("my_init failed: " + Output.describe(e));
       status = EXIT_FAILED;
     }
     new Shutdown(reaper, settings, layout, log, shutdownDeadline())
@@ -147,7 +148,13 @@ final class MyInit {
       scripts.add(layout.rcLocal());
     }
     ScriptRunner runner =
-        new ScriptRunner(reaper, settings.killProcessTimeout(), settings.scriptTimeout());
+        new ScriptRunner(reaper, settings.killProcessTimeout(), settings.scriptTimeout())
+            .reportingIgnoredSignals(
+                signal ->
+                    log.debug(
+                        "ignoring "
+                            + SignalNames.name(signal)
+                            + ": it came during a startup script"));
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
       stores.beforeScript().forEach(this::warn);

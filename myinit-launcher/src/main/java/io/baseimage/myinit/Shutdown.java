@@ -7,10 +7,12 @@ import io.baseimage.posix.ErrnoException;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
+import io.baseimage.startup.Output;
 import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.Reaper;
 import io.baseimage.startup.ScriptRunner;
 import io.baseimage.startup.ScriptRunner.Outcome;
+import io.baseimage.startup.SignalNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -84,7 +86,7 @@ final class Shutdown {
     try {
       step.run();
     } catch (RuntimeException | Error e) {
-      log.error("shutdown step failed: " + e);
+      log.error("shutdown step failed: " + Output.describe(e));
     }
     if (deadline.passed() && !deadlineReported) {
       deadlineReported = true;
@@ -98,7 +100,13 @@ final class Shutdown {
   private void runScripts(Path directory, ContainerEnvironment env) throws InterruptedException {
     ScriptRunner runner =
         new ScriptRunner(
-            reaper, settings.killProcessTimeout(), Optional.of(settings.shutdownScriptTimeout()));
+                reaper,
+                settings.killProcessTimeout(),
+                Optional.of(settings.shutdownScriptTimeout()))
+            .reportingIgnoredSignals(
+                signal ->
+                    log.debug(
+                        "ignoring " + SignalNames.name(signal) + ": the shutdown is under way"));
     for (Path script : MyInit.scriptsIn(directory, log)) {
       if (deadline.passed()) {
         return;

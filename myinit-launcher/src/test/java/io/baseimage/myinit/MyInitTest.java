@@ -1284,6 +1284,23 @@ class MyInitTest {
   }
 
   @Test
+  void debugSaysWhichSignalsAStartupScriptIgnored() throws Exception {
+    logAt(Log.Level.DEBUG);
+    executable(layout.initDirectory(), "10-script");
+    posix
+        .program("10-script")
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGUSR1);
+              reaper.signalReceived(Signals.SIGTERM);
+            });
+
+    assertThat(run()).isEqualTo(2);
+
+    assertThat(log()).contains("*** DEBUG: ignoring SIGUSR1: it came during a startup script");
+  }
+
+  @Test
   void infoHasNoDebugLines() throws Exception {
     plainFile(layout.initDirectory(), "README");
     posix.program("cmd").exitsAtOnce(0);

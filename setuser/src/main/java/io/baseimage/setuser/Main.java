@@ -75,7 +75,7 @@ public final class Main {
       status = ExitCodes.FAILURE;
     } catch (RuntimeException | Error e) {
       // A bug or a broken runtime (a missing native library): one line, no stack trace.
-      Output.print(err, "setuser: failed: " + e + "\n");
+      Output.print(err, "setuser: failed: " + Output.describe(e) + "\n");
       status = ExitCodes.FAILURE;
     }
     System.exit(status);

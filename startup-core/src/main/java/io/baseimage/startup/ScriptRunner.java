@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Runs one startup or shutdown script and waits for it, within an optional time limit ({@code
@@ -38,11 +39,18 @@ public final class ScriptRunner {
   private final Reaper reaper;
   private final Duration killTimeout;
   private final Optional<Duration> timeLimit;
+  private IntConsumer ignoredSignals = signal -> {};
 
   public ScriptRunner(Reaper reaper, Duration killTimeout, Optional<Duration> timeLimit) {
     this.reaper = reaper;
     this.killTimeout = killTimeout;
     this.timeLimit = timeLimit;
+  }
+
+  /** Hands each signal that comes while a script runs and does not stop it to {@code ignored}. */
+  public ScriptRunner reportingIgnoredSignals(IntConsumer ignored) {
+    this.ignoredSignals = ignored;
+    return this;
   }
 
   /**
@@ -87,6 +95,7 @@ public final class ScriptRunner {
                 abortSignal[0] = signal;
                 return true;
               }
+              ignoredSignals.accept(signal);
               return false;
             });
     if (status.isPresent()) {

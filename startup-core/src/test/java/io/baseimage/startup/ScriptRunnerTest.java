@@ -9,6 +9,8 @@ import io.baseimage.startup.ScriptRunner.Outcome;
 import io.baseimage.testing.FakePosix;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +111,27 @@ class ScriptRunnerTest {
         new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty()).runAtBoot(script, ENV);
 
     assertThat(outcome).isEqualTo(new Outcome.Aborted(Signals.SIGINT, posix.spawns().get(0).pid()));
+  }
+
+  @Test
+  void reportsTheSignalsItIgnores() throws Exception {
+    posix
+        .program("10-script")
+        .onSpawn(
+            pid -> {
+              reaper.signalReceived(Signals.SIGHUP);
+              reaper.signalReceived(Signals.SIGUSR1);
+              posix.exit(pid, 0);
+            });
+    List<Integer> ignored = new ArrayList<>();
+
+    Outcome outcome =
+        new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty())
+            .reportingIgnoredSignals(ignored::add)
+            .runAtBoot(script, ENV);
+
+    assertThat(outcome).isInstanceOf(Outcome.Finished.class);
+    assertThat(ignored).containsExactly(Signals.SIGHUP, Signals.SIGUSR1);
   }
 
   @Test
