@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -1393,13 +1394,7 @@ class MyInitTest {
 
   /** runsv's 20-byte supervise/status record. */
   static byte[] status(int pid, char want, int state) {
-    byte[] status = new byte[20];
-    for (int i = 0; i < 4; i++) {
-      status[12 + i] = (byte) (pid >>> (8 * i));
-    }
-    status[17] = (byte) want;
-    status[19] = (byte) state;
-    return status;
+    return ServiceStatus.format(pid, want, state, Instant.now());
   }
 
   private static void sleep(long millis) {

@@ -43,6 +43,8 @@ public final class JffiProcessControl implements ProcessControl {
       NativeFunction.of("posix_spawn_file_actions_destroy", INT, POINTER);
   private static final NativeFunction FILE_ACTIONS_ADDCLOSEFROM =
       NativeFunction.of("posix_spawn_file_actions_addclosefrom_np", INT, POINTER, INT);
+  private static final NativeFunction FILE_ACTIONS_ADDCHDIR =
+      NativeFunction.of("posix_spawn_file_actions_addchdir_np", INT, POINTER, POINTER);
   private static final NativeFunction SIGNAL = NativeFunction.of("signal", POINTER, INT, POINTER);
   private static final NativeFunction SIGWAITINFO =
       NativeFunction.of("sigwaitinfo", INT, POINTER, POINTER);
@@ -84,7 +86,12 @@ public final class JffiProcessControl implements ProcessControl {
   }
 
   @Override
-  public int spawn(byte[] path, List<byte[]> argv, List<byte[]> environ, boolean newProcessGroup)
+  public int spawn(
+      byte[] path,
+      List<byte[]> argv,
+      List<byte[]> environ,
+      boolean newProcessGroup,
+      Optional<byte[]> directory)
       throws ErrnoException {
     try (NativeMemory memory = new NativeMemory()) {
       long attr = memory.allocate(SPAWNATTR_SIZE);
@@ -110,6 +117,9 @@ public final class JffiProcessControl implements ProcessControl {
         SPAWNATTR_SETSIGDEFAULT.call(attr, allSignals);
         // Not every descriptor of the JVM is close-on-exec.
         FILE_ACTIONS_ADDCLOSEFROM.call(actions, 3);
+        if (directory.isPresent()) {
+          FILE_ACTIONS_ADDCHDIR.call(actions, memory.cString(directory.get()));
+        }
         int error =
             POSIX_SPAWN.callInt(
                 pid,
@@ -222,6 +232,11 @@ public final class JffiProcessControl implements ProcessControl {
     } catch (IOException e) {
       // Only cosmetic (ps and pstree show "java"); /proc may be missing in a chroot.
     }
+  }
+
+  @Override
+  public TrackedProcess track(int pid) throws ErrnoException {
+    return PidFd.open(pid);
   }
 
   @Override

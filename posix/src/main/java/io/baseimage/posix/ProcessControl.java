@@ -11,11 +11,16 @@ import java.util.Optional;
 public interface ProcessControl {
   /**
    * Starts {@code path} with an empty signal mask, default handlers for every signal and only file
-   * descriptors 0-2 open.
+   * descriptors 0-2 open, in {@code directory} if one is given.
    *
    * @return the child's pid
    */
-  int spawn(byte[] path, List<byte[]> argv, List<byte[]> environ, boolean newProcessGroup)
+  int spawn(
+      byte[] path,
+      List<byte[]> argv,
+      List<byte[]> environ,
+      boolean newProcessGroup,
+      Optional<byte[]> directory)
       throws ErrnoException;
 
   /**
@@ -60,6 +65,13 @@ public interface ProcessControl {
    * Renames the calling thread, and so the process in {@code ps} when called on the main thread.
    */
   void setThreadName(String name);
+
+  /**
+   * Holds on to process {@code pid}, which need not be our child, to learn later how it ended.
+   *
+   * @throws ErrnoException ESRCH when it has already been reaped, ENOSYS before Linux 5.3
+   */
+  TrackedProcess track(int pid) throws ErrnoException;
 
   /**
    * Watches {@code directories} for files created, written or renamed into them.

@@ -17,7 +17,7 @@ public record ExitStatus(int code, boolean signaled) {
     return new ExitStatus(signal, true);
   }
 
-  static ExitStatus of(WaitStatus status) {
+  public static ExitStatus of(WaitStatus status) {
     return status.exited() ? exited(status.exitCode()) : killedBy(status.terminatingSignal());
   }
 

@@ -91,6 +91,18 @@ public final class ProcessTree {
     return fields.isEmpty() ? 0 : fields.charAt(0);
   }
 
+  /**
+   * When process {@code pid} started, in clock ticks since boot (field 22 of {@code
+   * /proc/PID/stat}): with the pid, it names one process, which a reused pid does not.
+   *
+   * @return the start time, or -1 if the process is gone
+   */
+  public static long startTimeOf(int pid, Path proc) {
+    String[] fields = statFields(proc.resolve(Integer.toString(pid)).resolve("stat")).split(" ");
+    // The fields after the command name start with the third, the state.
+    return fields.length > 19 ? Long.parseLong(fields[19]) : -1;
+  }
+
   /** The parent pid in a {@code /proc/PID/stat} file, or -1 if the process is gone. */
   static int parentOf(Path stat) {
     try {

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * Starts children and reaps every process that ends, turning both and incoming signals into {@link
@@ -91,7 +92,11 @@ public final class Reaper {
     try {
       int pid =
           processes.spawn(
-              path, command.argv(), command.environment().toEnviron(), command.ownProcessGroup());
+              path,
+              command.argv(),
+              command.environment().toEnviron(),
+              command.ownProcessGroup(),
+              command.directory().map(FileNames::bytesOf));
       running.add(pid);
       // An earlier child may have had this pid: its status says nothing about the new one.
       ended.remove(pid);
@@ -127,6 +132,11 @@ public final class Reaper {
     events.add(new Event.Signaled(signal));
   }
 
+  /** Queues {@link Event.FilesChanged}; safe to call from any thread. */
+  public void filesChanged() {
+    events.add(new Event.FilesChanged());
+  }
+
   /**
    * The next event, waiting until {@code deadlineNanos} ({@link System#nanoTime()} scale).
    *
@@ -151,6 +161,18 @@ public final class Reaper {
    */
   public Optional<ExitStatus> awaitExit(int pid, long deadlineNanos, IntPredicate onSignal)
       throws InterruptedException {
+    return awaitExitOr(
+        pid,
+        deadlineNanos,
+        event -> event instanceof Event.Signaled signaled && onSignal.test(signaled.signal()));
+  }
+
+  /**
+   * Waits as {@link #awaitExit(int, long, IntPredicate)} does, but hands {@code stop} every signal
+   * and {@link Event.FilesChanged}.
+   */
+  public Optional<ExitStatus> awaitExitOr(int pid, long deadlineNanos, Predicate<Event> stop)
+      throws InterruptedException {
     while (true) {
       Optional<ExitStatus> status = exitStatus(pid);
       if (status.isPresent()) {
@@ -160,7 +182,7 @@ public final class Reaper {
       if (event.isEmpty()) {
         return Optional.empty();
       }
-      if (event.get() instanceof Event.Signaled signaled && onSignal.test(signaled.signal())) {
+      if (!(event.get() instanceof Event.Exited) && stop.test(event.get())) {
         return Optional.empty();
       }
     }

@@ -19,6 +19,7 @@ import io.baseimage.posix.ErrnoException;
 import io.baseimage.posix.GroupEntry;
 import io.baseimage.posix.PasswdEntry;
 import io.baseimage.posix.ProcessControl;
+import io.baseimage.posix.TrackedProcess;
 import io.baseimage.posix.UserSwitch;
 import io.baseimage.posix.WaitStatus;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,12 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   /** A {@link #spawn} call. */
   public record Spawn(
-      int pid, String path, List<String> argv, List<String> environ, boolean newProcessGroup) {
+      int pid,
+      String path,
+      List<String> argv,
+      List<String> environ,
+      boolean newProcessGroup,
+      Optional<String> directory) {
     public String program() {
       return path.substring(path.lastIndexOf('/') + 1);
     }
@@ -224,6 +230,12 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   private boolean watchUnavailable;
   private long fileChanges;
 
+  /** Running processes that are not our children, which {@link #track} can hold on to. */
+  private final Set<Integer> others = new HashSet<>();
+
+  /** Those that have ended, with what their trackers tell. */
+  private final Map<Integer, Optional<WaitStatus>> othersEnded = new HashMap<>();
+
   /**
    * Calls of {@link #waitAny} so far, and for each reaped child the number of the call that took
    * it.
@@ -340,6 +352,59 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Makes {@code pid} a process of someone else's that {@link #track} can hold on to. */
+  public FakePosix otherProcess(int pid) {
+    lock.lock();
+    try {
+      others.add(pid);
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends a process of {@link #otherProcess}: its tracker tells {@code waitStatus}; empty, as a
+   * kernel before 6.15 does, tells nothing.
+   */
+  public void otherProcessEnded(int pid, Optional<WaitStatus> waitStatus) {
+    lock.lock();
+    try {
+      others.remove(pid);
+      othersEnded.put(pid, waitStatus);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public TrackedProcess track(int pid) throws ErrnoException {
+    call("track(" + pid + ")");
+    lock.lock();
+    try {
+      if (!others.contains(pid)) {
+        throw new ErrnoException("pidfd_open(" + pid + ")", ESRCH, description(ESRCH));
+      }
+    } finally {
+      lock.unlock();
+    }
+    return new TrackedProcess() {
+      @Override
+      public Optional<WaitStatus> exit() {
+        lock.lock();
+        try {
+          return othersEnded.getOrDefault(pid, Optional.empty());
+        } finally {
+          lock.unlock();
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** Tells the watches that files changed, as the kernel's inotify would. */
@@ -512,7 +577,12 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   @Override
-  public int spawn(byte[] path, List<byte[]> argv, List<byte[]> environ, boolean newProcessGroup)
+  public int spawn(
+      byte[] path,
+      List<byte[]> argv,
+      List<byte[]> environ,
+      boolean newProcessGroup,
+      Optional<byte[]> directory)
       throws ErrnoException {
     String file = text(path);
     Program program;
@@ -538,7 +608,8 @@ public final class FakePosix implements ProcessControl, UserSwitch {
               file,
               argv.stream().map(FakePosix::text).toList(),
               environ.stream().map(FakePosix::text).toList(),
-              newProcessGroup));
+              newProcessGroup,
+              directory.map(FakePosix::text)));
       children.put(child, program);
       if (newProcessGroup) {
         processGroupLeaders.add(child);

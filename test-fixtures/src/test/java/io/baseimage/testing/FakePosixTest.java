@@ -28,7 +28,11 @@ class FakePosixTest {
   private int spawn(String name) throws ErrnoException {
     Path file = executable(dir, name);
     return posix.spawn(
-        file.toString().getBytes(), List.of(file.toString().getBytes()), List.of(), false);
+        file.toString().getBytes(),
+        List.of(file.toString().getBytes()),
+        List.of(),
+        false,
+        Optional.empty());
   }
 
   @Test
@@ -120,11 +124,20 @@ class FakePosixTest {
   @Test
   void spawnFailsLikePosixSpawnForMissingOrNonExecutableFiles() {
     assertThatThrownBy(
-            () -> posix.spawn(dir.resolve("x").toString().getBytes(), List.of(), List.of(), false))
+            () ->
+                posix.spawn(
+                    dir.resolve("x").toString().getBytes(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    Optional.empty()))
         .isInstanceOfSatisfying(
             ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
     Path plain = ScratchFiles.plainFile(dir, "plain");
-    assertThatThrownBy(() -> posix.spawn(plain.toString().getBytes(), List.of(), List.of(), false))
+    assertThatThrownBy(
+            () ->
+                posix.spawn(
+                    plain.toString().getBytes(), List.of(), List.of(), false, Optional.empty()))
         .isInstanceOfSatisfying(
             ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
     assertThat(posix.spawns()).isEmpty();

@@ -1,0 +1,68 @@
+package io.baseimage.myinit;
+
+import io.baseimage.env.ByteString;
+import io.baseimage.env.internal.FileNames;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A service directory as runit and my_init read it (docs/user-guide.md, "Services"): runit's own
+ * {@code run}, {@code down}, {@code check} and {@code supervise/}, and my_init's {@code essential}.
+ */
+record RunitService(Path directory) {
+  private static final ByteString DOT = ByteString.of(".");
+
+  /**
+   * The services in {@code scanned} as runsvdir sees them: subdirectories not starting with '.'.
+   */
+  static List<RunitService> in(Path scanned) {
+    List<RunitService> services = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(scanned)) {
+      for (Path entry : entries) {
+        if (!FileNames.nameOf(entry).startsWith(DOT) && Files.isDirectory(entry)) {
+          services.add(new RunitService(entry));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    services.sort(Comparator.comparing(RunitService::name));
+    return services;
+  }
+
+  /** Its name for a log line: the directory's name, escaped. */
+  String name() {
+    return FileNames.display(FileNames.nameOf(directory).toByteArray());
+  }
+
+  /** The container cannot live without it (SPEC §3.10). */
+  boolean isEssential() {
+    return Files.exists(directory.resolve("essential"), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** It should be running: it has no {@code down} file. */
+  boolean isSupposedToRun() {
+    return !Files.exists(directory.resolve("down"), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Its {@code check} script, which says whether it is ready, if it has one. */
+  Optional<Path> check() {
+    Path check = directory.resolve("check");
+    return Files.isRegularFile(check) ? Optional.of(check) : Optional.empty();
+  }
+
+  Path supervise() {
+    return directory.resolve("supervise");
+  }
+
+  Optional<ServiceStatus> status() {
+    return ServiceStatus.of(directory);
+  }
+}
