@@ -60,6 +60,9 @@ final class MyInit {
   /** Set when the shutdown begins: at the signal that aborts the boot, or at the boot's end. */
   private Deadline shutdownDeadline;
 
+  /** Where {@code my_init --status} learns what we do; empty if no directory would take it. */
+  private Optional<StateFile> state = Optional.empty();
+
   MyInit(Reaper reaper, Options options, Settings settings, Layout layout, Log log) {
     this.reaper = reaper;
     this.processes = reaper.processes();
@@ -80,6 +83,7 @@ final class MyInit {
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
     env = logged(stores.atBoot(processEnvironment));
     prepareProcess();
+    publishBooting();
     int status;
     try {
       status = boot();
@@ -87,12 +91,33 @@ final class MyInit {
       log.error("my_init failed: " + Output.describe(e));
       status = EXIT_FAILED;
     }
+    publish(StateFile.Phase.STOPPING);
     new Shutdown(reaper, settings, layout, log, shutdownDeadline())
         .run(runsvdir, env, abortSignal != 0, options.killAllOnExit());
     if (scanned != null) {
       serviceSelection.remove(scanned);
     }
+    state.ifPresent(StateFile::remove);
     return status;
+  }
+
+  private void publishBooting() {
+    state =
+        StateFile.create(
+            layout.runtimeDirectories(), processes.pid(), layout.proc(), StateFile.Phase.BOOTING);
+    if (state.isEmpty()) {
+      // Not a warning: a container without probes does not need it, and the image has /dev/shm.
+      log.info(
+          "cannot write "
+              + StateFile.NAME
+              + " in any of "
+              + layout.runtimeDirectories().stream().map(FileNames::display).toList()
+              + ": my_init --status will not work");
+    }
+  }
+
+  private void publish(StateFile.Phase phase) {
+    state.ifPresent(file -> file.publish(phase, Optional.ofNullable(scanned)));
   }
 
   /** Before the first child: what the JVM does not do for an init. */
@@ -139,6 +164,7 @@ final class MyInit {
     if (options.hasCommand()) {
       return runCommand();
     }
+    publish(StateFile.Phase.RUNNING);
     return awaitRunsvdir();
   }
 
@@ -217,6 +243,7 @@ final class MyInit {
     if (foreground) {
       giveTerminalTo(pid);
     }
+    publish(StateFile.Phase.RUNNING);
     Optional<ExitStatus> status =
         awaitBooted(
             pid,
