@@ -23,10 +23,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * The boot and shutdown sequence of my_init (docs/user-guide.md, "my_init reference"): environment,
@@ -63,6 +66,17 @@ final class MyInit {
   /** Where {@code my_init --status} learns what we do; empty if no directory would take it. */
   private Optional<StateFile> state = Optional.empty();
 
+  /** The services runsvdir supervises; none until it runs. */
+  private List<RunitService> services = List.of();
+
+  private EssentialServices essentials;
+
+  /** Wakes the main thread at every change of the services' records, when someone needs that. */
+  private Optional<ServiceWatch> serviceWatch = Optional.empty();
+
+  /** The essential service whose end ended the boot, if one did. */
+  private Optional<EssentialServices.Ended> essentialEnded = Optional.empty();
+
   MyInit(Reaper reaper, Options options, Settings settings, Layout layout, Log log) {
     this.reaper = reaper;
     this.processes = reaper.processes();
@@ -90,6 +104,10 @@ final class MyInit {
     } catch (RuntimeException | Error e) {
       log.error("my_init failed: " + Output.describe(e));
       status = EXIT_FAILED;
+    }
+    serviceWatch.ifPresent(ServiceWatch::close);
+    if (essentials != null) {
+      essentials.close();
     }
     publish(StateFile.Phase.STOPPING);
     new Shutdown(reaper, settings, layout, log, shutdownDeadline())
@@ -143,10 +161,19 @@ final class MyInit {
     }
     if (!options.skipRunit()) {
       log.info("Booting runit daemon...");
+      Instant runitStarted;
       try {
         // Its own process group: a terminal's Ctrl-C (`docker run -it` without a command) must
         // reach my_init alone, which then stops the services in order.
         scanned = serviceSelection.scanDirectory(processes.uid());
+        // A record runsv writes from now on is of this boot; an older one, of an earlier run.
+        runitStarted = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        services = RunitService.in(scanned);
+        essentials = new EssentialServices(services, processes, runitStarted, log);
+        essentials.prepare();
+        if (waitsForServices() || !essentials.isEmpty()) {
+          serviceWatch = Optional.of(ServiceWatch.start(reaper, services));
+        }
         runsvdir =
             reaper.spawn(
                 Runit.command(
@@ -160,6 +187,12 @@ final class MyInit {
         return e.shellStatus();
       }
       log.info("Runit started as PID " + runsvdir);
+      if (waitsForServices()) {
+        Optional<Integer> failed = awaitServices(runitStarted);
+        if (failed.isPresent()) {
+          return failed.get();
+        }
+      }
     }
     if (options.hasCommand()) {
       return runCommand();
@@ -226,6 +259,63 @@ final class MyInit {
     log.warn(problem.toString());
   }
 
+  /**
+   * {@code MY_INIT_WAIT_FOR_SERVICES}: waits until the services are ready for the command.
+   *
+   * @return the exit status if the boot ends here
+   */
+  private Optional<Integer> awaitServices(Instant runitStarted) throws InterruptedException {
+    Duration limit = settings.waitForServices().orElseThrow();
+    ServiceReadiness readiness =
+        new ServiceReadiness(reaper, env, settings.killProcessTimeout(), runitStarted, log);
+    switch (readiness.await(services, limit, essentials)) {
+      case ServiceReadiness.Outcome.Ready ready -> {
+        log.info("Services ready after " + ready.took().toMillis() + " ms");
+        return Optional.empty();
+      }
+      case ServiceReadiness.Outcome.NotReady notReady -> {
+        log.error(
+            "Services not ready within MY_INIT_WAIT_FOR_SERVICES ("
+                + seconds(limit)
+                + "): "
+                + String.join(", ", notReady.services().stream().map(RunitService::name).toList())
+                + "; the command is not started.");
+        return Optional.of(EXIT_FAILED);
+      }
+      case ServiceReadiness.Outcome.Aborted aborted -> {
+        abortSignal = aborted.signal();
+        return Optional.of(EXIT_ABORTED);
+      }
+      case ServiceReadiness.Outcome.EssentialEnded ended -> {
+        return Optional.of(endedBy(ended.ended()));
+      }
+    }
+  }
+
+  private boolean waitsForServices() {
+    return options.hasCommand() && settings.waitForServices().isPresent();
+  }
+
+  /** An essential service has ended: the boot ends with its status. */
+  private int endedBy(EssentialServices.Ended ended) {
+    essentialEnded = Optional.of(ended);
+    log.error(
+        "Essential service "
+            + ended.service().name()
+            + " ended ("
+            + ended.describe()
+            + "); shutting down.");
+    return ended.exitStatus();
+  }
+
+  /** Whether an essential service has ended, as runsv's records now say. */
+  private boolean essentialServiceEnded() {
+    Optional<EssentialServices.Ended> ended =
+        essentials == null ? Optional.empty() : essentials.check();
+    ended.ifPresent(this::endedBy);
+    return ended.isPresent();
+  }
+
   private int runCommand() throws InterruptedException {
     if (shutdownSignalTakenBeforeTheCommand()) {
       return EXIT_ABORTED;
@@ -262,7 +352,7 @@ final class MyInit {
       takeTerminalBack();
     }
     if (status.isEmpty()) {
-      return EXIT_ABORTED;
+      return essentialEnded.map(EssentialServices.Ended::exitStatus).orElse(EXIT_ABORTED);
     }
     log.info(command.displayName() + " " + status.get().describe() + ".");
     return status.get().shellStatus();
@@ -339,7 +429,7 @@ final class MyInit {
       log.info("runsvdir " + status.get().describe() + ".");
       return status.get().shellStatus();
     }
-    return EXIT_ABORTED;
+    return essentialEnded.map(EssentialServices.Ended::exitStatus).orElse(EXIT_ABORTED);
   }
 
   /**
@@ -349,13 +439,23 @@ final class MyInit {
    */
   private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal)
       throws InterruptedException {
+    Predicate<Event> stop =
+        event ->
+            switch (event) {
+              case Event.Signaled signaled -> onSignal.test(signaled.signal());
+              case Event.FilesChanged changed -> essentialServiceEnded();
+              case Event.Exited exited -> false;
+            };
+    if (essentialServiceEnded()) {
+      return Optional.empty();
+    }
     Optional<ExitStatus> status =
-        reaper.awaitExit(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), onSignal);
-    if (status.isPresent() || abortSignal != 0) {
+        reaper.awaitExitOr(pid, System.nanoTime() + QUIET_BEFORE_RELEASE.toNanos(), stop);
+    if (status.isPresent() || abortSignal != 0 || essentialEnded.isPresent()) {
       return status;
     }
     processes.releaseIdleMemory();
-    return reaper.awaitExit(pid, Long.MAX_VALUE, onSignal);
+    return reaper.awaitExitOr(pid, Long.MAX_VALUE, stop);
   }
 
   /** The shutdown's deadline, which starts counting at the first call. */

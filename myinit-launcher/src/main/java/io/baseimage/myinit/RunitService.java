@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,5 +65,43 @@ record RunitService(Path directory) {
 
   Optional<ServiceStatus> status() {
     return ServiceStatus.of(directory);
+  }
+
+  /**
+   * The pid runsv last wrote to {@code supervise/pid}: that of the run or finish script it has just
+   * started, 0 while neither runs. runsv writes this file first at every change, before {@code
+   * status}, so it is the earliest word of a new run.
+   *
+   * @return the pid, or empty if the file cannot be read
+   */
+  Optional<Integer> pid() {
+    try {
+      String text = Files.readString(supervise().resolve("pid")).strip();
+      return Optional.of(text.isEmpty() ? 0 : Integer.parseInt(text));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Creates {@code supervise/} before runsv does, as runsv would (mode 0700; a dangling symlink's
+   * target, one level deep), so that a watch can cover it before runsv writes its first record.
+   * Best effort: runsv reports what it cannot create itself.
+   */
+  void createSupervise() {
+    Path supervise = supervise();
+    try {
+      Path target =
+          Files.isSymbolicLink(supervise)
+              ? supervise.resolveSibling(Files.readSymbolicLink(supervise))
+              : supervise;
+      if (!Files.exists(target)) {
+        Files.createDirectory(
+            target,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException | RuntimeException e) {
+      // Read-only, or someone else's: runsv will say so.
+    }
   }
 }

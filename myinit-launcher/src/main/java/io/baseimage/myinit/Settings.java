@@ -15,7 +15,8 @@ record Settings(
     Duration shutdownTimeout,
     Path initDirectory,
     Optional<Duration> scriptTimeout,
-    Optional<Log.Level> logLevel) {
+    Optional<Log.Level> logLevel,
+    Optional<Duration> waitForServices) {
 
   static Settings from(ContainerEnvironment environment) throws SettingsException {
     return new Settings(
@@ -26,7 +27,9 @@ record Settings(
         seconds(environment, "MY_INIT_SHUTDOWN_TIMEOUT").orElse(Duration.ofSeconds(9)),
         directory(environment, "ENV_INIT_DIRECTORY").orElse(Path.of("/etc/my_init.d")),
         seconds(environment, "MY_INIT_SCRIPT_TIMEOUT"),
-        logLevel(environment, "MY_INIT_LOG_LEVEL"));
+        logLevel(environment, "MY_INIT_LOG_LEVEL"),
+        // 0 is "do not wait", as no setting is.
+        seconds(environment, "MY_INIT_WAIT_FOR_SERVICES").filter(limit -> !limit.isZero()));
   }
 
   private static Optional<Log.Level> logLevel(ContainerEnvironment environment, String name)

@@ -94,6 +94,7 @@ class MyInitTest {
             NO_DEADLINE,
             Path.of("/etc/my_init.d"),
             Optional.empty(),
+            Optional.empty(),
             Optional.empty());
   }
 
@@ -105,7 +106,8 @@ class MyInitTest {
             settings.shutdownTimeout(),
             settings.initDirectory(),
             settings.scriptTimeout(),
-            settings.logLevel());
+            settings.logLevel(),
+            Optional.empty());
   }
 
   @AfterEach
@@ -422,6 +424,7 @@ class MyInitTest {
             NO_DEADLINE,
             settings.initDirectory(),
             Optional.of(Duration.ofMillis(50)),
+            Optional.empty(),
             Optional.empty());
     Path slow = executable(layout.initDirectory(), "10-slow");
     posix.program("10-slow").ignores(Signals.SIGTERM);
@@ -1115,6 +1118,7 @@ class MyInitTest {
             Duration.ofMillis(300),
             settings.initDirectory(),
             Optional.of(hour),
+            Optional.empty(),
             Optional.empty());
     posix.pid(1);
     Path pre = executable(layout.preShutdownDirectory(), "pre");
@@ -1146,6 +1150,7 @@ class MyInitTest {
             hour,
             Duration.ofMillis(200),
             settings.initDirectory(),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty());
     posix
@@ -1260,7 +1265,8 @@ class MyInitTest {
             settings.shutdownTimeout(),
             settings.initDirectory(),
             settings.scriptTimeout(),
-            Optional.of(level));
+            Optional.of(level),
+            Optional.empty());
   }
 
   @Test

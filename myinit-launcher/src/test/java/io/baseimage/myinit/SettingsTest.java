@@ -68,6 +68,7 @@ class SettingsTest {
                 Duration.ofSeconds(25),
                 Path.of("/opt/init.d"),
                 Optional.of(Duration.ofSeconds(30)),
+                Optional.empty(),
                 Optional.empty()));
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
