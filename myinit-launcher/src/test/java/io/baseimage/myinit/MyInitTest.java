@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.posix.Signals;
+import io.baseimage.posix.WaitStatus;
 import io.baseimage.startup.Reaper;
 import io.baseimage.testing.FakePosix;
 import io.baseimage.testing.FakePosix.Kill;
@@ -880,6 +881,121 @@ class MyInitTest {
 
     assertThat(spawned()).containsExactly("runsvdir", "cmd", "pre", "post");
     assertThat(log()).contains("*** WARNING: " + pre + " failed with status 5.");
+  }
+
+  /** Writes {@code service}'s files as runsv does when it has started {@code pid}, or ended. */
+  private void record(Path service, int pid) {
+    try {
+      Files.writeString(service.resolve("supervise/pid"), pid == 0 ? "" : pid + "\n");
+      Files.write(
+          service.resolve("supervise/status"),
+          status(pid, 'u', pid == 0 ? ServiceStatus.DOWN : ServiceStatus.RUN));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    posix.filesChanged();
+  }
+
+  private void waitForServices(Duration limit) {
+    settings =
+        new Settings(
+            settings.killProcessTimeout(),
+            settings.killAllProcessesTimeout(),
+            settings.shutdownTimeout(),
+            settings.initDirectory(),
+            settings.scriptTimeout(),
+            settings.logLevel(),
+            Optional.of(limit));
+  }
+
+  @Test
+  void anEssentialServiceThatEndsStopsTheCommandAndEndsWithTheServicesStatus() throws Exception {
+    // The record from before the boot, a leftover of an earlier run, is not taken for this run.
+    Path web = service("web", 300, 555);
+    Files.createFile(web.resolve("essential"));
+    posix.otherProcess(556);
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid ->
+                new Thread(
+                        () -> {
+                          record(web, 556);
+                          try {
+                            posix.awaitCall("track(556)", AMPLE);
+                          } catch (InterruptedException e) {
+                            return;
+                          }
+                          posix.otherProcessEnded(556, Optional.of(new WaitStatus(556, 7 << 8)));
+                          record(web, 0);
+                        })
+                    .start());
+
+    assertThat(run("--", "cmd")).isEqualTo(7);
+
+    assertThat(log())
+        .contains("*** Essential service web ended (exited with status 7); shutting down.");
+    assertThat(posix.kills()).contains(new Kill(spawnOf("cmd").pid(), Signals.SIGTERM));
+    assertThat(posix.calls()).doesNotContain("track(555)");
+  }
+
+  @Test
+  void withoutACommandAnEssentialServiceKilledBySignalEndsWith128PlusIt() throws Exception {
+    Path web = service("web", 300, 0);
+    Files.createFile(web.resolve("essential"));
+    posix.otherProcess(556);
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            pid ->
+                new Thread(
+                        () -> {
+                          record(web, 556);
+                          try {
+                            posix.awaitCall("track(556)", AMPLE);
+                          } catch (InterruptedException e) {
+                            return;
+                          }
+                          posix.otherProcessEnded(
+                              556, Optional.of(new WaitStatus(556, Signals.SIGKILL)));
+                          record(web, 0);
+                        })
+                    .start());
+
+    assertThat(run()).isEqualTo(128 + Signals.SIGKILL);
+
+    assertThat(log())
+        .contains("*** Essential service web ended (was killed by signal SIGKILL); shutting down.");
+  }
+
+  @Test
+  void theCommandStartsOnceTheServicesAreUp() throws Exception {
+    waitForServices(AMPLE);
+    Path web = service("web", 300, 0);
+    posix.program("runsvdir").onSpawn(pid -> new Thread(() -> record(web, 556)).start());
+    posix.program("sv").onSpawn(pid -> record(web, 0));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(log()).anyMatch(line -> line.matches("\\*\\*\\* Services ready after \\d+ ms"));
+    assertThat(log())
+        .containsSubsequence(
+            "*** Runit started as PID " + spawnOf("runsvdir").pid(), "*** Running cmd...");
+  }
+
+  @Test
+  void servicesNotReadyInTimeFailTheBootAndTheCommandIsNotStarted() throws Exception {
+    waitForServices(Duration.ofMillis(200));
+    service("web", 300, 0);
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(log())
+        .contains(
+            "*** Services not ready within MY_INIT_WAIT_FOR_SERVICES (200 ms): web; the command"
+                + " is not started.");
+    assertThat(spawned()).doesNotContain("cmd");
   }
 
   @Test

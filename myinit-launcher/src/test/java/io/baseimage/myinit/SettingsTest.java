@@ -32,6 +32,12 @@ class SettingsTest {
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
+  @Test
+  void waitingForServicesZeroSecondsIsNotWaiting() throws Exception {
+    assertThat(from(Map.of("MY_INIT_WAIT_FOR_SERVICES", "0")).waitForServices()).isEmpty();
+    assertThat(from(Map.of()).waitForServices()).isEmpty();
+  }
+
   @ParameterizedTest
   @CsvSource({
     "5, PT5S",
@@ -58,7 +64,8 @@ class SettingsTest {
                 "KILL_ALL_PROCESSES_TIMEOUT", "0.1",
                 "MY_INIT_SHUTDOWN_TIMEOUT", "25",
                 "ENV_INIT_DIRECTORY", "/opt/init.d",
-                "MY_INIT_SCRIPT_TIMEOUT", "30"));
+                "MY_INIT_SCRIPT_TIMEOUT", "30",
+                "MY_INIT_WAIT_FOR_SERVICES", "60"));
 
     assertThat(settings)
         .isEqualTo(
@@ -69,7 +76,7 @@ class SettingsTest {
                 Path.of("/opt/init.d"),
                 Optional.of(Duration.ofSeconds(30)),
                 Optional.empty(),
-                Optional.empty()));
+                Optional.of(Duration.ofSeconds(60))));
     assertThat(settings.shutdownScriptTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
@@ -79,7 +86,8 @@ class SettingsTest {
         "KILL_PROCESS_TIMEOUT",
         "KILL_ALL_PROCESSES_TIMEOUT",
         "MY_INIT_SHUTDOWN_TIMEOUT",
-        "MY_INIT_SCRIPT_TIMEOUT"
+        "MY_INIT_SCRIPT_TIMEOUT",
+        "MY_INIT_WAIT_FOR_SERVICES"
       })
   void rejectsAMalformedNumberNamingTheVariable(String name) {
     for (String value :

@@ -338,6 +338,11 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     return new Program();
   }
 
+  /** Waits until {@code call}, as {@link #calls} lists it, has been made. */
+  public void awaitCall(String call, Duration timeout) throws InterruptedException {
+    await(() -> calls.contains(call), "no " + call, timeout);
+  }
+
   /** Waits until {@code kill} has been sent. */
   public void awaitKill(Kill kill, Duration timeout) throws InterruptedException {
     await(() -> kills.contains(kill), "no " + kill, timeout);
@@ -999,6 +1004,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
     lock.lock();
     try {
       calls.add(call);
+      changed.signalAll();
       actions = List.copyOf(onCall.getOrDefault(call.substring(0, call.indexOf('(')), List.of()));
     } finally {
       lock.unlock();
