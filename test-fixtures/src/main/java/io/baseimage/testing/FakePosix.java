@@ -387,14 +387,17 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   @Override
   public TrackedProcess track(int pid) throws ErrnoException {
-    call("track(" + pid + ")");
+    boolean running;
     lock.lock();
     try {
-      if (!others.contains(pid)) {
-        throw new ErrnoException("pidfd_open(" + pid + ")", ESRCH, description(ESRCH));
-      }
+      running = others.contains(pid);
     } finally {
       lock.unlock();
+    }
+    // Recorded once the process is held: a test that waits for the call may then end it.
+    call("track(" + pid + ")");
+    if (!running) {
+      throw new ErrnoException("pidfd_open(" + pid + ")", ESRCH, description(ESRCH));
     }
     return new TrackedProcess() {
       @Override
