@@ -602,6 +602,144 @@ class MyInitIT {
     assertThat(stop.atMost()).isLessThan(Duration.ofSeconds(3 + SLACK_SECONDS));
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Essential services and waiting for services (docs/user-guide.md, "Essential services")
+
+  /** A service that exits 7 on SIGTERM, as a server that fails on its own would. */
+  private static final String EXITS_7_ON_TERM =
+      "trap 'exit 7' TERM\ntouch /tmp/web-up\nwhile :; do sleep 0.05; done";
+
+  private static final String HOLDS_ESSENTIAL =
+      "\\*\\*\\* DEBUG: watching essential service web \\(pid (\\d+)\\)";
+
+  @Test
+  void anEssentialServiceThatExitsEndsTheContainerWithItsExitStatus() throws Exception {
+    sandbox.service("web", EXITS_7_ON_TERM).write("/etc/service/web/essential", "");
+    Sandbox.Run run =
+        sandbox.start(
+            environment("MY_INIT_LOG_LEVEL", "debug"),
+            "/sbin/my_init",
+            "--",
+            "sh",
+            "-c",
+            READY_THEN_WAIT);
+    long pid = Long.parseLong(run.awaitStderr(HOLDS_ESSENTIAL, READY));
+    sandbox.awaitFile(run, "/tmp/ready", READY);
+    // Not the container's doing: the service ends by itself (here, told by someone else).
+    run.signal("TERM", run.hostPid(pid));
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(7);
+    assertThat(result.stderr())
+        .contains(
+            "*** Essential service web ended (exited with status 7); shutting down.\n",
+            "*** Shutting down runit daemon",
+            "*** Killing all processes...\n")
+        .doesNotContain("Init system aborted", "WARNING");
+  }
+
+  @Test
+  void anEssentialServiceKilledBySignalEndsTheContainerWith128PlusTheSignal() throws Exception {
+    sandbox.service("web", EXITS_7_ON_TERM).write("/etc/service/web/essential", "");
+    sandbox.service("side", "exec sleep 1000");
+    Sandbox.Run run = sandbox.start(environment("MY_INIT_LOG_LEVEL", "debug"), "/sbin/my_init");
+    long pid = Long.parseLong(run.awaitStderr(HOLDS_ESSENTIAL, READY));
+    run.signal("KILL", run.hostPid(pid));
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(128 + 9);
+    assertThat(result.stderr())
+        .contains(
+            "*** Essential service web ended (was killed by signal SIGKILL); shutting down.\n");
+  }
+
+  @Test
+  void aCrashLoopingEssentialServiceEndsTheContainerAtItsFirstExit() throws Exception {
+    sandbox
+        .service("web", "echo start >> /tmp/web-starts\nexit 3")
+        .write("/etc/service/web/essential", "");
+    Sandbox.Result result = sandbox.start("/sbin/my_init").await(LIMIT);
+
+    // Its status is 3 or, if the run was over before my_init could hold it, 1 (the guide says so).
+    assertThat(result.status()).as(result.stderr()).isIn(3, 1);
+    assertThat(sandbox.read("/tmp/web-starts")).isEqualTo("start\n");
+    assertThat(result.stderr())
+        .containsPattern(
+            "\\*\\*\\* Essential service web ended \\((exited with status 3|exit status unknown)\\); shutting down.");
+  }
+
+  /** Without pidfds (a seccomp profile older than them) the end is seen; its status is not. */
+  @Test
+  void withoutPidfdsAnEssentialServiceEndsTheContainerWithStatusOne() throws Exception {
+    Path helper = sandbox.path("/usr/local/bin/without-inotify");
+    Files.createDirectories(helper.getParent());
+    Sandbox.sh(
+        "gcc -static -O -o '" + helper + "' src/test/c/without-inotify.c", Duration.ofMinutes(1));
+    sandbox.service("web", EXITS_7_ON_TERM).write("/etc/service/web/essential", "");
+    Sandbox.Run run =
+        sandbox.start(
+            environment("MY_INIT_LOG_LEVEL", "debug"),
+            "/usr/local/bin/without-inotify",
+            "/sbin/my_init");
+    long pid =
+        Long.parseLong(
+            run.awaitStderr(
+                "\\*\\*\\* DEBUG: watching essential service web \\(pid (\\d+)\\) without its exit"
+                    + " status: .*ENOSYS.*",
+                READY));
+    run.signal("TERM", run.hostPid(pid));
+    Sandbox.Result result = run.await(LIMIT);
+
+    result.hasStatus(1);
+    assertThat(result.stderr())
+        .contains("*** Essential service web ended (exit status unknown); shutting down.\n");
+  }
+
+  @Test
+  void theCommandWaitsForServicesAndTheirCheckScripts() throws Exception {
+    sandbox.service("web", "exec sleep 1000");
+    sandbox.service("db", "sleep 0.5\ntouch /tmp/db-ready\nexec sleep 1000");
+    sandbox.script("/etc/service/db/check", "test -e /tmp/db-ready");
+    sandbox.service("batch", "exec sleep 1000").write("/etc/service/batch/down", "");
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment("MY_INIT_WAIT_FOR_SERVICES", "30"),
+            "/sbin/my_init",
+            "--",
+            "sh",
+            "-c",
+            "cat /tmp/db-ready && echo started");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("started\n");
+    assertThat(result.stderr())
+        .containsPattern("\\*\\*\\* Services ready after \\d+ ms\n\\*\\*\\* Running sh -c ");
+  }
+
+  @Test
+  void servicesNeverReadyFailTheBootNamingThem() throws Exception {
+    sandbox.service("web", "exec sleep 1000");
+    sandbox.service("db", "exec sleep 1000");
+    sandbox.script("/etc/service/db/check", "exit 1");
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment("MY_INIT_WAIT_FOR_SERVICES", "1"),
+            "/sbin/my_init",
+            "--",
+            "sh",
+            "-c",
+            "touch /tmp/command-ran");
+
+    result.hasStatus(1);
+    assertThat(result.stderr())
+        .contains(
+            "*** Services not ready within MY_INIT_WAIT_FOR_SERVICES (1 s): db; the command is not"
+                + " started.\n");
+    assertThat(sandbox.exists("/tmp/command-ran")).isFalse();
+  }
+
   @Test
   void aCrashLoopingServiceStopsWithTheOthers() throws Exception {
     sandbox.service("crash", "echo start >> /tmp/crash-starts\nexit 1");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A throwaway root file system for one test: the shared Debian root with the overlay (read-only),
@@ -330,6 +331,45 @@ final class Sandbox implements AutoCloseable {
         Thread.onSpinWait();
       }
       throw new AssertionError("PID 1 never became the JVM");
+    }
+
+    /**
+     * Waits until stderr has a line matching {@code regex} (for example a debug line that says
+     * my_init is ready for the next step) and returns its first group.
+     */
+    String awaitStderr(String regex, Duration limit) throws IOException, InterruptedException {
+      Pattern pattern = Pattern.compile(regex);
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (true) {
+        var match = stderr().lines().map(pattern::matcher).filter(m -> m.matches()).findFirst();
+        if (match.isPresent()) {
+          return match.get().groupCount() > 0 ? match.get().group(1) : match.get().group();
+        }
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "no line " + regex + " within " + limit + "; stderr:\n" + stderr());
+        }
+        Thread.sleep(10);
+      }
+    }
+
+    /** The host pid of the sandbox's process {@code pid}, as the sandbox's PID 1 numbers it. */
+    long hostPid(long pid) {
+      return process
+          .descendants()
+          .filter(p -> isInSandboxAs(p, pid))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no process " + pid + " in the sandbox"))
+          .pid();
+    }
+
+    private static boolean isInSandboxAs(ProcessHandle process, long pid) {
+      try {
+        return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+            .anyMatch(line -> line.matches("NSpid:\\t\\d+\\t" + pid));
+      } catch (IOException e) {
+        return false; // ended meanwhile
+      }
     }
 
     private static boolean isNamespaceInit(ProcessHandle process) {

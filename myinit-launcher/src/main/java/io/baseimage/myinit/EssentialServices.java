@@ -8,6 +8,8 @@ import io.baseimage.startup.ExitStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * The services the container cannot live without (SPEC §3.10, docs/user-guide.md, "Essential
@@ -49,46 +51,62 @@ final class EssentialServices implements AutoCloseable {
 
   private final ProcessControl processes;
   private final Instant runitStarted;
+  private final Function<RunitService, OptionalInt> recordsWritten;
   private final Log log;
   private final List<Watched> watched;
+  private Optional<Ended> ended = Optional.empty();
 
+  /**
+   * @param recordsWritten how many records runsv has written for a service since runit started,
+   *     where that is known ({@link ServiceWatch#recordsWritten})
+   */
   EssentialServices(
-      List<RunitService> services, ProcessControl processes, Instant runitStarted, Log log) {
+      List<RunitService> services,
+      ProcessControl processes,
+      Instant runitStarted,
+      Function<RunitService, OptionalInt> recordsWritten,
+      Log log) {
     this.processes = processes;
     this.runitStarted = runitStarted;
+    this.recordsWritten = recordsWritten;
     this.log = log;
     this.watched = services.stream().filter(RunitService::isEssential).map(Watched::new).toList();
   }
 
   /**
-   * Before runsvdir starts: makes sure the first records can be watched, and readies the pidfd
-   * calls, so that a run that lasts milliseconds is still caught.
+   * Before runsvdir starts: readies the pidfd calls and the reads (the first of each costs
+   * milliseconds), so that a run that lasts milliseconds is still held.
    */
   void prepare() {
     if (watched.isEmpty()) {
       return;
     }
-    watched.forEach(service -> service.service.createSupervise());
     try (TrackedProcess self = processes.track(processes.pid())) {
       self.exit();
     } catch (ErrnoException e) {
       log.debug("essential services will end the container with status 1: " + e.getMessage());
     }
+    // The first reads load classes and run interpreted: better now than at a service's first run.
+    watched.forEach(service -> service.service.pid());
+    check();
   }
 
   boolean isEmpty() {
     return watched.isEmpty();
   }
 
-  /** Reads the records again: the first essential service found to have ended, if any. */
-  Optional<Ended> check() {
+  /**
+   * Reads the records again: the first essential service found to have ended, if any; once one has,
+   * always that one. Called by the main thread and by {@link ServiceWatch}'s, which reads at once
+   * what runsv has just written, even while the main thread is busy.
+   */
+  synchronized Optional<Ended> check() {
     for (Watched service : watched) {
-      Optional<Ended> ended = check(service);
-      if (ended.isPresent()) {
-        return ended;
+      if (ended.isEmpty()) {
+        ended = check(service);
       }
     }
-    return Optional.empty();
+    return ended;
   }
 
   private Optional<Ended> check(Watched watched) {
@@ -97,19 +115,54 @@ final class EssentialServices implements AutoCloseable {
       return Optional.empty();
     }
     ServiceStatus status = record.get();
-    // The pid file comes first at every change; the record, where it cannot be read.
-    int current = watched.service.pid().orElse(status.isUp() ? status.pid() : 0);
-    if (watched.pid == 0) {
-      // Nothing running yet: runsv's first record. Or a run too short for us to see, which we then
-      // learn of at the next start.
-      return current > 0 ? hold(watched, current) : Optional.empty();
+    // runsv writes supervise/pid first at every change, then the record: the pid file may already
+    // name the next script while the record still tells of the last.
+    Optional<Integer> pidFile = watched.service.pid();
+    if (watched.pid != 0) {
+      int current = pidFile.orElse(status.isUp() ? status.pid() : 0);
+      return current == watched.pid ? Optional.empty() : ended(watched);
     }
-    if (current == watched.pid) {
-      return Optional.empty();
-    }
+    return switch (status.state()) {
+      // Up: held, unless the pid file has moved on already.
+      case ServiceStatus.RUN ->
+          pidFile.isEmpty() || pidFile.get() == status.pid()
+              ? hold(watched, status.pid())
+              : unseen(watched, "runsv has started another script");
+      // After a down record runsv starts run, never finish: a pid named now is the next run.
+      case ServiceStatus.DOWN ->
+          pidFile.orElse(0) > 0
+              ? hold(watched, pidFile.get())
+              : ranUnseen(watched)
+                  ? unseen(watched, "runsv recorded its whole run")
+                  : Optional.empty();
+      // finish runs only once a run has ended.
+      default -> unseen(watched, "its finish script runs");
+    };
+  }
+
+  /**
+   * Whether runsv's records say that a run has come and gone before we could read one: its first
+   * record (down), the run's, the run's end; with a {@code down} file, {@code sv up}'s too.
+   */
+  private boolean ranUnseen(Watched watched) {
+    int written = recordsWritten.apply(watched.service).orElse(0);
+    return written >= (watched.service.isSupposedToRun() ? 3 : 4);
+  }
+
+  private static Optional<Ended> ended(Watched watched) {
     return Optional.of(
         new Ended(
             watched.service, watched.process.flatMap(TrackedProcess::exit).map(ExitStatus::of)));
+  }
+
+  /** A run that ended before we could hold its process: its status is lost. */
+  private Optional<Ended> unseen(Watched watched, String how) {
+    log.debug(
+        "essential service "
+            + watched.service.name()
+            + " ended before my_init could hold it: "
+            + how);
+    return Optional.of(new Ended(watched.service, Optional.empty()));
   }
 
   private Optional<Ended> hold(Watched watched, int pid) {
@@ -120,7 +173,7 @@ final class EssentialServices implements AutoCloseable {
     } catch (ErrnoException e) {
       if (e.errno() == Errno.ESRCH) {
         // Gone and reaped already: it ended, too fast for its status to be kept for us.
-        return Optional.of(new Ended(watched.service, Optional.empty()));
+        return unseen(watched, "pid " + pid + " was gone");
       }
       log.debug(
           "watching essential service "
@@ -134,7 +187,7 @@ final class EssentialServices implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     watched.forEach(service -> service.process.ifPresent(TrackedProcess::close));
   }
 }

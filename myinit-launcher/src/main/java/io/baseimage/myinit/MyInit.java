@@ -28,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -169,10 +170,23 @@ final class MyInit {
         // A record runsv writes from now on is of this boot; an older one, of an earlier run.
         runitStarted = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         services = RunitService.in(scanned);
-        essentials = new EssentialServices(services, processes, runitStarted, log);
-        essentials.prepare();
+        essentials =
+            new EssentialServices(
+                services,
+                processes,
+                runitStarted,
+                service ->
+                    serviceWatch
+                        .map(watch -> watch.recordsWritten(service))
+                        .orElse(OptionalInt.empty()),
+                log);
         if (waitsForServices() || !essentials.isEmpty()) {
-          serviceWatch = Optional.of(ServiceWatch.start(reaper, services));
+          // Their supervise/ exists before runsv writes into it, so the watch sees every record.
+          services.stream()
+              .filter(RunitService::isEssential)
+              .forEach(RunitService::createSupervise);
+          essentials.prepare();
+          serviceWatch = Optional.of(ServiceWatch.start(reaper, services, essentials::check));
         }
         runsvdir =
             reaper.spawn(

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +49,19 @@ class EssentialServicesTest {
         service.supervise().resolve("status"), ServiceStatus.format(pid, 'u', state, since));
   }
 
+  /** Records runsv wrote per service, as the watch counted them; none counted by default. */
+  private final Map<RunitService, Integer> recordsWritten = new HashMap<>();
+
   private EssentialServices essentials(RunitService... services) {
     return new EssentialServices(
-        List.of(services), posix, RUNIT_STARTED, new Log(err, Log.Level.DEBUG));
+        List.of(services),
+        posix,
+        RUNIT_STARTED,
+        service ->
+            recordsWritten.containsKey(service)
+                ? OptionalInt.of(recordsWritten.get(service))
+                : OptionalInt.empty(),
+        new Log(err, Log.Level.DEBUG));
   }
 
   @Test
@@ -137,6 +150,31 @@ class EssentialServicesTest {
   }
 
   @Test
+  void aRunThatCameAndWentBeforeAnyReadIsCountedInTheRecordsWritten() throws IOException {
+    EssentialServices essentials = essentials(web);
+    // The main thread read nothing while runsv wrote its first record, the run's and the end's.
+    record(web, 0, ServiceStatus.DOWN, LATER.plusSeconds(1));
+    recordsWritten.put(web, 2);
+    assertThat(essentials.check()).as("first record, then a run: not over yet").isEmpty();
+
+    recordsWritten.put(web, 3);
+    assertThat(essentials.check()).contains(new EssentialServices.Ended(web, Optional.empty()));
+  }
+
+  @Test
+  void withADownFileSvUpsRecordIsNotARun() throws IOException {
+    Files.createFile(web.directory().resolve("down"));
+    EssentialServices essentials = essentials(web);
+    record(web, 0, ServiceStatus.DOWN, LATER);
+    // Its first record, then `sv up`'s, whose run has not been recorded yet.
+    recordsWritten.put(web, 3);
+    assertThat(essentials.check()).isEmpty();
+
+    recordsWritten.put(web, 4);
+    assertThat(essentials.check()).isPresent();
+  }
+
+  @Test
   void aRecordFromBeforeRunitStartedIsALeftoverOfAnEarlierRun() throws IOException {
     EssentialServices essentials = essentials(web);
     // `docker restart` keeps the files of the last run, where pid 23 was the service.
@@ -167,16 +205,5 @@ class EssentialServicesTest {
 
     record(web, 0, ServiceStatus.DOWN, LATER);
     assertThat(essentials.check()).as("runsv's first record").isEmpty();
-  }
-
-  @Test
-  void preparingCreatesSuperviseSoThatItsFirstRecordCanBeWatched() throws IOException {
-    Path api = Files.createDirectories(services.resolve("api"));
-    Files.createFile(api.resolve("essential"));
-    RunitService service = new RunitService(api);
-
-    essentials(service).prepare();
-
-    assertThat(service.supervise()).isDirectory();
   }
 }

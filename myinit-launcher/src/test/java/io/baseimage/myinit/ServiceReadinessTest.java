@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +61,11 @@ class ServiceReadinessTest {
             new Log(err, Log.Level.DEBUG));
     EssentialServices essentials =
         new EssentialServices(
-            List.of(services), posix, RUNIT_STARTED, new Log(err, Log.Level.DEBUG));
+            List.of(services),
+            posix,
+            RUNIT_STARTED,
+            service -> OptionalInt.empty(),
+            new Log(err, Log.Level.DEBUG));
     return readiness.await(List.of(services), limit, essentials);
   }
 

@@ -5,6 +5,7 @@ import static io.baseimage.posix.NativeMemory.IO;
 
 import com.kenai.jffi.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link DirectoryWatch} on one non-blocking inotify descriptor. */
@@ -30,7 +31,15 @@ final class InotifyWatch implements DirectoryWatch {
   private static final short POLLIN = 1;
   private static final int BUFFER_SIZE = 4096;
 
+  private static final int IN_Q_OVERFLOW = 0x4000;
+
+  /** struct inotify_event: wd, mask, cookie, len, then len bytes of NUL-padded name. */
+  private static final int EVENT_HEADER = 16;
+
   private final int fd;
+
+  /** The watch descriptor of each watched directory, in the order they were added. */
+  private final List<Integer> watches = new ArrayList<>();
 
   private InotifyWatch(int fd) {
     this.fd = fd;
@@ -42,23 +51,35 @@ final class InotifyWatch implements DirectoryWatch {
       throw failure("inotify_init1", NativeFunction.errno());
     }
     InotifyWatch watch = new InotifyWatch(fd);
-    try (NativeMemory memory = new NativeMemory()) {
+    try {
       for (byte[] directory : directories) {
-        if (INOTIFY_ADD_WATCH.callInt(
-                fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
-            < 0) {
-          int errno = NativeFunction.errno();
-          watch.close();
-          throw failure(
-              "inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")", errno);
-        }
+        watch.add(directory);
       }
+    } catch (ErrnoException e) {
+      watch.close();
+      throw e;
     }
     return watch;
   }
 
   @Override
-  public boolean awaitChange(long timeoutMillis) throws ErrnoException {
+  public int add(byte[] directory) throws ErrnoException {
+    try (NativeMemory memory = new NativeMemory()) {
+      int wd =
+          INOTIFY_ADD_WATCH.callInt(
+              fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+      if (wd < 0) {
+        throw failure(
+            "inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")",
+            NativeFunction.errno());
+      }
+      watches.add(wd);
+      return watches.size() - 1;
+    }
+  }
+
+  @Override
+  public List<Change> awaitChanges(long timeoutMillis) throws ErrnoException {
     try (NativeMemory memory = new NativeMemory()) {
       // struct pollfd { int fd; short events; short revents; }
       long pollFd = memory.allocate(8);
@@ -69,20 +90,35 @@ final class InotifyWatch implements DirectoryWatch {
       if (ready < 0) {
         int errno = NativeFunction.errno();
         if (errno == Errno.EINTR) {
-          return true;
+          return List.of();
         }
         throw failure("poll(inotify)", errno);
       }
-      if (ready == 0) {
-        return false;
-      }
-      // Only "something changed" matters: the caller reads the files again.
+      List<Change> changes = new ArrayList<>();
       long buffer = memory.allocate(BUFFER_SIZE);
-      while (READ.call(fd, buffer, BUFFER_SIZE) > 0) {
-        // drain
+      for (long length = READ.call(fd, buffer, BUFFER_SIZE);
+          length > 0;
+          length = READ.call(fd, buffer, BUFFER_SIZE)) {
+        for (long event = buffer; event < buffer + length; ) {
+          int mask = IO.getInt(event + 4);
+          int nameLength = IO.getInt(event + 12);
+          int directory = (mask & IN_Q_OVERFLOW) != 0 ? -1 : watches.indexOf(IO.getInt(event));
+          changes.add(new Change(directory, name(event + EVENT_HEADER, nameLength)));
+          event += EVENT_HEADER + nameLength;
+        }
       }
-      return true;
+      return changes;
     }
+  }
+
+  private static String name(long address, int length) {
+    byte[] bytes = new byte[length];
+    IO.getByteArray(address, bytes, 0, length);
+    int end = 0;
+    while (end < length && bytes[end] != 0) {
+      end++;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -228,7 +228,11 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   private final Set<Integer> reaped = new HashSet<>();
   private boolean watchUnavailable;
-  private long fileChanges;
+
+  /** A change that {@link #filesChanged} or {@link #fileRenamed} made: where, if it says. */
+  private record FileChange(Optional<String> directory, String name) {}
+
+  private final List<FileChange> fileChanges = new ArrayList<>();
 
   /** Running processes that are not our children, which {@link #track} can hold on to. */
   private final Set<Integer> others = new HashSet<>();
@@ -419,7 +423,20 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   public void filesChanged() {
     lock.lock();
     try {
-      fileChanges++;
+      fileChanges.add(new FileChange(Optional.empty(), ""));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Tells the watches of {@code directory} that {@code name} was renamed into it, as runsv does.
+   */
+  public void fileRenamed(Path directory, String name) {
+    lock.lock();
+    try {
+      fileChanges.add(new FileChange(Optional.of(directory.toString()), name));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -858,25 +875,45 @@ public final class FakePosix implements ProcessControl, UserSwitch {
       if (watchUnavailable) {
         throw new ErrnoException("inotify_init1", ENOSYS, description(ENOSYS));
       }
-      long[] seen = {fileChanges};
+      List<String> watched = new ArrayList<>(directories.stream().map(FakePosix::text).toList());
+      int[] seen = {fileChanges.size()};
       return new DirectoryWatch() {
         @Override
-        public boolean awaitChange(long timeoutMillis) {
+        public List<Change> awaitChanges(long timeoutMillis) {
           lock.lock();
           try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (fileChanges == seen[0]) {
+            while (fileChanges.size() == seen[0]) {
               long wait = deadline - System.nanoTime();
               if (wait <= 0) {
-                return false;
+                return List.of();
               }
               changed.awaitNanos(wait);
             }
-            seen[0] = fileChanges;
-            return true;
+            List<Change> changes = new ArrayList<>();
+            for (FileChange change : fileChanges.subList(seen[0], fileChanges.size())) {
+              int directory = change.directory().map(watched::indexOf).orElse(-1);
+              if (change.directory().isEmpty() || directory >= 0) {
+                changes.add(new Change(directory, change.name()));
+              }
+            }
+            seen[0] = fileChanges.size();
+            // As inotify, which only reports what it watches: an unnamed change wakes every watch.
+            return changes;
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return List.of();
+          } finally {
+            lock.unlock();
+          }
+        }
+
+        @Override
+        public int add(byte[] directory) {
+          lock.lock();
+          try {
+            watched.add(text(directory));
+            return watched.size() - 1;
           } finally {
             lock.unlock();
           }
