@@ -151,6 +151,7 @@ class MyInitIT {
       MY_INIT_SHUTDOWN_TIMEOUT   | 9,5 | *** invalid MY_INIT_SHUTDOWN_TIMEOUT '9,5': expected a number of seconds, for example 5 or 0.5
       ENV_INIT_DIRECTORY         | ''  | *** invalid ENV_INIT_DIRECTORY '': expected a directory
       MY_INIT_LOG_LEVEL          | verbose | *** invalid MY_INIT_LOG_LEVEL 'verbose': expected error, warn, info or debug
+      MY_INIT_WAIT_FOR_SERVICES  | 30s | *** invalid MY_INIT_WAIT_FOR_SERVICES '30s': expected a number of seconds, for example 5 or 0.5
       """)
   void malformedSettingFailsBeforeAnythingRuns(String name, String value, String message)
       throws Exception {
@@ -225,6 +226,8 @@ class MyInitIT {
             "MY_INIT_SHUTDOWN_TIMEOUT",
             "MY_INIT_SCRIPT_TIMEOUT",
             "MY_INIT_LOG_LEVEL",
+            "MY_INIT_WAIT_FOR_SERVICES",
+            "essential",
             "Exit status");
     assertThat(result.stderr()).isEmpty();
     assertThat(sandbox.exists("/etc/container_environment.json")).isFalse();

@@ -84,6 +84,11 @@ record Options(
         MY_INIT_LOG_LEVEL           error, warn, info (default) or debug: debug adds what is
                                     skipped or ignored and each shutdown step; --quiet caps it
                                     at warn
+        MY_INIT_WAIT_FOR_SERVICES   seconds to wait before COMMAND until every service without a
+                                    down file is up and passes its check script (default: none)
+
+      Services:
+        /etc/service/NAME/essential   the container stops when NAME ends, with its exit status
 
       Signals:
         SIGTERM, SIGINT             shut down (exit status 2)
@@ -95,7 +100,9 @@ record Options(
         N        COMMAND exited with N (or, without COMMAND, runsvdir exited with N)
         128+S    COMMAND was killed by signal S
         126/127  COMMAND could not be executed / was not found
-        1        a startup script failed, or a setting in the environment is malformed
+        1        a startup script failed, the services were not ready in time, or a setting in
+                 the environment is malformed
+        N        an essential service exited with N (128+S: killed by signal S; 1: unknown)
         2        stopped by SIGTERM or SIGINT, or a usage error
       """;
 }
