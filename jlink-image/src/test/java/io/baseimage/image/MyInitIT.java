@@ -182,7 +182,10 @@ class MyInitIT {
 
     result.hasStatus(0);
     assertThat(result.stderr().lines())
-        .contains("*** DEBUG: skipping /etc/my_init.d/README: not an executable file")
+        .contains(
+            "*** DEBUG: skipping /etc/my_init.d/README: not an executable file",
+            "*** DEBUG: skipping HOME in /etc/container_environment and the .sh dump: it describes"
+                + " a user, not the container (as phusion)")
         .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: all processes ("));
   }
 

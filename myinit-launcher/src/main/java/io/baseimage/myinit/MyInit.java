@@ -97,6 +97,7 @@ final class MyInit {
    */
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
     env = logged(stores.atBoot(processEnvironment));
+    reportIdentityVariables();
     prepareProcess();
     publishBooting();
     int status;
@@ -137,6 +138,21 @@ final class MyInit {
 
   private void publish(StateFile.Phase phase) {
     state.ifPresent(file -> file.publish(phase, Optional.ofNullable(scanned)));
+  }
+
+  /** Variables the directory and the .sh dump leave out by design: said at debug, not warned. */
+  private void reportIdentityVariables() {
+    ContainerEnvironment.IDENTITY_VARIABLES.stream()
+        .sorted()
+        .filter(name -> env.getBytes(name).isPresent())
+        .forEach(
+            name ->
+                log.debug(
+                    "skipping "
+                        + name
+                        + " in "
+                        + FileNames.display(layout.environmentDirectory())
+                        + " and the .sh dump: it describes a user, not the container (as phusion)"));
   }
 
   /** Before the first child: what the JVM does not do for an init. */

@@ -1397,10 +1397,15 @@ class MyInitTest {
               reaper.signalReceived(Signals.SIGTERM);
             });
 
-    assertThat(run()).isEqualTo(2);
+    assertThat(run(ContainerEnvironment.of(Map.of("PATH", bin.toString(), "USER", "root"))))
+        .isEqualTo(2);
 
     assertThat(log())
         .contains("*** DEBUG: skipping " + readme + ": not an executable file")
+        .contains(
+            "*** DEBUG: skipping USER in "
+                + layout.environmentDirectory()
+                + " and the .sh dump: it describes a user, not the container (as phusion)")
         .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: ignoring SIGHUP: "))
         .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: services down ("))
         .anySatisfy(line -> assertThat(line).startsWith("*** DEBUG: shutdown: all processes ("));
