@@ -16,7 +16,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -89,7 +89,7 @@ public final class Main {
                 settings,
                 container,
                 processes,
-                Clock.systemUTC(),
+                InstantSource.system(),
                 log)
             .run(out);
       }

@@ -22,17 +22,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * {@code my_init --status} (docs/user-guide.md, "Health checks: my_init --status"): one line for
@@ -40,11 +38,15 @@ import java.util.stream.Collectors;
  * runsvdir scans, from runsv's own {@code supervise/status} (no {@code sv} is started).
  *
  * <p>Healthy, exit 0, only when my_init is {@code running} and every service that should run (no
- * {@code down} file) is up and passes its executable {@code check} script, run as {@code sv check}
- * runs it: {@code ./check} in the service's directory, with the environment we were started with.
- * The checks run side by side, all within {@code KILL_PROCESS_TIMEOUT}; one still running then is
- * killed and has failed. A probe runs every few seconds, so nothing of the boot is loaded here, and
- * the native layer only when there is a check to run. Nothing is written.
+ * {@code down} file) is up and passes its {@code check} script, run as {@code sv check} runs it:
+ * {@code ./check} in the service's directory, with the environment we were started with. The checks
+ * run side by side, all within {@code KILL_PROCESS_TIMEOUT}; one still running then is killed and
+ * has failed. Nothing is written.
+ *
+ * <p>A probe runs every few seconds for the container's life, in an interpreted JVM whose AOT cache
+ * was trained on a boot: this path loads nothing of the boot, the native layer only when there is a
+ * check to run, and uses no lambdas, pattern switches or record {@code hashCode}s, each of which
+ * would link an {@code invokedynamic} call site at every probe (docs/benchmarks.md, measure 9).
  *
  * <pre>{@code
  * my_init: running since 2026-12-02T05:30:00Z (192 s), pid 1
@@ -65,7 +67,7 @@ final class StatusCommand {
   private final Duration checkTimeout;
   private final ContainerEnvironment environment;
   private final Supplier<ProcessControl> processes;
-  private final Clock clock;
+  private final InstantSource clock;
   private final Log log;
 
   /**
@@ -78,7 +80,7 @@ final class StatusCommand {
       Settings settings,
       ContainerEnvironment environment,
       Supplier<ProcessControl> processes,
-      Clock clock,
+      InstantSource clock,
       Log log) {
     this.layout = layout;
     this.checkTimeout = settings.killProcessTimeout();
@@ -93,8 +95,10 @@ final class StatusCommand {
     List<String> lines = new ArrayList<>();
     boolean healthy = report(lines);
     StringBuilder text = new StringBuilder();
-    // A name or a reason cannot forge a line: control characters are shown escaped.
-    lines.forEach(line -> text.append(Log.printable(line)).append('\n'));
+    for (String line : lines) {
+      // A name or a reason cannot forge a line: control characters are shown escaped.
+      text.append(Log.printable(line)).append('\n');
+    }
     Output.print(out, text.toString());
     return healthy ? HEALTHY : UNHEALTHY;
   }
@@ -111,7 +115,7 @@ final class StatusCommand {
         "my_init: "
             + state.phase().label()
             + " since "
-            + state.since().truncatedTo(ChronoUnit.SECONDS)
+            + IsoInstant.formatSeconds(state.since())
             + " ("
             + secondsBetween(state.since(), now)
             + " s), pid "
@@ -124,19 +128,16 @@ final class StatusCommand {
   }
 
   private String whyNoState() {
+    StringBuilder searched = new StringBuilder();
     for (Path directory : layout.runtimeDirectories()) {
       Path file = directory.resolve(StateFile.NAME);
       if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         // It outlived its my_init, names another process, or was planted by another user.
         return FileNames.display(file) + " is stale or not my_init's";
       }
+      searched.append(searched.isEmpty() ? "" : ", ").append(FileNames.display(directory));
     }
-    return "no "
-        + StateFile.NAME
-        + " in "
-        + layout.runtimeDirectories().stream()
-            .map(FileNames::display)
-            .collect(Collectors.joining(", "));
+    return "no " + StateFile.NAME + " in " + searched;
   }
 
   private boolean reportServices(Path scanned, Instant now, List<String> lines)
@@ -148,240 +149,228 @@ final class StatusCommand {
       lines.add("services: cannot list " + FileNames.display(scanned) + " (" + reason(e) + ")");
       return false;
     }
-    Map<RunitService, Reading> readings = new LinkedHashMap<>();
+    List<ServiceReport> reports = new ArrayList<>();
     for (RunitService service : RunitService.in(scanned)) {
-      readings.put(service, read(service, layout.proc()));
+      reports.add(read(service, layout.proc()));
     }
-    Map<RunitService, Check> checks = runChecks(readings);
+    runChecks(reports);
     boolean healthy = true;
-    for (Map.Entry<RunitService, Reading> entry : readings.entrySet()) {
-      RunitService service = entry.getKey();
-      Optional<Check> check = Optional.ofNullable(checks.get(service));
-      boolean supposedToRun = service.isSupposedToRun();
-      lines.add(service.name() + ": " + describe(entry.getValue(), supposedToRun, check, now));
-      boolean ready =
-          entry.getValue() instanceof Reading.Recorded recorded
-              && recorded.status().isUp()
-              && check.map(Check::passed).orElse(true);
-      healthy &= ready || !supposedToRun;
+    for (ServiceReport report : reports) {
+      lines.add(report.service.name() + ": " + report.describe(now));
+      healthy &= report.isHealthy();
     }
     return healthy;
   }
 
   // --- runsv's record -------------------------------------------------------------------------
 
-  /** What {@code supervise/status} told. */
-  private sealed interface Reading {
-    /** runsv has not written one yet (it has not started, or has never seen this service). */
-    record NotYet() implements Reading {}
+  /** What we learnt about one service. */
+  private static final class ServiceReport {
+    final RunitService service;
+    final boolean supposedToRun;
 
-    record Unreadable(String reason) implements Reading {}
+    /** runsv's record, if there is one that tells the truth. */
+    ServiceStatus status;
 
-    record Recorded(ServiceStatus status) implements Reading {}
+    /** Why there is no {@link #status}: its whole line. */
+    String problem;
 
-    /**
-     * A record that says a process runs which no runsv runs: left from the container's last life
-     * (runsv rewrites it only when it starts the service), or its runsv has died.
-     */
-    record Stale(ServiceStatus status) implements Reading {}
+    /** How its check went, as the end of its line; empty if it ran none. */
+    String check = "";
+
+    boolean checkPassed = true;
+
+    ServiceReport(RunitService service) {
+      this.service = service;
+      this.supposedToRun = service.isSupposedToRun();
+    }
+
+    boolean isUp() {
+      return status != null && status.isUp();
+    }
+
+    /** It counts as healthy: it is up and passes its check, or it is not supposed to run. */
+    boolean isHealthy() {
+      return !supposedToRun || (isUp() && checkPassed);
+    }
+
+    /** As {@code sv status} says it, in words: {@code down for 3 s, normally up, want up}. */
+    String describe(Instant now) {
+      if (status == null) {
+        return problem;
+      }
+      if (status.isDown() && !supposedToRun && !status.wantsUp()) {
+        return "down (down file)";
+      }
+      String time = " for " + secondsBetween(status.since(), now) + " s";
+      StringBuilder line = new StringBuilder();
+      if (status.isUp()) {
+        line.append("up (pid ").append(status.pid()).append(')').append(time);
+        if (!supposedToRun) {
+          line.append(", normally down");
+        }
+        if (!status.wantsUp()) {
+          line.append(", want down");
+        }
+        return line.append(check).toString();
+      }
+      if (status.state() == ServiceStatus.FINISH) {
+        line.append("finishing (pid ").append(status.pid()).append(')');
+      } else {
+        line.append("down");
+      }
+      line.append(time);
+      if (supposedToRun) {
+        line.append(", normally up");
+      }
+      if (status.wantsUp()) {
+        // runsv starts it again (a crash loop waits a second between runs); after `sv down` it
+        // waits for `sv up`.
+        line.append(", want up");
+      }
+      return line.toString();
+    }
   }
 
-  private static Reading read(RunitService service, Path proc) {
+  private static ServiceReport read(RunitService service, Path proc) {
+    ServiceReport report = new ServiceReport(service);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(service.supervise().resolve("status"));
     } catch (NoSuchFileException e) {
-      return new Reading.NotYet();
+      // runsv has not started, or has not written its first record yet.
+      report.problem = "no status yet";
+      return report;
     } catch (IOException e) {
-      return new Reading.Unreadable(reason(e));
+      report.problem = "status unreadable (" + reason(e) + ")";
+      return report;
     }
     Optional<ServiceStatus> status = ServiceStatus.parse(bytes);
     if (status.isEmpty()) {
-      return new Reading.Unreadable(bytes.length + " bytes, not runit's record");
+      report.problem = "status unreadable (" + bytes.length + " bytes, not runit's record)";
+    } else if (status.get().pid() > 0 && !isRunsvChild(status.get().pid(), proc)) {
+      // Left from the container's last life (runsv rewrites it only when it starts the service),
+      // or its runsv has died.
+      report.problem =
+          "stale status (pid "
+              + status.get().pid()
+              + " is not run by a runsv: runsv has not started yet, or has died)";
+    } else {
+      report.status = status.get();
     }
-    int pid = status.get().pid();
-    return pid > 0 && !isRunsvChild(pid, proc)
-        ? new Reading.Stale(status.get())
-        : new Reading.Recorded(status.get());
+    return report;
   }
 
   /** Whether process {@code pid} runs, as a child of a runsv: its {@code run} or {@code finish}. */
   private static boolean isRunsvChild(int pid, Path proc) {
-    Optional<String> stat = stat(pid, proc);
-    if (stat.isEmpty()) {
-      return false;
-    }
+    String stat = stat(pid, proc);
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    String fields = stat.get().substring(stat.get().lastIndexOf(')') + 2);
+    int fields = stat.lastIndexOf(')') + 2;
+    int end = stat.indexOf(' ', fields + 2);
+    if (fields < 2 || end < 0) {
+      return false;
+    }
     try {
-      int parent = Integer.parseInt(fields.split(" ", 3)[1]);
-      return stat(parent, proc).filter(text -> text.startsWith(parent + " (runsv) ")).isPresent();
-    } catch (RuntimeException e) {
+      int parent = Integer.parseInt(stat.substring(fields + 2, end));
+      return stat(parent, proc).startsWith(parent + " (runsv) ");
+    } catch (NumberFormatException e) {
       return false;
     }
   }
 
-  private static Optional<String> stat(int pid, Path proc) {
+  /** {@code /proc/PID/stat}, or "" if there is no such process. */
+  private static String stat(int pid, Path proc) {
     try {
-      return Optional.of(
-          new String(
-              Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("stat")),
-              StandardCharsets.UTF_8));
+      return new String(
+          Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("stat")),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return Optional.empty();
+      return "";
     }
   }
 
-  private String describe(
-      Reading reading, boolean supposedToRun, Optional<Check> check, Instant now) {
-    return switch (reading) {
-      case Reading.NotYet notYet -> "no status yet";
-      case Reading.Unreadable unreadable -> "status unreadable (" + unreadable.reason() + ")";
-      case Reading.Recorded recorded ->
-          describe(recorded.status(), supposedToRun, now) + checkResult(check);
-      case Reading.Stale stale ->
-          "stale status (pid "
-              + stale.status().pid()
-              + " is not run by a runsv: runsv has not started yet, or has died)";
-    };
-  }
-
-  /** As {@code sv status} says it, in words: {@code down for 3 s, normally up, want up}. */
-  private static String describe(ServiceStatus status, boolean supposedToRun, Instant now) {
-    if (status.isDown() && !supposedToRun && !status.wantsUp()) {
-      return "down (down file)";
-    }
-    String time = " for " + secondsBetween(status.since(), now) + " s";
-    StringBuilder line = new StringBuilder();
-    if (status.isUp()) {
-      line.append("up (pid ").append(status.pid()).append(')').append(time);
-      if (!supposedToRun) {
-        line.append(", normally down");
-      }
-      if (!status.wantsUp()) {
-        line.append(", want down");
-      }
-      return line.toString();
-    }
-    if (status.state() == ServiceStatus.FINISH) {
-      line.append("finishing (pid ").append(status.pid()).append(')');
-    } else {
-      line.append("down");
-    }
-    line.append(time);
-    if (supposedToRun) {
-      line.append(", normally up");
-    }
-    if (status.wantsUp()) {
-      // runsv starts it again (a crash loop waits a second between runs); after `sv down` it waits.
-      line.append(", want up");
-    }
-    return line.toString();
-  }
-
+  /** Whole seconds from {@code since} to {@code now}, 0 if {@code since} is later. */
   private static long secondsBetween(Instant since, Instant now) {
-    return Math.max(0, Duration.between(since, now).toSeconds());
+    long seconds = now.getEpochSecond() - since.getEpochSecond();
+    return Math.max(0, now.getNano() < since.getNano() ? seconds - 1 : seconds);
   }
 
   // --- check scripts --------------------------------------------------------------------------
-
-  /** How a service's {@code check} went. */
-  private sealed interface Check {
-    default boolean passed() {
-      return this instanceof Exited exited && exited.status().succeeded();
-    }
-
-    record Exited(ExitStatus status) implements Check {}
-
-    record NotStarted(String reason) implements Check {}
-
-    record TimedOut(Duration limit) implements Check {}
-
-    record Interrupted(int signal) implements Check {}
-
-    /** A {@code check} file that may not be executed: {@code sv check} would fail it. */
-    record NotExecutable() implements Check {}
-  }
-
-  private static String checkResult(Optional<Check> check) {
-    if (check.isEmpty()) {
-      return "";
-    }
-    return switch (check.get()) {
-      case Check.Exited exited when exited.status().succeeded() -> ", check passed";
-      case Check.Exited exited ->
-          ", check failed ("
-              + (exited.status().signaled()
-                  ? "killed by signal " + SignalNames.name(exited.status().code())
-                  : "exit status " + exited.status().code())
-              + ")";
-      case Check.NotStarted notStarted -> ", check failed (" + notStarted.reason() + ")";
-      case Check.TimedOut timedOut ->
-          ", check timed out after " + MyInit.seconds(timedOut.limit()) + " (killed)";
-      case Check.Interrupted interrupted ->
-          ", check stopped: my_init --status got " + SignalNames.name(interrupted.signal());
-      case Check.NotExecutable notExecutable -> ", check failed (./check is not executable)";
-    };
-  }
 
   /**
    * Runs the {@code check} of every service that is up, side by side, and waits for them until
    * {@link #checkTimeout} has passed: a probe then has one bound, however many checks there are.
    */
-  private Map<RunitService, Check> runChecks(Map<RunitService, Reading> readings)
-      throws InterruptedException {
-    Map<RunitService, Check> checks = new LinkedHashMap<>();
-    List<RunitService> toRun = new ArrayList<>();
-    for (Map.Entry<RunitService, Reading> entry : readings.entrySet()) {
-      RunitService service = entry.getKey();
-      if (entry.getValue() instanceof Reading.Recorded recorded
-          && recorded.status().isUp()
-          && service.check().isPresent()) {
-        if (Files.isExecutable(service.directory().resolve(CHECK))) {
-          toRun.add(service);
+  private void runChecks(List<ServiceReport> reports) throws InterruptedException {
+    List<ServiceReport> toRun = new ArrayList<>();
+    for (ServiceReport report : reports) {
+      if (report.isUp() && report.service.check().isPresent()) {
+        if (Files.isExecutable(report.service.directory().resolve(CHECK))) {
+          toRun.add(report);
         } else {
-          checks.put(service, new Check.NotExecutable());
+          // sv check would try, and fail.
+          failed(report, ", check failed (./check is not executable)");
         }
       }
     }
     if (toRun.isEmpty()) {
-      return checks;
+      return;
     }
     ProcessControl kernel = processes.get();
-    Reaper reaper = Reaper.start(kernel, log::warn);
+    Consumer<String> warn =
+        new Consumer<>() {
+          @Override
+          public void accept(String problem) {
+            log.warn(problem);
+          }
+        };
+    Reaper reaper = Reaper.start(kernel, warn);
     // The launcher leaves these blocked: without this a Ctrl-C would wait for the checks.
-    SignalEvents.queueTo(
-        reaper, kernel, log::warn, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP);
+    SignalEvents.queueTo(reaper, kernel, warn, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP);
     Deadline deadline = Deadline.after(checkTimeout);
-    Map<RunitService, Integer> running = new LinkedHashMap<>();
-    for (RunitService service : toRun) {
+    List<ServiceReport> running = new ArrayList<>();
+    List<Integer> pids = new ArrayList<>();
+    for (ServiceReport report : toRun) {
       try {
-        running.put(
-            service,
-            // Its own process group: what it started (a curl that hangs) is killed with it.
+        // Its own process group: what it started (a curl that hangs) is killed with it.
+        pids.add(
             reaper.spawn(
                 new Command(List.of(CHECK_COMMAND), environment, false)
-                    .inDirectory(service.directory())
+                    .inDirectory(report.service.directory())
                     .inOwnProcessGroup()));
+        running.add(report);
       } catch (SpawnException e) {
-        checks.put(service, new Check.NotStarted(e.getMessage()));
+        failed(report, ", check failed (" + e.getMessage() + ")");
       }
     }
     int[] interruptedBy = {0};
-    for (Map.Entry<RunitService, Integer> check : running.entrySet()) {
-      int pid = check.getValue();
+    IntPredicate interrupt =
+        new IntPredicate() {
+          @Override
+          public boolean test(int signal) {
+            interruptedBy[0] = signal;
+            return true;
+          }
+        };
+    for (int i = 0; i < running.size(); i++) {
+      ServiceReport report = running.get(i);
+      int pid = pids.get(i);
       Optional<ExitStatus> status =
           interruptedBy[0] != 0
               ? reaper.exitStatus(pid)
-              : reaper.awaitExit(
-                  pid,
-                  deadline.nanos(),
-                  signal -> {
-                    interruptedBy[0] = signal;
-                    return true;
-                  });
+              : reaper.awaitExit(pid, deadline.nanos(), interrupt);
       if (status.isPresent()) {
-        checks.put(check.getKey(), new Check.Exited(status.get()));
+        if (status.get().succeeded()) {
+          report.check = ", check passed";
+        } else {
+          failed(
+              report,
+              ", check failed ("
+                  + (status.get().signaled()
+                      ? "killed by signal " + SignalNames.name(status.get().code())
+                      : "exit status " + status.get().code())
+                  + ")");
+        }
         continue;
       }
       // Past the deadline (or interrupted): SIGTERM and at once SIGKILL, as the deadline has gone,
@@ -392,13 +381,17 @@ final class StatusCommand {
       } catch (ErrnoException e) {
         // ESRCH: nothing of it is left.
       }
-      checks.put(
-          check.getKey(),
+      failed(
+          report,
           interruptedBy[0] != 0
-              ? new Check.Interrupted(interruptedBy[0])
-              : new Check.TimedOut(checkTimeout));
+              ? ", check stopped: my_init --status got " + SignalNames.name(interruptedBy[0])
+              : ", check timed out after " + MyInit.seconds(checkTimeout) + " (killed)");
     }
-    return checks;
+  }
+
+  private static void failed(ServiceReport report, String check) {
+    report.check = check;
+    report.checkPassed = false;
   }
 
   /** Why {@code e} happened, as the C library says it ({@code permission denied}). */
