@@ -220,6 +220,7 @@ class MyInitIT {
             "--skip-runit",
             "--no-kill-all-on-exit",
             "--quiet",
+            "--status",
             "KILL_PROCESS_TIMEOUT",
             "KILL_ALL_PROCESSES_TIMEOUT",
             "MY_INIT_SHUTDOWN_TIMEOUT",

@@ -88,7 +88,8 @@ record Options(
                                should run is up and passes its ./check (a health check)
 
       Environment:
-        KILL_PROCESS_TIMEOUT        seconds a process gets between SIGTERM and SIGKILL (default 5)
+        KILL_PROCESS_TIMEOUT        seconds a process gets between SIGTERM and SIGKILL, and what
+                                    --status gives the check scripts (default 5)
         KILL_ALL_PROCESSES_TIMEOUT  seconds all processes get to exit at the end (default 5)
         MY_INIT_SHUTDOWN_TIMEOUT    seconds the whole shutdown may take; the timeouts above are
                                     cut to it (default 9, below docker stop's 10)
