@@ -359,6 +359,58 @@ for kind in coop ignore; do
     done
 done
 
+# ---------------------------------------------------------------------------------------------
+# 9. my_init --status as a health probe: from outside PID 1's tree (nsenter, as `docker exec` and
+# a Kubernetes exec probe enter a container) into a my_init with runit and two services up, side by
+# side with `my_init --version` entered the same way (the JVM floor) in one hyperfine run. Peak RSS
+# of each with GNU time (the probe JVM is nsenter's waited-for child), when /usr/bin/time exists.
+status_probe() {
+    local upid pid n=0 f
+    reset_state
+    write_services coop
+    # shellcheck disable=SC2086
+    env -i "${ENV20[@]}" "${NS[@]}" ${SUPERVISE[ours]} > "$log/status-pid1.out" 2> "$log/status-pid1.err" &
+    upid=$!
+    for f in a b; do
+        until [ -e "$R/bench/ready/$f" ]; do
+            n=$((n + 1))
+            if [ $n -gt 3000 ] || ! kill -0 $upid 2>/dev/null; then
+                echo "- 9. my_init --status: services not up within 30 s (see log/status-pid1.err)" >> "$odd"
+                kill -KILL $upid 2>/dev/null; wait $upid 2>/dev/null || true
+                return 0
+            fi
+            sleep 0.01
+        done
+    done
+    pid=$(awk '{print $1}' "/proc/$upid/task/$upid/children" 2>/dev/null)
+    local enter=(/usr/bin/nsenter --target "$pid" --mount --pid --root --wd --)
+    # runsv records a run right after its fork: wait until the probe says healthy.
+    n=0
+    until export_env "${enter[@]}" /sbin/my_init --status > "$log/status-probe.out" 2>&1; do
+        n=$((n + 1))
+        if [ $n -gt 300 ]; then
+            echo "- 9. my_init --status: never healthy (see log/status-probe.out)" >> "$odd"
+            break
+        fi
+        sleep 0.1
+    done
+    export_env "${hf[@]}" --export-json "$out/status.json" \
+        "${enter[*]} /sbin/my_init --status" "${enter[*]} /sbin/my_init --version" \
+        > "$log/status.hyperfine" 2>&1 ||
+        echo "- 9. hyperfine (my_init --status) failed: see log/status.hyperfine" >> "$odd"
+    if [ -x /usr/bin/time ]; then
+        for i in $(seq 1 "$runs"); do
+            record status_rss_kb ours "$(export_env /usr/bin/time -f %M "${enter[@]}" /sbin/my_init --status 2>&1 >/dev/null | tail -1)"
+            record status_rss_kb floor "$(export_env /usr/bin/time -f %M "${enter[@]}" /sbin/my_init --version 2>&1 >/dev/null | tail -1)"
+        done
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    wait $upid 2>/dev/null || true
+}
+say "9. my_init --status inside a my_init with runit + two services, vs my_init --version (hyperfine, $runs runs each)"
+status_probe
+[ -s "$out/status.json" ] && $PY "$here/hyperfine_samples.py" --status "$out/status.json" >> "$raw"
+
 # 7. Run i sends SIGTERM 1 + (i-1)/runs s after the healthy service is up: the runs sample the whole
 # of the crash loop's 1 s cycle (the phase actually hit is read from runsv's status file).
 say "7. a crash-looping service + a healthy one, default timeouts, $runs runs each (SIGTERM at 1 + k/$runs s)"

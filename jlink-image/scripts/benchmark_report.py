@@ -114,6 +114,15 @@ out.append(row(f"8. SIGTERM → exit, a service and an orphan ignoring TERM, def
                budget="< 10 s", verdict=verdict(o is not None and o < 10000 and ("orphan", "ours") not in lower, f"{(o - 10000) / 1000:+.1f} s" if o is not None else "")))
 out.append(row("8. … worst run", "stop_worst_orphan", "s", sub4, kind="orphan", budget="< 10 s (docker's grace)",
                verdict=verdict(w is not None and w < 10000 and ("orphan", "ours") not in lower, f"{(w - 10000) / 1000:+.1f} s" if w is not None else "")))
+# 9 my_init --status as a probe, against my_init --version entered the same way (no budget: the figure is floor + own cost)
+o, f = med("status_ms", "ours"), med("status_ms", "floor")
+if o is not None:
+    out.append(row("9. `my_init --status` probe, runit + 2 services (floor: `my_init --version`, same nsenter)", "status_ms", "ms", ["ours", "floor"],
+                   verdict=f"floor + {o - f:.1f} ms" if f is not None else ""))
+o, f = med("status_rss_kb", "ours"), med("status_rss_kb", "floor")
+if o is not None:
+    out.append(row("9. … peak RSS of the probe (GNU time)", "status_rss_kb", "kB", ["ours", "floor"],
+                   verdict=f"floor + {(o - f) / 1024:.1f} MiB" if f is not None else ""))
 text = "\n".join(out)
 print("\n".join(open(machine).read().splitlines()))
 print(f"- runs: {runs} per measure (orphans: {orphan_runs}; 7. crash loop: {runs}, SIGTERM at 1 + k/{runs} s after the healthy service is up;"

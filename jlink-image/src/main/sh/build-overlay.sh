@@ -96,7 +96,8 @@ mkdir -p "$runtime/no-services"
 #    service makes the shutdown's service stop part of the cache: without it, the classes that
 #    stop services would be loaded and linked, interpreted, during every docker stop.
 train=$work/train
-mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment" "$train/etc/service/train"
+# run/: my_init publishes its state there (my_init.state, for --status) at every phase of the boot.
+mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment" "$train/etc/service/train" "$train/run"
 printf '#!/bin/sh
 exec sleep 60
 ' > "$train/etc/service/train/run"

@@ -254,6 +254,52 @@ class ImageIT {
     }
   }
 
+  /**
+   * docs/user-guide.md, "Health checks: my_init --status": {@code --health-cmd} as a Dockerfile's
+   * {@code HEALTHCHECK CMD}. podman's timer is off, so each verdict is the run asked for.
+   */
+  @Test
+  void healthCheckWithMyInitStatusIsHealthyWhileTheServicesAreUp() {
+    try (Daemon c =
+        Daemon.start(
+            image,
+            "--health-cmd",
+            "/sbin/my_init --status",
+            "--health-interval",
+            "disable",
+            "--health-retries",
+            "1")) {
+      Result healthy = Podman.poll(POLL, r -> r.exitCode() == 0, "healthcheck", "run", c.name());
+      assertThat(healthy.exitCode()).as("%s\nlogs:\n%s", healthy.describe(), c.logs()).isZero();
+      assertThat(health(c)).isEqualTo("healthy");
+      Result status = c.exec("/sbin/my_init", "--status").hasStatus(0);
+      assertThat(status.stdout())
+          .as(status.describe())
+          .matches(
+              "my_init: running since \\S+Z \\(\\d+ s\\), pid 1\n"
+                  + "cron: up \\(pid \\d+\\) for \\d+ s\n"
+                  + "rsyslog: up \\(pid \\d+\\) for \\d+ s\n");
+
+      c.exec("sv", "-w", "30", "down", "cron").hasStatus(0);
+      Result unhealthy = podman(SHORT, "healthcheck", "run", c.name());
+      assertThat(unhealthy.exitCode()).as(unhealthy.describe()).isEqualTo(1);
+      assertThat(health(c)).isEqualTo("unhealthy");
+      assertThat(c.exec("/sbin/my_init", "--status").hasStatus(1).stdout())
+          .containsPattern("\ncron: down for \\d+ s, normally up\n");
+
+      c.exec("sv", "up", "cron").hasStatus(0);
+      Result again = Podman.poll(POLL, r -> r.exitCode() == 0, "healthcheck", "run", c.name());
+      assertThat(again.exitCode()).as(again.describe()).isZero();
+    }
+  }
+
+  private static String health(Daemon c) {
+    return podman(SHORT, "inspect", "--format", "{{.State.Health.Status}}", c.name())
+        .hasStatus(0)
+        .stdout()
+        .strip();
+  }
+
   /** README "Running a command in an existing container". */
   @Test
   void execRunsCommandsInTheRunningContainer() {

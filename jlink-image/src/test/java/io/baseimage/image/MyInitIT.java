@@ -224,6 +224,7 @@ class MyInitIT {
             "--skip-runit",
             "--no-kill-all-on-exit",
             "--quiet",
+            "--status",
             "KILL_PROCESS_TIMEOUT",
             "KILL_ALL_PROCESSES_TIMEOUT",
             "MY_INIT_SHUTDOWN_TIMEOUT",
@@ -1579,6 +1580,146 @@ class MyInitIT {
     assertThat(sandbox.read("/tmp/svc-env")).isEqualTo("bar added\n");
     assertThat(sandbox.read("/tmp/svc-stopped")).isEqualTo("stopped\n");
     assertThat(sandbox.read("/tmp/after")).isEqualTo("gone\n");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Health checks (docs/user-guide.md, "Health checks: my_init --status"): --status run from
+  // outside the tree of PID 1, as `docker exec` and a Kubernetes exec probe run it.
+
+  private static final String STATUS_LINE = "my_init: running since \\S+Z \\(\\d+ s\\), pid 1\n";
+
+  @Test
+  void statusIsHealthyWithEveryServiceUpAndNotOnceOneIsDown() throws Exception {
+    sandbox.service("svc1", "touch /tmp/svc1-up\nexec sleep 1000");
+    sandbox.service("svc2", "touch /tmp/svc2-up\nexec sleep 1000");
+    sandbox.service("batch", "exec sleep 1000");
+    sandbox.write("/etc/service/batch/down", "");
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/svc1-up", READY);
+    sandbox.awaitFile(run, "/tmp/svc2-up", READY);
+
+    // runsv records a run right after its fork: the service may touch its file a moment before.
+    Sandbox.Result healthy = awaitExecStatus(run, 0, "/sbin/my_init", "--status");
+
+    assertThat(healthy.stdout())
+        .matches(
+            STATUS_LINE
+                + "batch: down \\(down file\\)\n"
+                + "svc1: up \\(pid \\d+\\) for \\d+ s\n"
+                + "svc2: up \\(pid \\d+\\) for \\d+ s\n");
+    assertThat(healthy.stderr()).isEmpty();
+
+    run.exec("sv", "-w", "30", "down", "svc2").hasStatus(0);
+    Sandbox.Result down = run.exec("/sbin/my_init", "--status").hasStatus(1);
+
+    assertThat(down.stdout())
+        .containsPattern("\nsvc1: up \\(pid \\d+\\) for \\d+ s\n")
+        .containsPattern("\nsvc2: down for \\d+ s, normally up\n");
+    assertThat(down.stderr()).isEmpty();
+    assertThat(run.stderr()).doesNotContain("runsv", "WARNING");
+  }
+
+  @Test
+  void statusRunsEachCheckScriptAsSvCheckDoes() throws Exception {
+    sandbox.service("web", "touch /tmp/web-up\nexec sleep 1000");
+    // sv check runs ./check in the service's directory; this one shows where it ran.
+    sandbox.script(
+        "/etc/service/web/check",
+        "echo \"$0 in $PWD sees $FOO\" > /tmp/check-ran\n"
+            + "if [ -e /tmp/hang ]; then sleep 1001; fi\n"
+            + "[ -e /tmp/web-ready ]");
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/web-up", READY);
+    run.exec("touch", "/tmp/web-ready").hasStatus(0);
+
+    Sandbox.Result passing = awaitExecStatus(run, 0, "/sbin/my_init", "--status");
+    assertThat(passing.stdout())
+        .containsPattern("\nweb: up \\(pid \\d+\\) for \\d+ s, check passed\n");
+
+    run.exec("rm", "/tmp/web-ready").hasStatus(0);
+    Sandbox.Result failing =
+        run.exec(environment("FOO", "bar"), "/sbin/my_init", "--status").hasStatus(1);
+    assertThat(failing.stdout())
+        .containsPattern("\nweb: up \\(pid \\d+\\) for \\d+ s, check failed \\(exit status 1\\)\n");
+    assertThat(sandbox.read("/tmp/check-ran")).isEqualTo("./check in /etc/service/web sees bar\n");
+
+    run.exec("touch", "/tmp/hang").hasStatus(0);
+    long before = System.nanoTime();
+    Sandbox.Result hanging =
+        run.exec(environment("KILL_PROCESS_TIMEOUT", "1"), "/sbin/my_init", "--status")
+            .hasStatus(1);
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+    assertThat(hanging.stdout())
+        .containsPattern(
+            "\nweb: up \\(pid \\d+\\) for \\d+ s, check timed out after 1 s \\(killed\\)\n");
+    assertThat(hanging.stderr()).isEmpty();
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(took).isLessThan(Duration.ofSeconds(1 + SLACK_SECONDS));
+    // What the check started is killed with it: a probe every few seconds would pile them up.
+    awaitExecStatus(run, 1, "pgrep", "-f", "sleep 1001");
+  }
+
+  @Test
+  void statusSaysBootingUntilTheStartupScriptsHaveRun() throws Exception {
+    sandbox.script(
+        "/etc/my_init.d/10-wait",
+        "touch /tmp/in-script\nwhile [ ! -e /tmp/go ]; do sleep 0.05; done");
+    sandbox.service("svc", "touch /tmp/svc-up\nexec sleep 1000");
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    sandbox.awaitFile(run, "/tmp/in-script", READY);
+
+    Sandbox.Result booting = run.exec("/sbin/my_init", "--status").hasStatus(1);
+    assertThat(booting.stdout()).matches("my_init: booting since \\S+Z \\(\\d+ s\\), pid 1\n");
+
+    run.exec("touch", "/tmp/go").hasStatus(0);
+    Sandbox.Result running = awaitExecStatus(run, 0, "/sbin/my_init", "--status");
+    assertThat(running.stdout()).matches(STATUS_LINE + "svc: up \\(pid \\d+\\) for \\d+ s\n");
+  }
+
+  @Test
+  void statusAsAnotherUserSaysWhatItCannotRead() throws Exception {
+    sandbox.service("svc", "touch /tmp/svc-up\nexec sleep 1000");
+    Sandbox.Run run = sandbox.start("/sbin/my_init");
+    awaitExecStatus(run, 0, "/sbin/my_init", "--status");
+
+    // runsv makes supervise/ 0700: a user other than root may read my_init's state, not runit's.
+    Sandbox.Result result =
+        run.exec(
+                "setpriv",
+                "--reuid=500",
+                "--regid=500",
+                "--clear-groups",
+                "/sbin/my_init",
+                "--status")
+            .hasStatus(1);
+
+    assertThat(result.stdout())
+        .matches(STATUS_LINE + "svc: status unreadable \\(permission denied\\)\n");
+    assertThat(result.stderr()).isEmpty();
+  }
+
+  @Test
+  void statusWithoutARunningMyInitSaysSo() throws Exception {
+    Sandbox.Result result = sandbox.run("/sbin/my_init", "--status").hasStatus(1);
+
+    assertThat(result.stdout())
+        .isEqualTo("my_init: not running (no my_init.state in /run, /tmp, /dev/shm)\n");
+    assertThat(result.stderr()).isEmpty();
+  }
+
+  /**
+   * Runs {@code command} in the sandbox until it exits {@code expected}, at most {@link #READY};
+   * returns that run.
+   */
+  private static Sandbox.Result awaitExecStatus(Sandbox.Run run, int expected, String... command)
+      throws Exception {
+    long deadline = System.nanoTime() + READY.toNanos();
+    Sandbox.Result result = run.exec(command);
+    while (result.status() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      result = run.exec(command);
+    }
+    return result.hasStatus(expected);
   }
 
   private static int count(String text, String part) {

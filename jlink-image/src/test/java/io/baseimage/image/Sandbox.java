@@ -286,6 +286,46 @@ final class Sandbox implements AutoCloseable {
       return new Stop(result, Duration.ofNanos(ended - before), Duration.ofNanos(ended - after));
     }
 
+    /**
+     * Runs {@code command} inside the running sandbox as {@code docker exec} does: a process that
+     * is no descendant of PID 1 enters its pid and mount namespaces and its root ({@code nsenter}),
+     * with exactly {@code environment}; waits for it (at most a minute).
+     */
+    Result exec(Map<String, String> environment, String... command)
+        throws IOException, InterruptedException {
+      List<String> argv =
+          new ArrayList<>(
+              List.of(
+                  "nsenter",
+                  "--target",
+                  Long.toString(pid1()),
+                  "--mount",
+                  "--pid",
+                  "--root",
+                  "--wd",
+                  "--"));
+      argv.addAll(List.of(command));
+      Path out = Files.createTempFile(dir, "exec-", ".out");
+      Path err = Files.createTempFile(dir, "exec-", ".err");
+      ProcessBuilder builder =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      Process exec = builder.start();
+      if (!exec.waitFor(60, TimeUnit.SECONDS)) {
+        exec.destroyForcibly();
+        throw new AssertionError("still running after 60 s: " + String.join(" ", argv));
+      }
+      return new Result(exec.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    Result exec(String... command) throws IOException, InterruptedException {
+      return exec(defaultEnvironment(), command);
+    }
+
     void signal(String name, long pid) throws IOException, InterruptedException {
       Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start();
       if (kill.waitFor() != 0) {

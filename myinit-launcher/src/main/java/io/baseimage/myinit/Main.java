@@ -16,6 +16,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -46,7 +47,8 @@ public final class Main {
   /**
    * Runs my_init with {@code args} as exact bytes. The container's {@code environment} and the
    * native layer, {@code processes}, are fetched only to boot: {@code --help}, {@code --version}
-   * and a usage error need neither {@code /proc} nor the C library.
+   * and a usage error need neither {@code /proc} nor the C library, and {@code --status} needs the
+   * C library only for a service's {@code check} script.
    *
    * @return the exit status
    */
@@ -77,6 +79,20 @@ public final class Main {
       return ExitCodes.FAILURE;
     }
     try {
+      if (options.status()) {
+        // A probe, run every few seconds: it reads files and loads the native layer only to run
+        // a service's check script.
+        ContainerEnvironment container = environment.get();
+        Settings settings = Settings.from(container);
+        return new StatusCommand(
+                Layout.under(ROOT, settings),
+                settings,
+                container,
+                processes,
+                InstantSource.system(),
+                log)
+            .run(out);
+      }
       // The launcher blocked these signals before the JVM started: one that came since is pending
       // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
       // while this thread imports the environment.

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * my_init's command line: options, then optionally {@code --} and the command to run. As with
- * phusion's my_init, the command may also start at the first argument that is not an option.
+ * phusion's my_init, the command may also start at the first argument that is not an option. {@code
+ * --status} stands alone: it asks a running my_init how it is and boots nothing.
  */
 record Options(
     boolean skipStartupFiles,
@@ -14,6 +15,7 @@ record Options(
     boolean quiet,
     boolean help,
     boolean version,
+    boolean status,
     List<byte[]> command) {
 
   static Options parse(List<byte[]> args) throws UsageException {
@@ -23,6 +25,8 @@ record Options(
     boolean quiet = false;
     boolean help = false;
     boolean version = false;
+    boolean status = false;
+    boolean otherOption = false;
     int i = 0;
     for (; i < args.size(); i++) {
       String arg = new String(args.get(i), StandardCharsets.UTF_8);
@@ -40,8 +44,13 @@ record Options(
         case "--quiet" -> quiet = true;
         case "--help", "-h" -> help = true;
         case "--version" -> version = true;
+        case "--status" -> status = true;
         default -> throw new UsageException("unrecognized option '" + arg + "'");
       }
+      otherOption |= !arg.equals("--status");
+    }
+    if (status && (otherOption || i < args.size())) {
+      throw new UsageException("--status takes no other option and no command");
     }
     return new Options(
         skipStartupFiles,
@@ -50,6 +59,7 @@ record Options(
         quiet,
         help,
         version,
+        status,
         List.copyOf(args.subList(i, args.size())));
   }
 
@@ -60,6 +70,7 @@ record Options(
   static final String USAGE =
       """
       Usage: my_init [OPTIONS] [-- COMMAND [ARG...]]
+             my_init --status
 
       Init system for baseimage-amzn containers: imports /etc/container_environment, runs
       /etc/my_init.d/* and /etc/rc.local, starts runit on /etc/service, runs COMMAND if given,
@@ -72,9 +83,13 @@ record Options(
         --quiet                only print warnings and errors
         --help                 print this help and exit
         --version              print the version and exit
+        --status               print the state of the running my_init and of each runit
+                               service, and exit 0 if it has booted and every service that
+                               should run is up and passes its ./check (a health check)
 
       Environment:
-        KILL_PROCESS_TIMEOUT        seconds a process gets between SIGTERM and SIGKILL (default 5)
+        KILL_PROCESS_TIMEOUT        seconds a process gets between SIGTERM and SIGKILL, and what
+                                    --status gives the check scripts (default 5)
         KILL_ALL_PROCESSES_TIMEOUT  seconds all processes get to exit at the end (default 5)
         MY_INIT_SHUTDOWN_TIMEOUT    seconds the whole shutdown may take; the timeouts above are
                                     cut to it (default 9, below docker stop's 10)
@@ -104,5 +119,7 @@ record Options(
                  the environment is malformed
         N        an essential service exited with N (128+S: killed by signal S; 1: unknown)
         2        stopped by SIGTERM or SIGINT, or a usage error
+      With --status: 0 healthy, 1 not (booting, stopping, not running, a service down or
+      failing its check), 2 a usage error.
       """;
 }

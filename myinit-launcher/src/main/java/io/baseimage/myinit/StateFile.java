@@ -156,7 +156,7 @@ final class StateFile {
     line(out, "pid", Integer.toString(state.pid()));
     line(out, "start-time", Long.toString(state.startTime()));
     line(out, "phase", state.phase().label());
-    line(out, "since", state.since().toString());
+    line(out, "since", IsoInstant.format(state.since()));
     state.services().ifPresent(services -> line(out, "services", FileNames.bytesOf(services)));
     return out.toByteArray();
   }
@@ -182,7 +182,7 @@ final class StateFile {
               Integer.parseInt(text(fields, "pid")),
               Long.parseLong(text(fields, "start-time")),
               Phase.valueOf(text(fields, "phase").toUpperCase(Locale.ROOT)),
-              Instant.parse(text(fields, "since")),
+              IsoInstant.parse(text(fields, "since")),
               Optional.ofNullable(fields.get("services")).map(FileNames::pathOf)));
     } catch (RuntimeException e) {
       return Optional.empty();

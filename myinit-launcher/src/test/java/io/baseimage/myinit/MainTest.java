@@ -2,10 +2,12 @@ package io.baseimage.myinit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baseimage.env.ContainerEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Only the paths that end before my_init touches the process: nothing here boots. */
@@ -42,6 +44,35 @@ class MainTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo(
             "my_init: unrecognized option '--bogus\\n*** Init system aborted.'\nTry 'my_init --help'.\n");
+  }
+
+  @Test
+  void statusWithAnotherOptionIsAUsageErrorThatReadsNothing() {
+    assertThat(run("--status", "--quiet")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "my_init: --status takes no other option and no command\nTry 'my_init --help'.\n");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void statusWithAMalformedSettingExits1WithoutTheNativeLayer() {
+    int status =
+        Main.run(
+            List.of("--status".getBytes(StandardCharsets.UTF_8)),
+            () -> ContainerEnvironment.of(Map.of("KILL_PROCESS_TIMEOUT", "soon")),
+            () -> {
+              throw new AssertionError("loaded the native layer");
+            },
+            out,
+            err);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "*** invalid KILL_PROCESS_TIMEOUT 'soon': expected a number of seconds, for example 5"
+                + " or 0.5\n");
+    assertThat(out.size()).isZero();
   }
 
   @Test

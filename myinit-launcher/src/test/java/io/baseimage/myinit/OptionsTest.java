@@ -22,7 +22,7 @@ class OptionsTest {
 
   /**
    * Flags as letters: s skip-startup-files, r skip-runit, k kill all on exit, q quiet, h help, v
-   * version.
+   * version, t status.
    */
   private static String flags(Options o) {
     return (o.skipStartupFiles() ? "s" : "")
@@ -30,7 +30,8 @@ class OptionsTest {
         + (o.killAllOnExit() ? "k" : "")
         + (o.quiet() ? "q" : "")
         + (o.help() ? "h" : "")
-        + (o.version() ? "v" : "");
+        + (o.version() ? "v" : "")
+        + (o.status() ? "t" : "");
   }
 
   @ParameterizedTest(name = "[{0}] -> flags {1}, command [{2}]")
@@ -55,6 +56,9 @@ class OptionsTest {
         "--quiet bash --skip-runit                     | kq    | bash --skip-runit",
         "- x                                           | k     | - x",
         "--quiet --quiet                               | kq    | ''",
+        "--status                                      | kt    | ''",
+        "--status --status                             | kt    | ''",
+        "--status --                                   | kt    | ''",
       })
   void parsesOptionsAndTheCommand(String args, String flags, String command) throws Exception {
     Options options = parse(args.isBlank() ? new String[0] : args.trim().split(" +"));
@@ -70,6 +74,32 @@ class OptionsTest {
     assertThatThrownBy(() -> parse("--quiet", option, "--", "cmd"))
         .isInstanceOf(UsageException.class)
         .hasMessage("unrecognized option '" + option + "'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--status --quiet",
+        "--quiet --status",
+        "--help --status",
+        "--status --version",
+        "--status --skip-runit",
+        "--status -- cmd",
+        "--status cmd",
+        "--status -"
+      })
+  void statusTakesNoOtherOptionAndNoCommand(String args) {
+    assertThatThrownBy(() -> parse(args.split(" ")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--status takes no other option and no command");
+  }
+
+  @Test
+  void statusAfterTheCommandIsTheCommandsArgument() throws Exception {
+    Options options = parse("--", "cmd", "--status");
+
+    assertThat(options.status()).isFalse();
+    assertThat(command(options)).containsExactly("cmd", "--status");
   }
 
   @Test
@@ -90,6 +120,7 @@ class OptionsTest {
             "--quiet",
             "--help",
             "--version",
+            "--status",
             "KILL_PROCESS_TIMEOUT",
             "KILL_ALL_PROCESSES_TIMEOUT",
             "ENV_INIT_DIRECTORY",

@@ -619,7 +619,9 @@ public final class FakePosix implements ProcessControl, UserSwitch {
         throw new ErrnoException(
             "posix_spawn(" + file + ")", program.spawnErrno, description(program.spawnErrno));
       }
-      Path onDisk = Path.of(file);
+      // As posix_spawn's chdir action: a relative path is found in the child's directory.
+      Path onDisk =
+          directory.map(d -> Path.of(text(d)).resolve(file)).orElseGet(() -> Path.of(file));
       if (!Files.isRegularFile(onDisk)) {
         throw new ErrnoException("posix_spawn(" + file + ")", ENOENT, description(ENOENT));
       }

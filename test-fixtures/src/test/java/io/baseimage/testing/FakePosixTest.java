@@ -70,6 +70,33 @@ class FakePosixTest {
   }
 
   @Test
+  void aRelativePathIsFoundInTheChildsDirectory() throws Exception {
+    // As posix_spawn with a chdir action runs `./check` of a service directory (sv check).
+    executable(dir, "check");
+
+    int pid =
+        posix.spawn(
+            "./check".getBytes(),
+            List.of("./check".getBytes()),
+            List.of(),
+            false,
+            Optional.of(dir.toString().getBytes()));
+
+    assertThat(posix.spawns()).singleElement().extracting(FakePosix.Spawn::pid).isEqualTo(pid);
+    assertThatThrownBy(
+            () ->
+                posix.spawn(
+                    "./check".getBytes(),
+                    List.of("./check".getBytes()),
+                    List.of(),
+                    false,
+                    Optional.of(dir.resolve("elsewhere").toString().getBytes())))
+        .isInstanceOf(ErrnoException.class)
+        .extracting(e -> ((ErrnoException) e).errno())
+        .isEqualTo(Errno.ENOENT);
+  }
+
+  @Test
   void runsAnActionWhenItsCallIsMade() throws Exception {
     List<String> seen = new ArrayList<>();
     posix.onCall("releaseIdleMemory", () -> seen.add("released after " + posix.calls()));
