@@ -51,6 +51,10 @@ final class Log {
     this.level = level;
   }
 
+  boolean isDebug() {
+    return level == Level.DEBUG;
+  }
+
   void debug(String message) {
     if (level == Level.DEBUG) {
       write("*** DEBUG: " + message);

@@ -28,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.OptionalInt;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -142,17 +143,19 @@ final class MyInit {
 
   /** Variables the directory and the .sh dump leave out by design: said at debug, not warned. */
   private void reportIdentityVariables() {
-    ContainerEnvironment.IDENTITY_VARIABLES.stream()
-        .sorted()
-        .filter(name -> env.getBytes(name).isPresent())
-        .forEach(
-            name ->
-                log.debug(
-                    "skipping "
-                        + name
-                        + " in "
-                        + FileNames.display(layout.environmentDirectory())
-                        + " and the .sh dump: it describes a user, not the container (as phusion)"));
+    if (!log.isDebug()) {
+      return;
+    }
+    for (String name : new TreeSet<>(ContainerEnvironment.IDENTITY_VARIABLES)) {
+      if (env.getBytes(name).isPresent()) {
+        log.debug(
+            "skipping "
+                + name
+                + " in "
+                + FileNames.display(layout.environmentDirectory())
+                + " and the .sh dump: it describes a user, not the container (as phusion)");
+      }
+    }
   }
 
   /** Before the first child: what the JVM does not do for an init. */
@@ -469,13 +472,12 @@ final class MyInit {
    */
   private Optional<ExitStatus> awaitBooted(int pid, IntPredicate onSignal)
       throws InterruptedException {
+    // Not a pattern switch: its bootstrap would cost every boot milliseconds (docs/benchmarks.md).
     Predicate<Event> stop =
         event ->
-            switch (event) {
-              case Event.Signaled signaled -> onSignal.test(signaled.signal());
-              case Event.FilesChanged changed -> essentialServiceEnded();
-              case Event.Exited exited -> false;
-            };
+            event instanceof Event.Signaled signaled
+                ? onSignal.test(signaled.signal())
+                : event instanceof Event.FilesChanged && essentialServiceEnded();
     if (essentialServiceEnded()) {
       return Optional.empty();
     }
