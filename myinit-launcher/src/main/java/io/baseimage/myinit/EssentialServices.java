@@ -8,7 +8,7 @@ import io.baseimage.startup.ExitStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -22,6 +22,9 @@ import java.util.function.Function;
  * docker restart} keeps the files) and says nothing.
  */
 final class EssentialServices implements AutoCloseable {
+  /** Longer than runsv takes from its first record to its fork, shorter than its restart delay. */
+  static final long STILL_DOWN_MILLIS = 500;
+
   /**
    * An essential service that ended.
    *
@@ -44,6 +47,11 @@ final class EssentialServices implements AutoCloseable {
     int pid;
     Optional<TrackedProcess> process = Optional.empty();
 
+    /** The down record last read while no run was held, and when it was first read. */
+    Instant downSince;
+
+    long downSeenAt;
+
     Watched(RunitService service) {
       this.service = service;
     }
@@ -51,24 +59,24 @@ final class EssentialServices implements AutoCloseable {
 
   private final ProcessControl processes;
   private final Instant runitStarted;
-  private final Function<RunitService, OptionalInt> recordsWritten;
+  private final Function<RunitService, Optional<Boolean>> recordedARun;
   private final Log log;
   private final List<Watched> watched;
   private Optional<Ended> ended = Optional.empty();
 
   /**
-   * @param recordsWritten how many records runsv has written for a service since runit started,
-   *     where that is known ({@link ServiceWatch#recordsWritten})
+   * @param recordedARun whether runsv has executed a service's run and recorded something since,
+   *     where that is known ({@link ServiceWatch#recordedARun})
    */
   EssentialServices(
       List<RunitService> services,
       ProcessControl processes,
       Instant runitStarted,
-      Function<RunitService, OptionalInt> recordsWritten,
+      Function<RunitService, Optional<Boolean>> recordedARun,
       Log log) {
     this.processes = processes;
     this.runitStarted = runitStarted;
-    this.recordsWritten = recordsWritten;
+    this.recordedARun = recordedARun;
     this.log = log;
     this.watched = services.stream().filter(RunitService::isEssential).map(Watched::new).toList();
   }
@@ -95,6 +103,11 @@ final class EssentialServices implements AutoCloseable {
     return watched.isEmpty();
   }
 
+  /** The essential services, as they were at boot. */
+  List<RunitService> services() {
+    return watched.stream().map(service -> service.service).toList();
+  }
+
   /**
    * Reads the records again: the first essential service found to have ended, if any; once one has,
    * always that one. Called by the main thread and by {@link ServiceWatch}'s, which reads at once
@@ -110,6 +123,10 @@ final class EssentialServices implements AutoCloseable {
   }
 
   private Optional<Ended> check(Watched watched) {
+    // The file may go while the container runs, to restart the service by hand.
+    if (!watched.service.isEssential()) {
+      return Optional.empty();
+    }
     Optional<ServiceStatus> record = watched.service.status();
     if (record.isEmpty() || record.get().since().isBefore(runitStarted)) {
       return Optional.empty();
@@ -130,23 +147,36 @@ final class EssentialServices implements AutoCloseable {
               : unseen(watched, "runsv has started another script");
       // After a down record runsv starts run, never finish: a pid named now is the next run.
       case ServiceStatus.DOWN ->
-          pidFile.orElse(0) > 0
-              ? hold(watched, pidFile.get())
-              : ranUnseen(watched)
-                  ? unseen(watched, "runsv recorded its whole run")
-                  : Optional.empty();
+          pidFile.orElse(0) > 0 ? hold(watched, pidFile.get()) : downSinceARun(watched, status);
       // finish runs only once a run has ended.
       default -> unseen(watched, "its finish script runs");
     };
   }
 
   /**
-   * Whether runsv's records say that a run has come and gone before we could read one: its first
-   * record (down), the run's, the run's end; with a {@code down} file, {@code sv up}'s too.
+   * A down record, and no run held: whether a run has come and gone before we could read one. The
+   * watch can tell (it saw {@code ./run} executed and a record after it). Without it, a record that
+   * wants the service up and stays the same for {@value #STILL_DOWN_MILLIS} ms is one runsv wrote
+   * at the end of a run (it then waits a second before the next), not its first: that one lasts
+   * only until runsv's fork.
    */
-  private boolean ranUnseen(Watched watched) {
-    int written = recordsWritten.apply(watched.service).orElse(0);
-    return written >= (watched.service.isSupposedToRun() ? 3 : 4);
+  private Optional<Ended> downSinceARun(Watched watched, ServiceStatus status) {
+    Optional<Boolean> recorded = recordedARun.apply(watched.service);
+    if (recorded.isPresent()) {
+      return recorded.get() ? unseen(watched, "runsv recorded its whole run") : Optional.empty();
+    }
+    if (!status.wantsUp()) {
+      return Optional.empty();
+    }
+    long now = System.nanoTime();
+    if (!status.since().equals(watched.downSince)) {
+      watched.downSince = status.since();
+      watched.downSeenAt = now;
+      return Optional.empty();
+    }
+    return now - watched.downSeenAt >= TimeUnit.MILLISECONDS.toNanos(STILL_DOWN_MILLIS)
+        ? unseen(watched, "it has stayed down since " + status.since())
+        : Optional.empty();
   }
 
   private static Optional<Ended> ended(Watched watched) {

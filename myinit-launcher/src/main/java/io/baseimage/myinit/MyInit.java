@@ -1,5 +1,6 @@
 package io.baseimage.myinit;
 
+import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.EnvironmentStores;
 import io.baseimage.env.StoreProblem;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.OptionalInt;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -188,24 +188,35 @@ final class MyInit {
         scanned = serviceSelection.scanDirectory(processes.uid());
         // A record runsv writes from now on is of this boot; an older one, of an earlier run.
         runitStarted = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        services = RunitService.in(scanned);
+        // All of /etc/service: one that ServiceSelection left out is still waited for, in vain.
+        services = RunitService.in(layout.serviceDirectory());
         essentials =
             new EssentialServices(
                 services,
                 processes,
                 runitStarted,
-                service ->
-                    serviceWatch
-                        .map(watch -> watch.recordsWritten(service))
-                        .orElse(OptionalInt.empty()),
+                service -> serviceWatch.flatMap(watch -> watch.recordedARun(service)),
                 log);
-        if (waitsForServices() || !essentials.isEmpty()) {
-          // Their supervise/ exists before runsv writes into it, so the watch sees every record.
-          services.stream()
-              .filter(RunitService::isEssential)
-              .forEach(RunitService::createSupervise);
+        Optional<RunitService> cannotRun = essentialLeftOut();
+        if (cannotRun.isPresent()) {
+          log.error(
+              "Essential service "
+                  + cannotRun.get().name()
+                  + " cannot run as uid "
+                  + processes.uid()
+                  + " (see above); shutting down.");
+          return EXIT_FAILED;
+        }
+        List<RunitService> watched = waitsForServices() ? services : essentials.services();
+        if (!watched.isEmpty()) {
+          // runsv starts from what it finds: its last run's files, if the container was restarted,
+          // would pass for this one's.
+          watched.forEach(RunitService::forgetLastRun);
+          // An essential service's supervise/ exists before runsv writes into it, so that the
+          // watch sees every record.
+          essentials.services().forEach(RunitService::createSupervise);
           essentials.prepare();
-          serviceWatch = Optional.of(ServiceWatch.start(reaper, services, essentials::check));
+          serviceWatch = Optional.of(ServiceWatch.start(reaper, watched, essentials::check));
         }
         runsvdir =
             reaper.spawn(
@@ -323,6 +334,21 @@ final class MyInit {
         return Optional.of(endedBy(ended.ended()));
       }
     }
+  }
+
+  /** An essential service that ServiceSelection had to leave out, not being root. */
+  private Optional<RunitService> essentialLeftOut() {
+    if (scanned.equals(layout.serviceDirectory())) {
+      return Optional.empty();
+    }
+    List<ByteString> given =
+        RunitService.in(scanned).stream().map(s -> FileNames.nameOf(s.directory())).toList();
+    for (RunitService service : essentials.services()) {
+      if (!given.contains(FileNames.nameOf(service.directory()))) {
+        return Optional.of(service);
+      }
+    }
+    return Optional.empty();
   }
 
   private boolean waitsForServices() {

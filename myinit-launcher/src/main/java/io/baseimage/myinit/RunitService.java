@@ -92,6 +92,20 @@ record RunitService(Path directory) {
   }
 
   /**
+   * Removes what runsv recorded of the last run of the container ({@code docker restart} keeps the
+   * files), before runsvdir starts: a record from then, with its pid, would pass for one of this
+   * run. runsv writes both again as it starts. Best effort.
+   */
+  void forgetLastRun() {
+    try {
+      Files.deleteIfExists(supervise().resolve("status"));
+      Files.deleteIfExists(supervise().resolve("pid"));
+    } catch (IOException | RuntimeException e) {
+      // Not ours to remove: the record's time still tells it from this run's.
+    }
+  }
+
+  /**
    * Creates {@code supervise/} before runsv does, as runsv would (mode 0700; a dangling symlink's
    * target, one level deep), so that a watch can cover it before runsv writes its first record.
    * Best effort: runsv reports what it cannot create itself.

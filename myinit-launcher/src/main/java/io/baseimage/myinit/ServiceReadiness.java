@@ -43,6 +43,7 @@ final class ServiceReadiness {
     int checkPid;
     long checkStarted;
     boolean checkKilled;
+    boolean cannotStart;
     long retryAt;
     long retryDelay = FIRST_RETRY_NANOS;
 
@@ -106,7 +107,11 @@ final class ServiceReadiness {
       }
     } finally {
       // Whatever a check still does is no longer asked for.
-      pending.stream().filter(p -> p.checkPid != 0).forEach(p -> stopCheck(p));
+      for (Pending service : pending) {
+        if (service.checkPid != 0) {
+          killCheck(service);
+        }
+      }
     }
   }
 
@@ -122,7 +127,7 @@ final class ServiceReadiness {
                   + " did not finish within "
                   + MyInit.seconds(checkTimeout)
                   + "; killing it");
-          reaper.signal(pending.checkPid, Signals.SIGKILL);
+          killCheck(pending);
           pending.checkKilled = true;
         }
         return false;
@@ -168,19 +173,25 @@ final class ServiceReadiness {
   private void startCheck(Pending pending, long now) {
     Path check = pending.service.check().orElseThrow();
     try {
+      // In a process group of its own, so that what it starts dies with it when it overruns.
       pending.checkPid =
           reaper.spawn(
-              new Command(List.of(FileNames.bytesOf(check)), env, false)
+              new Command(List.of(FileNames.bytesOf(check)), env, true)
                   .inDirectory(pending.service.directory()));
       pending.checkStarted = now;
     } catch (SpawnException e) {
-      log.warn(e.getMessage());
+      // As `sv check`: a check that cannot run fails; said once, not at every retry.
+      if (!pending.cannotStart) {
+        log.warn(e.getMessage());
+        pending.cannotStart = true;
+      }
       pending.retryAt = now + LAST_RETRY_NANOS;
     }
   }
 
-  private void stopCheck(Pending pending) {
-    reaper.signal(pending.checkPid, Signals.SIGKILL);
+  /** SIGKILL to the check and its process group. */
+  private void killCheck(Pending pending) {
+    reaper.signalGroup(pending.checkPid, Signals.SIGKILL);
   }
 
   /**

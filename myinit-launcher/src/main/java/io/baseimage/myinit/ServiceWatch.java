@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -18,10 +17,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * {@code supervise/}, adding each {@code supervise/} to it as runsv creates it. Where the kernel
  * offers no watch, it wakes the main thread every {@value #POLL_MILLIS} ms instead.
  *
- * <p>It also counts the records runsv writes ({@code status} renamed into {@code supervise/}) for
- * each service whose {@code supervise/} it watched before runsvdir started: the main thread may
- * read a record late, after a short run has come and gone, and the count still tells it that the
- * run happened ({@link EssentialServices}).
+ * <p>It also notes, for each service whose {@code supervise/} it watched before runsvdir started,
+ * whether runsv has executed {@code ./run} (the kernel reports the open of an executed file) and
+ * written a record ({@code status} renamed into {@code supervise/}) after that: a record read late,
+ * after a short run has come and gone, then still tells that the run happened ({@link
+ * EssentialServices}). Records alone do not: runsv writes one for every {@code sv} command too.
  */
 final class ServiceWatch implements AutoCloseable {
   static final long POLL_MILLIS = 250;
@@ -29,18 +29,28 @@ final class ServiceWatch implements AutoCloseable {
   /** How often it looks again for a {@code supervise/} that runsv has not created yet. */
   private static final long MISSING_RECHECK_MILLIS = 100;
 
+  /** The states of a service's record count: not known, no run yet, a run executed. */
   private static final int NOT_COUNTED = -1;
+
+  private static final int NO_RUN = 0;
+  private static final int RUN_EXECUTED = 1;
+
+  /** A run executed and a record written after it. */
+  private static final int RUN_RECORDED = 2;
 
   private final ProcessControl processes;
   private final Reaper reaper;
   private final List<RunitService> services;
   private final Runnable onChange;
 
-  /** Per service: records counted since the watch began, or {@value #NOT_COUNTED}. */
-  private final AtomicIntegerArray records;
+  /** Per service: {@link #NO_RUN}, {@link #RUN_EXECUTED}, {@link #RUN_RECORDED} or not counted. */
+  private final AtomicIntegerArray runs;
 
   /** Per watched directory: the service whose {@code supervise/} it is, or -1. */
   private final List<Integer> superviseOf = new ArrayList<>();
+
+  /** Per watched directory: the service it is the directory of, or -1. */
+  private final List<Integer> directoryOf = new ArrayList<>();
 
   private volatile boolean closed;
 
@@ -50,7 +60,7 @@ final class ServiceWatch implements AutoCloseable {
     this.reaper = reaper;
     this.services = List.copyOf(services);
     this.onChange = onChange;
-    this.records = new AtomicIntegerArray(services.size());
+    this.runs = new AtomicIntegerArray(services.size());
   }
 
   /**
@@ -69,37 +79,44 @@ final class ServiceWatch implements AutoCloseable {
   }
 
   /**
-   * How many records runsv has written for {@code service} since before runsvdir started.
+   * Whether runsv has executed {@code service}'s {@code ./run} and recorded something since, both
+   * after the watch began.
    *
-   * @return the count; empty if it could not be counted from the start (no watch, a {@code
-   *     supervise/} that runsv created later, changes the kernel dropped)
+   * @return empty if that cannot be told: no watch, a {@code supervise/} that runsv created after
+   *     the watch began, changes the kernel dropped
    */
-  OptionalInt recordsWritten(RunitService service) {
+  Optional<Boolean> recordedARun(RunitService service) {
     int index = services.indexOf(service);
-    int count = index < 0 ? NOT_COUNTED : records.get(index);
-    return count == NOT_COUNTED ? OptionalInt.empty() : OptionalInt.of(count);
+    int state = index < 0 ? NOT_COUNTED : runs.get(index);
+    return state == NOT_COUNTED ? Optional.empty() : Optional.of(state == RUN_RECORDED);
   }
 
   private Optional<DirectoryWatch> open() {
-    List<byte[]> directories = new ArrayList<>();
-    for (int i = 0; i < services.size(); i++) {
-      RunitService service = services.get(i);
-      directories.add(FileNames.bytesOf(service.directory()));
-      superviseOf.add(-1);
-      if (Files.isDirectory(service.supervise())) {
-        directories.add(FileNames.bytesOf(service.supervise()));
-        superviseOf.add(i);
-      } else {
-        records.set(i, NOT_COUNTED);
-      }
-    }
     try {
-      return Optional.of(processes.watch(directories));
-    } catch (ErrnoException e) {
+      DirectoryWatch watch = processes.watch(List.of());
       for (int i = 0; i < services.size(); i++) {
-        records.set(i, NOT_COUNTED);
+        RunitService service = services.get(i);
+        watch.add(FileNames.bytesOf(service.directory()), true);
+        superviseOf.add(-1);
+        directoryOf.add(i);
+        if (Files.isDirectory(service.supervise())) {
+          watch.add(FileNames.bytesOf(service.supervise()), false);
+          superviseOf.add(i);
+          directoryOf.add(-1);
+        } else {
+          runs.set(i, NOT_COUNTED);
+        }
       }
+      return Optional.of(watch);
+    } catch (ErrnoException e) {
+      forgetCounts();
       return Optional.empty();
+    }
+  }
+
+  private void forgetCounts() {
+    for (int i = 0; i < services.size(); i++) {
+      runs.set(i, NOT_COUNTED);
     }
   }
 
@@ -125,9 +142,7 @@ final class ServiceWatch implements AutoCloseable {
           }
         }
       } catch (ErrnoException e) {
-        for (int i = 0; i < services.size(); i++) {
-          records.set(i, NOT_COUNTED);
-        }
+        forgetCounts();
         poll();
       }
     } catch (InterruptedException e) {
@@ -154,25 +169,28 @@ final class ServiceWatch implements AutoCloseable {
   private void count(List<DirectoryWatch.Change> changes) {
     for (DirectoryWatch.Change change : changes) {
       if (change.directory() < 0) {
-        // The kernel dropped changes: no count is exact any more.
-        for (int i = 0; i < services.size(); i++) {
-          records.set(i, NOT_COUNTED);
-        }
-      } else if (change.name().equals("status")) {
-        int service = superviseOf.get(change.directory());
-        if (service >= 0 && records.get(service) != NOT_COUNTED) {
-          records.incrementAndGet(service);
-        }
+        // The kernel dropped changes: nothing is known any more.
+        forgetCounts();
+        continue;
+      }
+      int service = directoryOf.get(change.directory());
+      if (service >= 0 && change.opened() && change.name().equals("run")) {
+        runs.compareAndSet(service, NO_RUN, RUN_EXECUTED);
+      }
+      int supervised = superviseOf.get(change.directory());
+      if (supervised >= 0 && !change.opened() && change.name().equals("status")) {
+        runs.compareAndSet(supervised, RUN_EXECUTED, RUN_RECORDED);
       }
     }
   }
 
-  /** Adds each {@code supervise/} that runsv has created since; its records are not counted. */
+  /** Adds each {@code supervise/} that runsv has created since; its runs are not counted. */
   private void addNewSupervise(DirectoryWatch watch) throws ErrnoException {
     for (int i = 0; i < services.size(); i++) {
       if (!superviseOf.contains(i) && Files.isDirectory(services.get(i).supervise())) {
-        watch.add(FileNames.bytesOf(services.get(i).supervise()));
+        watch.add(FileNames.bytesOf(services.get(i).supervise()), false);
         superviseOf.add(i);
+        directoryOf.add(-1);
         // A record it wrote before the watch covered it would be missed: read them all again.
         changed();
       }

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,18 +48,15 @@ class EssentialServicesTest {
         service.supervise().resolve("status"), ServiceStatus.format(pid, 'u', state, since));
   }
 
-  /** Records runsv wrote per service, as the watch counted them; none counted by default. */
-  private final Map<RunitService, Integer> recordsWritten = new HashMap<>();
+  /** Per service, whether the watch saw a run executed and recorded; unknown by default. */
+  private final Map<RunitService, Boolean> recordedARun = new HashMap<>();
 
   private EssentialServices essentials(RunitService... services) {
     return new EssentialServices(
         List.of(services),
         posix,
         RUNIT_STARTED,
-        service ->
-            recordsWritten.containsKey(service)
-                ? OptionalInt.of(recordsWritten.get(service))
-                : OptionalInt.empty(),
+        service -> Optional.ofNullable(recordedARun.get(service)),
         new Log(err, Log.Level.DEBUG));
   }
 
@@ -150,28 +146,52 @@ class EssentialServicesTest {
   }
 
   @Test
-  void aRunThatCameAndWentBeforeAnyReadIsCountedInTheRecordsWritten() throws IOException {
+  void aRunThatCameAndWentBeforeAnyReadIsToldByTheWatch() throws IOException {
     EssentialServices essentials = essentials(web);
     // The main thread read nothing while runsv wrote its first record, the run's and the end's.
     record(web, 0, ServiceStatus.DOWN, LATER.plusSeconds(1));
-    recordsWritten.put(web, 2);
-    assertThat(essentials.check()).as("first record, then a run: not over yet").isEmpty();
+    recordedARun.put(web, false);
+    assertThat(essentials.check())
+        .as("sv commands write records, but no run was executed")
+        .isEmpty();
 
-    recordsWritten.put(web, 3);
+    recordedARun.put(web, true);
     assertThat(essentials.check()).contains(new EssentialServices.Ended(web, Optional.empty()));
   }
 
   @Test
-  void withADownFileSvUpsRecordIsNotARun() throws IOException {
-    Files.createFile(web.directory().resolve("down"));
+  void withoutAWatchADownRecordThatStaysIsTheEndOfARun() throws Exception {
     EssentialServices essentials = essentials(web);
     record(web, 0, ServiceStatus.DOWN, LATER);
-    // Its first record, then `sv up`'s, whose run has not been recorded yet.
-    recordsWritten.put(web, 3);
-    assertThat(essentials.check()).isEmpty();
+    assertThat(essentials.check()).as("runsv's first record, until its fork").isEmpty();
 
-    recordsWritten.put(web, 4);
-    assertThat(essentials.check()).isPresent();
+    Thread.sleep(EssentialServices.STILL_DOWN_MILLIS + 50);
+
+    assertThat(essentials.check()).contains(new EssentialServices.Ended(web, Optional.empty()));
+  }
+
+  @Test
+  void withoutAWatchADownRecordThatChangesIsNotYetAnEnd() throws Exception {
+    EssentialServices essentials = essentials(web);
+    record(web, 0, ServiceStatus.DOWN, LATER);
+    essentials.check();
+    Thread.sleep(EssentialServices.STILL_DOWN_MILLIS + 50);
+    record(web, 0, ServiceStatus.DOWN, LATER.plusSeconds(1));
+
+    assertThat(essentials.check()).isEmpty();
+  }
+
+  @Test
+  void aServiceWhoseEssentialFileWasRemovedIsNoLongerWatched() throws IOException {
+    EssentialServices essentials = essentials(web);
+    posix.otherProcess(23);
+    record(web, 23, ServiceStatus.RUN, LATER);
+    essentials.check();
+
+    Files.delete(web.directory().resolve("essential"));
+    record(web, 24, ServiceStatus.RUN, LATER.plusSeconds(2));
+
+    assertThat(essentials.check()).as("restarted by hand").isEmpty();
   }
 
   @Test

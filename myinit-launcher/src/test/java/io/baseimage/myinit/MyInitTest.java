@@ -969,6 +969,61 @@ class MyInitTest {
   }
 
   @Test
+  void theLastRunsRecordOfAnEssentialServiceIsRemovedBeforeRunitStarts() throws Exception {
+    // `docker restart`: runsv's files of the last run, dated in the future by a clock step.
+    Path web = service("web", 300, 0);
+    Files.createFile(web.resolve("essential"));
+    Files.write(
+        web.resolve("supervise/status"),
+        ServiceStatus.format(5, 'u', ServiceStatus.RUN, Instant.now().plusSeconds(3600)));
+    Files.writeString(web.resolve("supervise/pid"), "5\n");
+    boolean[] leftAtSpawn = {true};
+    posix
+        .program("runsvdir")
+        .onSpawn(pid -> leftAtSpawn[0] = Files.exists(web.resolve("supervise/status")));
+    posix.program("sv").onSpawn(pid -> record(web, 0));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    assertThat(leftAtSpawn[0]).isFalse();
+    assertThat(log()).noneMatch(line -> line.contains("Essential service"));
+  }
+
+  @Test
+  void notRootAnEssentialServiceThatCannotRunFailsTheBoot() throws Exception {
+    posix.uid(500);
+    Path db = Files.createDirectories(layout.serviceDirectory().resolve("db"));
+    executable(db, "run");
+    Files.createFile(db.resolve(ServiceSelection.ROOT_ONLY));
+    Files.createFile(db.resolve("essential"));
+    executable(Files.createDirectories(layout.serviceDirectory().resolve("app")), "run");
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(log())
+        .contains("*** Essential service db cannot run as uid 500 (see above); shutting down.");
+    assertThat(spawned()).doesNotContain("runsvdir", "cmd");
+  }
+
+  @Test
+  void notRootAServiceLeftOutIsWaitedForInVain() throws Exception {
+    posix.uid(500);
+    waitForServices(Duration.ofMillis(200));
+    Path db = Files.createDirectories(layout.serviceDirectory().resolve("db"));
+    executable(db, "run");
+    Files.createFile(db.resolve(ServiceSelection.ROOT_ONLY));
+    executable(Files.createDirectories(layout.serviceDirectory().resolve("app")), "run");
+
+    assertThat(run("--", "cmd")).isEqualTo(1);
+
+    assertThat(log())
+        .anyMatch(
+            line ->
+                line.startsWith("*** Services not ready within") && line.contains(": app, db;"));
+  }
+
+  @Test
   void theCommandStartsOnceTheServicesAreUp() throws Exception {
     waitForServices(AMPLE);
     Path web = service("web", 300, 0);
@@ -987,7 +1042,8 @@ class MyInitTest {
   @Test
   void servicesNotReadyInTimeFailTheBootAndTheCommandIsNotStarted() throws Exception {
     waitForServices(Duration.ofMillis(200));
-    service("web", 300, 0);
+    Path web = service("web", 300, 0);
+    posix.program("sv").onSpawn(pid -> record(web, 0));
 
     assertThat(run("--", "cmd")).isEqualTo(1);
 

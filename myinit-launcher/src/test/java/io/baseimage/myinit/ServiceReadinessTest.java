@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,7 +63,7 @@ class ServiceReadinessTest {
             List.of(services),
             posix,
             RUNIT_STARTED,
-            service -> OptionalInt.empty(),
+            service -> Optional.empty(),
             new Log(err, Log.Level.DEBUG));
     return readiness.await(List.of(services), limit, essentials);
   }

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,35 +39,58 @@ class ServiceWatchTest {
   }
 
   @Test
-  void countsTheRecordsRunsvWritesIntoASuperviseWatchedFromTheStart() throws Exception {
+  void tellsARunExecutedAndRecordedInASuperviseWatchedFromTheStart() throws Exception {
     RunitService web = service("web", true);
     ServiceWatch watch = ServiceWatch.start(reaper, List.of(web), () -> {});
     awaitFilesChanged();
 
-    posix.fileRenamed(web.supervise(), "pid");
+    // runsv's first record, then `sv down` and `sv up`'s: records, but no run.
+    posix.fileRenamed(web.supervise(), "status");
     posix.fileRenamed(web.supervise(), "status");
     posix.fileRenamed(web.supervise(), "status");
     awaitFilesChanged();
+    assertThat(watch.recordedARun(web)).contains(false);
 
-    assertThat(watch.recordsWritten(web)).isEqualTo(OptionalInt.of(2));
+    posix.fileOpened(web.directory(), "run");
+    posix.fileRenamed(web.supervise(), "pid");
+    awaitFilesChanged();
+    assertThat(watch.recordedARun(web)).as("executed, not recorded yet").contains(false);
+
+    posix.fileRenamed(web.supervise(), "status");
+    awaitFilesChanged();
+    assertThat(watch.recordedARun(web)).contains(true);
   }
 
   @Test
-  void aSuperviseRunsvCreatedLaterIsWatchedButNotCounted() throws Exception {
+  void opensOfOtherFilesAreNoRun() throws Exception {
+    RunitService web = service("web", true);
+    ServiceWatch watch = ServiceWatch.start(reaper, List.of(web), () -> {});
+    awaitFilesChanged();
+
+    posix.fileOpened(web.directory(), "finish");
+    posix.fileRenamed(web.supervise(), "status");
+    awaitFilesChanged();
+
+    assertThat(watch.recordedARun(web)).contains(false);
+  }
+
+  @Test
+  void aSuperviseRunsvCreatedLaterIsWatchedButCannotTell() throws Exception {
     RunitService db = service("db", false);
     ServiceWatch watch = ServiceWatch.start(reaper, List.of(db), () -> {});
     awaitFilesChanged();
 
     Files.createDirectories(db.supervise());
     posix.fileRenamed(db.directory(), "supervise");
-    posix.awaitCall("watch([" + db.directory() + "])", java.time.Duration.ofSeconds(30));
+    awaitFilesChanged();
+    posix.fileRenamed(db.supervise(), "status");
     awaitFilesChanged();
 
-    assertThat(watch.recordsWritten(db)).isEmpty();
+    assertThat(watch.recordedARun(db)).isEmpty();
   }
 
   @Test
-  void changesTheKernelDroppedMakeEveryCountUnknown() throws Exception {
+  void changesTheKernelDroppedLeaveNothingKnown() throws Exception {
     RunitService web = service("web", true);
     ServiceWatch watch = ServiceWatch.start(reaper, List.of(web), () -> {});
     awaitFilesChanged();
@@ -75,16 +98,30 @@ class ServiceWatchTest {
     posix.filesChanged();
     awaitFilesChanged();
 
-    assertThat(watch.recordsWritten(web)).isEmpty();
+    assertThat(watch.recordedARun(web)).isEmpty();
   }
 
   @Test
-  void withoutAWatchItWakesTheMainThreadAndCountsNothing() throws Exception {
+  void eachChangeIsReadOnTheWatchsThreadBeforeTheMainThreadHearsOfIt() throws Exception {
+    RunitService web = service("web", true);
+    AtomicInteger reads = new AtomicInteger();
+    ServiceWatch.start(reaper, List.of(web), reads::incrementAndGet);
+    awaitFilesChanged();
+    int before = reads.get();
+
+    posix.fileRenamed(web.supervise(), "status");
+    awaitFilesChanged();
+
+    assertThat(reads.get()).isGreaterThan(before);
+  }
+
+  @Test
+  void withoutAWatchItWakesTheMainThreadAndCannotTell() throws Exception {
     posix.watchUnavailable();
     RunitService web = service("web", true);
     ServiceWatch watch = ServiceWatch.start(reaper, List.of(web), () -> {});
 
     awaitFilesChanged();
-    assertThat(watch.recordsWritten(web)).isEmpty();
+    assertThat(watch.recordedARun(web)).isEmpty();
   }
 }

@@ -25,6 +25,7 @@ final class InotifyWatch implements DirectoryWatch {
 
   private static final int IN_NONBLOCK = 0x800;
   private static final int IN_CLOEXEC = 0x80000;
+  private static final int IN_OPEN = 0x20;
   private static final int IN_CLOSE_WRITE = 0x8;
   private static final int IN_MOVED_TO = 0x80;
   private static final int IN_CREATE = 0x100;
@@ -53,7 +54,7 @@ final class InotifyWatch implements DirectoryWatch {
     InotifyWatch watch = new InotifyWatch(fd);
     try {
       for (byte[] directory : directories) {
-        watch.add(directory);
+        watch.add(directory, false);
       }
     } catch (ErrnoException e) {
       watch.close();
@@ -63,11 +64,10 @@ final class InotifyWatch implements DirectoryWatch {
   }
 
   @Override
-  public int add(byte[] directory) throws ErrnoException {
+  public int add(byte[] directory, boolean opens) throws ErrnoException {
     try (NativeMemory memory = new NativeMemory()) {
-      int wd =
-          INOTIFY_ADD_WATCH.callInt(
-              fd, memory.cString(directory), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+      int mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | (opens ? IN_OPEN : 0);
+      int wd = INOTIFY_ADD_WATCH.callInt(fd, memory.cString(directory), mask);
       if (wd < 0) {
         throw failure(
             "inotify_add_watch(" + new String(directory, StandardCharsets.UTF_8) + ")",
@@ -103,7 +103,8 @@ final class InotifyWatch implements DirectoryWatch {
           int mask = IO.getInt(event + 4);
           int nameLength = IO.getInt(event + 12);
           int directory = (mask & IN_Q_OVERFLOW) != 0 ? -1 : watches.indexOf(IO.getInt(event));
-          changes.add(new Change(directory, name(event + EVENT_HEADER, nameLength)));
+          changes.add(
+              new Change(directory, name(event + EVENT_HEADER, nameLength), (mask & IN_OPEN) != 0));
           event += EVENT_HEADER + nameLength;
         }
       }

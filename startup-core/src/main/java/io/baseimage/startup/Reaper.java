@@ -229,10 +229,23 @@ public final class Reaper {
 
   /** Sends {@code signal} to a child that is still running; a child that ended is left alone. */
   public void signal(int pid, int signal) {
+    signal(pid, pid, signal);
+  }
+
+  /**
+   * Sends {@code signal} to the process group that child {@code pid} leads (it was started {@link
+   * Command#inOwnProcessGroup}), and to the child, while the child runs: once it has been reaped
+   * its group id may name another group.
+   */
+  public void signalGroup(int pid, int signal) {
+    signal(pid, -pid, signal);
+  }
+
+  private void signal(int pid, int target, int signal) {
     lock.lock();
     try {
       if (running.contains(pid)) {
-        processes.kill(pid, signal);
+        processes.kill(target, signal);
       }
     } catch (ErrnoException e) {
       // ESRCH: it has just ended, and the reaper has not told us yet.

@@ -115,19 +115,27 @@ class ScriptRunnerTest {
 
   @Test
   void reportsTheSignalsItIgnores() throws Exception {
+    int[] pid = {0};
     posix
         .program("10-script")
         .onSpawn(
-            pid -> {
+            child -> {
+              pid[0] = child;
               reaper.signalReceived(Signals.SIGHUP);
               reaper.signalReceived(Signals.SIGUSR1);
-              posix.exit(pid, 0);
             });
     List<Integer> ignored = new ArrayList<>();
 
+    // The script ends once both are taken: ended first, its status would end the wait before them.
     Outcome outcome =
         new ScriptRunner(reaper, KILL_TIMEOUT, Optional.empty())
-            .reportingIgnoredSignals(ignored::add)
+            .reportingIgnoredSignals(
+                signal -> {
+                  ignored.add(signal);
+                  if (signal == Signals.SIGUSR1) {
+                    posix.exit(pid[0], 0);
+                  }
+                })
             .runAtBoot(script, ENV);
 
     assertThat(outcome).isInstanceOf(Outcome.Finished.class);

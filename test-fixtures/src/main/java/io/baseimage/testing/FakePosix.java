@@ -230,7 +230,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   private boolean watchUnavailable;
 
   /** A change that {@link #filesChanged} or {@link #fileRenamed} made: where, if it says. */
-  private record FileChange(Optional<String> directory, String name) {}
+  private record FileChange(Optional<String> directory, String name, boolean opened) {}
 
   private final List<FileChange> fileChanges = new ArrayList<>();
 
@@ -423,7 +423,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   public void filesChanged() {
     lock.lock();
     try {
-      fileChanges.add(new FileChange(Optional.empty(), ""));
+      fileChanges.add(new FileChange(Optional.empty(), "", false));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -436,7 +436,21 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   public void fileRenamed(Path directory, String name) {
     lock.lock();
     try {
-      fileChanges.add(new FileChange(Optional.of(directory.toString()), name));
+      fileChanges.add(new FileChange(Optional.of(directory.toString()), name, false));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Tells the watches of {@code directory} that asked for opens that {@code name} was opened in it,
+   * as runsv's child does when it executes {@code ./run}.
+   */
+  public void fileOpened(Path directory, String name) {
+    lock.lock();
+    try {
+      fileChanges.add(new FileChange(Optional.of(directory.toString()), name, true));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -878,6 +892,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
         throw new ErrnoException("inotify_init1", ENOSYS, description(ENOSYS));
       }
       List<String> watched = new ArrayList<>(directories.stream().map(FakePosix::text).toList());
+      List<Boolean> opens = new ArrayList<>(directories.stream().map(d -> false).toList());
       int[] seen = {fileChanges.size()};
       return new DirectoryWatch() {
         @Override
@@ -895,8 +910,11 @@ public final class FakePosix implements ProcessControl, UserSwitch {
             List<Change> changes = new ArrayList<>();
             for (FileChange change : fileChanges.subList(seen[0], fileChanges.size())) {
               int directory = change.directory().map(watched::indexOf).orElse(-1);
-              if (change.directory().isEmpty() || directory >= 0) {
-                changes.add(new Change(directory, change.name()));
+              boolean reported =
+                  change.directory().isEmpty()
+                      || (directory >= 0 && (!change.opened() || opens.get(directory)));
+              if (reported) {
+                changes.add(new Change(directory, change.name(), change.opened()));
               }
             }
             seen[0] = fileChanges.size();
@@ -911,10 +929,11 @@ public final class FakePosix implements ProcessControl, UserSwitch {
         }
 
         @Override
-        public int add(byte[] directory) {
+        public int add(byte[] directory, boolean withOpens) {
           lock.lock();
           try {
             watched.add(text(directory));
+            opens.add(withOpens);
             return watched.size() - 1;
           } finally {
             lock.unlock();
