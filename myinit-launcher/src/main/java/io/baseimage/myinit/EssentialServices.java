@@ -55,6 +55,14 @@ final class EssentialServices implements AutoCloseable {
     Watched(RunitService service) {
       this.service = service;
     }
+
+    /** Forgets the run held: the next one is held afresh. */
+    void release() {
+      process.ifPresent(TrackedProcess::close);
+      process = Optional.empty();
+      pid = 0;
+      downSince = null;
+    }
   }
 
   private final ProcessControl processes;
@@ -123,8 +131,9 @@ final class EssentialServices implements AutoCloseable {
   }
 
   private Optional<Ended> check(Watched watched) {
-    // The file may go while the container runs, to restart the service by hand.
+    // The file may go while the container runs, to restart the service by hand, and come back.
     if (!watched.service.isEssential()) {
+      watched.release();
       return Optional.empty();
     }
     Optional<ServiceStatus> record = watched.service.status();
@@ -218,6 +227,6 @@ final class EssentialServices implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    watched.forEach(service -> service.process.ifPresent(TrackedProcess::close));
+    watched.forEach(Watched::release);
   }
 }

@@ -192,6 +192,13 @@ class EssentialServicesTest {
     record(web, 24, ServiceStatus.RUN, LATER.plusSeconds(2));
 
     assertThat(essentials.check()).as("restarted by hand").isEmpty();
+
+    Files.createFile(web.directory().resolve("essential"));
+    posix.otherProcess(24);
+    assertThat(essentials.check()).as("the new run is held afresh").isEmpty();
+    posix.otherProcessEnded(24, Optional.of(new WaitStatus(24, 5 << 8)));
+    record(web, 0, ServiceStatus.DOWN, LATER.plusSeconds(3));
+    assertThat(essentials.check().orElseThrow().exitStatus()).isEqualTo(5);
   }
 
   @Test
