@@ -908,28 +908,38 @@ class MyInitTest {
             Optional.of(limit));
   }
 
+  /**
+   * Once runsvdir runs, {@code service} starts as {@code pid}, as runsv records it, and ends with
+   * {@code waitStatus} once my_init holds it.
+   */
+  private void endsOnceHeld(Path service, int pid, int waitStatus) {
+    posix.otherProcess(pid);
+    posix
+        .program("runsvdir")
+        .onSpawn(
+            runsvdir ->
+                new Thread(
+                        () -> {
+                          record(service, pid);
+                          try {
+                            posix.awaitCall("track(" + pid + ")", AMPLE);
+                          } catch (InterruptedException e) {
+                            return;
+                          }
+                          posix.otherProcessEnded(
+                              pid, Optional.of(new WaitStatus(pid, waitStatus)));
+                          record(service, 0);
+                        })
+                    .start());
+  }
+
   @Test
   void anEssentialServiceThatEndsStopsTheCommandAndEndsWithTheServicesStatus() throws Exception {
     // The record from before the boot, a leftover of an earlier run, is not taken for this run.
     Path web = service("web", 300, 555);
+    Files.writeString(web.resolve("supervise/pid"), "555\n");
     Files.createFile(web.resolve("essential"));
-    posix.otherProcess(556);
-    posix
-        .program("runsvdir")
-        .onSpawn(
-            pid ->
-                new Thread(
-                        () -> {
-                          record(web, 556);
-                          try {
-                            posix.awaitCall("track(556)", AMPLE);
-                          } catch (InterruptedException e) {
-                            return;
-                          }
-                          posix.otherProcessEnded(556, Optional.of(new WaitStatus(556, 7 << 8)));
-                          record(web, 0);
-                        })
-                    .start());
+    endsOnceHeld(web, 556, 7 << 8);
 
     assertThat(run("--", "cmd")).isEqualTo(7);
 
@@ -943,24 +953,7 @@ class MyInitTest {
   void withoutACommandAnEssentialServiceKilledBySignalEndsWith128PlusIt() throws Exception {
     Path web = service("web", 300, 0);
     Files.createFile(web.resolve("essential"));
-    posix.otherProcess(556);
-    posix
-        .program("runsvdir")
-        .onSpawn(
-            pid ->
-                new Thread(
-                        () -> {
-                          record(web, 556);
-                          try {
-                            posix.awaitCall("track(556)", AMPLE);
-                          } catch (InterruptedException e) {
-                            return;
-                          }
-                          posix.otherProcessEnded(
-                              556, Optional.of(new WaitStatus(556, Signals.SIGKILL)));
-                          record(web, 0);
-                        })
-                    .start());
+    endsOnceHeld(web, 556, Signals.SIGKILL);
 
     assertThat(run()).isEqualTo(128 + Signals.SIGKILL);
 
