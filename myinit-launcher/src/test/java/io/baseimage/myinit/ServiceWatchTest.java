@@ -45,14 +45,20 @@ class ServiceWatchTest {
     awaitFilesChanged();
 
     // runsv's first record, then `sv down` and `sv up`'s: records, but no run.
-    posix.fileRenamed(web.supervise(), "status");
-    posix.fileRenamed(web.supervise(), "status");
-    posix.fileRenamed(web.supervise(), "status");
+    posix.atOnce(
+        () -> {
+          posix.fileRenamed(web.supervise(), "status");
+          posix.fileRenamed(web.supervise(), "status");
+          posix.fileRenamed(web.supervise(), "status");
+        });
     awaitFilesChanged();
     assertThat(watch.recordedARun(web)).contains(false);
 
-    posix.fileOpened(web.directory(), "run");
-    posix.fileRenamed(web.supervise(), "pid");
+    posix.atOnce(
+        () -> {
+          posix.fileOpened(web.directory(), "run");
+          posix.fileRenamed(web.supervise(), "pid");
+        });
     awaitFilesChanged();
     assertThat(watch.recordedARun(web)).as("executed, not recorded yet").contains(false);
 
@@ -67,8 +73,11 @@ class ServiceWatchTest {
     ServiceWatch watch = ServiceWatch.start(reaper, List.of(web), () -> {});
     awaitFilesChanged();
 
-    posix.fileOpened(web.directory(), "finish");
-    posix.fileRenamed(web.supervise(), "status");
+    posix.atOnce(
+        () -> {
+          posix.fileOpened(web.directory(), "finish");
+          posix.fileRenamed(web.supervise(), "status");
+        });
     awaitFilesChanged();
 
     assertThat(watch.recordedARun(web)).contains(false);
@@ -82,6 +91,8 @@ class ServiceWatchTest {
 
     Files.createDirectories(db.supervise());
     posix.fileRenamed(db.directory(), "supervise");
+    // One event for the change, one as the new supervise/ is watched.
+    awaitFilesChanged();
     awaitFilesChanged();
     posix.fileRenamed(db.supervise(), "status");
     awaitFilesChanged();

@@ -431,6 +431,19 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   /**
+   * Makes the file changes of {@code changes} at once: a watch gets them in one wake-up, as it
+   * would if it had been busy while they happened.
+   */
+  public void atOnce(Runnable changes) {
+    lock.lock();
+    try {
+      changes.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Tells the watches of {@code directory} that {@code name} was renamed into it, as runsv does.
    */
   public void fileRenamed(Path directory, String name) {
