@@ -130,14 +130,22 @@ final class EssentialServices implements AutoCloseable {
     return ended;
   }
 
+  /**
+   * What {@link #check} last found, without reading anything: the watch's thread reads the records
+   * at each change before it tells the main thread.
+   */
+  synchronized Optional<Ended> ended() {
+    return ended;
+  }
+
   private Optional<Ended> check(Watched watched) {
     // The file may go while the container runs, to restart the service by hand, and come back.
     if (!watched.service.isEssential()) {
       watched.release();
       return Optional.empty();
     }
-    Optional<ServiceStatus> record = watched.service.status();
-    if (record.isEmpty() || record.get().since().isBefore(runitStarted)) {
+    Optional<ServiceStatus> record = watched.service.statusSince(runitStarted);
+    if (record.isEmpty()) {
       return Optional.empty();
     }
     ServiceStatus status = record.get();
@@ -184,7 +192,7 @@ final class EssentialServices implements AutoCloseable {
       return Optional.empty();
     }
     return now - watched.downSeenAt >= TimeUnit.MILLISECONDS.toNanos(STILL_DOWN_MILLIS)
-        ? unseen(watched, "it has stayed down since " + status.since())
+        ? unseen(watched, "it has stayed down since " + IsoInstant.format(status.since()))
         : Optional.empty();
   }
 

@@ -367,10 +367,10 @@ final class MyInit {
     return ended.exitStatus();
   }
 
-  /** Whether an essential service has ended, as runsv's records now say. */
+  /** Whether an essential service has ended, as the watch last found. */
   private boolean essentialServiceEnded() {
     Optional<EssentialServices.Ended> ended =
-        essentials == null ? Optional.empty() : essentials.check();
+        essentials == null ? Optional.empty() : essentials.ended();
     ended.ifPresent(this::endedBy);
     return ended.isPresent();
   }

@@ -1,13 +1,17 @@
 package io.baseimage.myinit;
 
 import io.baseimage.env.ByteString;
+import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import io.baseimage.startup.Command;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Optional;
  */
 record RunitService(Path directory) {
   private static final ByteString DOT = ByteString.of(".");
+  private static final byte[] CHECK_COMMAND = "./check".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The services in {@code scanned} as runsvdir sees them: subdirectories not starting with '.'.
@@ -73,6 +78,28 @@ record RunitService(Path directory) {
 
   Optional<ServiceStatus> status() {
     return ServiceStatus.of(directory);
+  }
+
+  /**
+   * Its record, if runsv wrote it at or after {@code runitStarted}: an older one is a leftover of
+   * an earlier run of the container, whose pid names nothing of this one.
+   */
+  Optional<ServiceStatus> statusSince(Instant runitStarted) {
+    Optional<ServiceStatus> status = status();
+    return status.isPresent() && status.get().since().isBefore(runitStarted)
+        ? Optional.empty()
+        : status;
+  }
+
+  /**
+   * Its {@code check}, as runit's {@code sv check} runs it: {@code ./check} in the service's
+   * directory, here in a process group of its own, so that what it starts (a {@code curl} that
+   * hangs) is killed with it.
+   */
+  Command checkCommand(ContainerEnvironment environment) {
+    return new Command(List.of(CHECK_COMMAND), environment, false)
+        .inDirectory(directory)
+        .inOwnProcessGroup();
   }
 
   /**

@@ -1,15 +1,12 @@
 package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
-import io.baseimage.env.internal.FileNames;
 import io.baseimage.posix.Signals;
-import io.baseimage.startup.Command;
 import io.baseimage.startup.Event;
 import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.Reaper;
 import io.baseimage.startup.SignalNames;
 import io.baseimage.startup.SpawnException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,7 +81,7 @@ final class ServiceReadiness {
     }
     try {
       while (true) {
-        Optional<EssentialServices.Ended> ended = essentials.check();
+        Optional<EssentialServices.Ended> ended = essentials.ended();
         if (ended.isPresent()) {
           return new Outcome.EssentialEnded(ended.get());
         }
@@ -162,22 +159,13 @@ final class ServiceReadiness {
   }
 
   private boolean isUp(RunitService service) {
-    return service
-        .status()
-        .filter(status -> !status.since().isBefore(runitStarted))
-        .map(ServiceStatus::isUp)
-        .orElse(false);
+    return service.statusSince(runitStarted).map(ServiceStatus::isUp).orElse(false);
   }
 
   /** Runs {@code ./check} in the service's directory, as runit's {@code sv check} does. */
   private void startCheck(Pending pending, long now) {
-    Path check = pending.service.check().orElseThrow();
     try {
-      // In a process group of its own, so that what it starts dies with it when it overruns.
-      pending.checkPid =
-          reaper.spawn(
-              new Command(List.of(FileNames.bytesOf(check)), env, true)
-                  .inDirectory(pending.service.directory()));
+      pending.checkPid = reaper.spawn(pending.service.checkCommand(env));
       pending.checkStarted = now;
     } catch (SpawnException e) {
       // As `sv check`: a check that cannot run fails; said once, not at every retry.

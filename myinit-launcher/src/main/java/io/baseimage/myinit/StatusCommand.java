@@ -2,20 +2,18 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
-import io.baseimage.posix.ErrnoException;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
-import io.baseimage.startup.Command;
 import io.baseimage.startup.Deadline;
 import io.baseimage.startup.ExitStatus;
 import io.baseimage.startup.Output;
+import io.baseimage.startup.ProcessTree;
 import io.baseimage.startup.Reaper;
 import io.baseimage.startup.SignalEvents;
 import io.baseimage.startup.SignalNames;
 import io.baseimage.startup.SpawnException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -58,10 +56,8 @@ final class StatusCommand {
   static final int HEALTHY = 0;
   static final int UNHEALTHY = 1;
 
-  /** runit's name for the script, and how {@code sv check} starts it. */
+  /** runit's name for the script. */
   private static final String CHECK = "check";
-
-  private static final byte[] CHECK_COMMAND = "./check".getBytes(StandardCharsets.US_ASCII);
 
   private final Layout layout;
   private final Duration checkTimeout;
@@ -263,30 +259,8 @@ final class StatusCommand {
 
   /** Whether process {@code pid} runs, as a child of a runsv: its {@code run} or {@code finish}. */
   private static boolean isRunsvChild(int pid, Path proc) {
-    String stat = stat(pid, proc);
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    int fields = stat.lastIndexOf(')') + 2;
-    int end = stat.indexOf(' ', fields + 2);
-    if (fields < 2 || end < 0) {
-      return false;
-    }
-    try {
-      int parent = Integer.parseInt(stat.substring(fields + 2, end));
-      return stat(parent, proc).startsWith(parent + " (runsv) ");
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /** {@code /proc/PID/stat}, or "" if there is no such process. */
-  private static String stat(int pid, Path proc) {
-    try {
-      return new String(
-          Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("stat")),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+    int parent = ProcessTree.parentOf(pid, proc);
+    return parent > 0 && ProcessTree.nameOf(parent, proc).equals("runsv");
   }
 
   /** Whole seconds from {@code since} to {@code now}, 0 if {@code since} is later. */
@@ -333,11 +307,7 @@ final class StatusCommand {
     for (ServiceReport report : toRun) {
       try {
         // Its own process group: what it started (a curl that hangs) is killed with it.
-        pids.add(
-            reaper.spawn(
-                new Command(List.of(CHECK_COMMAND), environment, false)
-                    .inDirectory(report.service.directory())
-                    .inOwnProcessGroup()));
+        pids.add(reaper.spawn(report.service.checkCommand(environment)));
         running.add(report);
       } catch (SpawnException e) {
         failed(report, ", check failed (" + e.getMessage() + ")");
@@ -373,14 +343,10 @@ final class StatusCommand {
         }
         continue;
       }
-      // Past the deadline (or interrupted): SIGTERM and at once SIGKILL, as the deadline has gone,
-      // then SIGKILL to what it started, which a probe run every few seconds would pile up.
+      // Past the deadline (or interrupted): SIGKILL to what it started, which a probe run every
+      // few seconds would pile up, while the check still names its group; then the check itself.
+      reaper.signalGroup(pid, Signals.SIGKILL);
       reaper.terminate(pid, Deadline.after(Duration.ZERO), checkTimeout);
-      try {
-        kernel.kill(-pid, Signals.SIGKILL);
-      } catch (ErrnoException e) {
-        // ESRCH: nothing of it is left.
-      }
       failed(
           report,
           interruptedBy[0] != 0

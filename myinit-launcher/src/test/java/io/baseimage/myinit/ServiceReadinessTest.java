@@ -51,19 +51,27 @@ class ServiceReadinessTest {
 
   private ServiceReadiness.Outcome await(Duration limit, RunitService... services)
       throws InterruptedException {
+    return await(limit, essentials(services), services);
+  }
+
+  private EssentialServices essentials(RunitService... services) {
+    return new EssentialServices(
+        List.of(services),
+        posix,
+        RUNIT_STARTED,
+        service -> Optional.empty(),
+        new Log(err, Log.Level.DEBUG));
+  }
+
+  private ServiceReadiness.Outcome await(
+      Duration limit, EssentialServices essentials, RunitService... services)
+      throws InterruptedException {
     ServiceReadiness readiness =
         new ServiceReadiness(
             reaper,
             ContainerEnvironment.of(Map.of()),
             AMPLE,
             RUNIT_STARTED,
-            new Log(err, Log.Level.DEBUG));
-    EssentialServices essentials =
-        new EssentialServices(
-            List.of(services),
-            posix,
-            RUNIT_STARTED,
-            service -> Optional.empty(),
             new Log(err, Log.Level.DEBUG));
     return readiness.await(List.of(services), limit, essentials);
   }
@@ -168,19 +176,23 @@ class ServiceReadinessTest {
     Files.writeString(web.supervise().resolve("pid"), "20\n");
     posix.otherProcess(20);
     RunitService db = service("db");
+    EssentialServices essentials = essentials(web, db);
     CompletableFuture<ServiceReadiness.Outcome> outcome =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return await(AMPLE, web, db);
+                return await(AMPLE, essentials, web, db);
               } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
               }
             });
+    // The watch's thread reads the records at each change, then tells the waiting thread.
     up(web, 20);
-    posix.awaitCall("track(20)", AMPLE);
+    essentials.check();
+    assertThat(posix.calls()).contains("track(20)");
     posix.otherProcessEnded(20, Optional.of(new WaitStatus(20, 7 << 8)));
     Files.writeString(web.supervise().resolve("pid"), "");
+    essentials.check();
     reaper.filesChanged();
 
     assertThat(outcome.get(30, TimeUnit.SECONDS))

@@ -103,6 +103,29 @@ public final class ProcessTree {
     return fields.length > 19 ? Long.parseLong(fields[19]) : -1;
   }
 
+  /**
+   * The name the kernel gives process {@code pid} ({@code comm}: its program's name, cut to 15
+   * bytes), or "" if it is gone.
+   */
+  public static String nameOf(int pid, Path proc) {
+    try {
+      String text =
+          new String(
+              Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("stat")),
+              StandardCharsets.UTF_8);
+      int open = text.indexOf('(');
+      int close = text.lastIndexOf(')');
+      return open >= 0 && close > open ? text.substring(open + 1, close) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The parent of process {@code pid}, or -1 if the process is gone. */
+  public static int parentOf(int pid, Path proc) {
+    return parentOf(proc.resolve(Integer.toString(pid)).resolve("stat"));
+  }
+
   /** The parent pid in a {@code /proc/PID/stat} file, or -1 if the process is gone. */
   static int parentOf(Path stat) {
     try {

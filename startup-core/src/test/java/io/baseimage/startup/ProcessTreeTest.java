@@ -26,6 +26,18 @@ class ProcessTreeTest {
   }
 
   @Test
+  void readsTheNameAndTheParentOfAProcess() throws Exception {
+    process(123, "my (odd) name) S 9", 45);
+    process(7, "runsv", 1);
+
+    assertThat(ProcessTree.nameOf(123, proc)).isEqualTo("my (odd) name) S 9");
+    assertThat(ProcessTree.nameOf(7, proc)).isEqualTo("runsv");
+    assertThat(ProcessTree.parentOf(123, proc)).isEqualTo(45);
+    assertThat(ProcessTree.nameOf(99, proc)).as("gone").isEmpty();
+    assertThat(ProcessTree.parentOf(99, proc)).isEqualTo(-1);
+  }
+
+  @Test
   void readsTheParentOfAPlainCommandName() throws Exception {
     process(7, "runsvdir", 1);
 
