@@ -108,7 +108,7 @@ class MyInitTest {
             settings.initDirectory(),
             settings.scriptTimeout(),
             settings.logLevel(),
-            Optional.empty());
+            settings.waitForServices());
   }
 
   @AfterEach
@@ -1431,7 +1431,7 @@ class MyInitTest {
             settings.initDirectory(),
             settings.scriptTimeout(),
             Optional.of(level),
-            Optional.empty());
+            settings.waitForServices());
   }
 
   @Test

@@ -421,13 +421,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
 
   /** Tells the watches that files changed, as the kernel's inotify would. */
   public void filesChanged() {
-    lock.lock();
-    try {
-      fileChanges.add(new FileChange(Optional.empty(), "", false));
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    fileChange(new FileChange(Optional.empty(), "", false));
   }
 
   /**
@@ -447,13 +441,7 @@ public final class FakePosix implements ProcessControl, UserSwitch {
    * Tells the watches of {@code directory} that {@code name} was renamed into it, as runsv does.
    */
   public void fileRenamed(Path directory, String name) {
-    lock.lock();
-    try {
-      fileChanges.add(new FileChange(Optional.of(directory.toString()), name, false));
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    fileChange(new FileChange(Optional.of(directory.toString()), name, false));
   }
 
   /**
@@ -461,9 +449,13 @@ public final class FakePosix implements ProcessControl, UserSwitch {
    * as runsv's child does when it executes {@code ./run}.
    */
   public void fileOpened(Path directory, String name) {
+    fileChange(new FileChange(Optional.of(directory.toString()), name, true));
+  }
+
+  private void fileChange(FileChange change) {
     lock.lock();
     try {
-      fileChanges.add(new FileChange(Optional.of(directory.toString()), name, true));
+      fileChanges.add(change);
       changed.signalAll();
     } finally {
       lock.unlock();
