@@ -2,6 +2,7 @@ package io.baseimage.myinit;
 
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
+import io.baseimage.posix.ErrnoException;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.Deadline;
@@ -343,10 +344,14 @@ final class StatusCommand {
         }
         continue;
       }
-      // Past the deadline (or interrupted): SIGKILL to what it started, which a probe run every
-      // few seconds would pile up, while the check still names its group; then the check itself.
-      reaper.signalGroup(pid, Signals.SIGKILL);
+      // Past the deadline (or interrupted): SIGTERM and at once SIGKILL, as the deadline has gone,
+      // then SIGKILL to what it started, which a probe run every few seconds would pile up.
       reaper.terminate(pid, Deadline.after(Duration.ZERO), checkTimeout);
+      try {
+        kernel.kill(-pid, Signals.SIGKILL);
+      } catch (ErrnoException e) {
+        // ESRCH: nothing of it is left.
+      }
       failed(
           report,
           interruptedBy[0] != 0
