@@ -113,6 +113,9 @@ mount --rbind /sys "$R/sys"; mount -o remount,bind,ro "$R/sys" 2>/dev/null || tr
 mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$R/run"
 install_overlay "$overlay" "$R"
+# The image's group for the dumps (jlink-image/src/main/image/install.sh): without it every dump
+# write asks the name service for a group that does not exist.
+grep -q '^docker_env:' "$R/etc/group" || echo 'docker_env:x:8377:' >> "$R/etc/group"
 mkdir -p "$R/bench"
 cp -a "$R/etc/container_environment" "$work/container_environment.image"
 if [ -n "$phusion" ]; then
@@ -184,6 +187,8 @@ SUPERVISE[dumb-init]="/usr/bin/dumb-init /usr/bin/runsvdir -P /etc/service"
 ORPHANS[dumb-init]="/usr/bin/dumb-init /bench/orphans"
 ONESHOT[python3]="/usr/bin/python3 -c pass"
 ONESHOT[floor]="/bin/true"
+# The JVM floor: the same launcher, runtime and AOT cache doing no work.
+ONESHOT[jvm]="/sbin/my_init --version"
 
 # ---------------------------------------------------------------------------------------------
 # 0. One sanity run of each: exit status, anything on stdout, the AOT cache.
@@ -214,7 +219,7 @@ say "1. start -> /bin/true done (hyperfine, $runs runs each)"
 reset_state
 hf=(/usr/bin/hyperfine -N --style basic --warmup 2 --runs "$runs")
 startcmds=()
-for s in "${subjects[@]}" python3 floor; do startcmds+=("${NS[*]} ${ONESHOT[$s]}"); done
+for s in "${subjects[@]}" python3 floor jvm; do startcmds+=("${NS[*]} ${ONESHOT[$s]}"); done
 export_env "${hf[@]}" --export-json "$out/start.json" "${startcmds[@]}" > "$log/start.hyperfine" 2>&1 ||
     die "hyperfine (start) failed: see $log/start.hyperfine"
 
@@ -222,11 +227,12 @@ say "3. setuser nobody /bin/true (hyperfine, $runs runs each)"
 setcmds=("/usr/sbin/chroot $R /sbin/setuser nobody /bin/true")
 setnames=(ours)
 if [ -n "$phusion" ]; then setcmds+=("/usr/sbin/chroot $R /opt/phusion/setuser nobody /bin/true"); setnames+=(phusion); fi
-setcmds+=("/usr/sbin/chroot $R /usr/bin/chpst -u nobody /bin/true" "/usr/sbin/chroot $R /usr/bin/python3 -c pass" "/usr/sbin/chroot $R /bin/true")
-setnames+=(chpst python3 floor)
+setcmds+=("/usr/sbin/chroot $R /usr/bin/chpst -u nobody /bin/true" "/usr/sbin/chroot $R /usr/bin/python3 -c pass" "/usr/sbin/chroot $R /bin/true"
+    "/usr/sbin/chroot $R /sbin/setuser --version")
+setnames+=(chpst python3 floor jvm)
 export_env "${hf[@]}" --export-json "$out/setuser.json" "${setcmds[@]}" > "$log/setuser.hyperfine" 2>&1 ||
     die "hyperfine (setuser) failed: see $log/setuser.hyperfine"
-$PY "$here/hyperfine_samples.py" "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor" "${setnames[*]}" >> "$raw"
+$PY "$here/hyperfine_samples.py" "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor jvm" "${setnames[*]}" >> "$raw"
 
 # ---------------------------------------------------------------------------------------------
 # 2. idle memory with runit + two services, and 4. SIGTERM -> exit (two services that stop at once;

@@ -72,12 +72,21 @@ final class AtomicFile {
         // loses is written again at the next boot; a sync would cost every boot milliseconds.
       }
       PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+      // No lambdas on this path: one that the image's AOT training never ran (the build machine
+      // has no docker_env group) would be spun at every boot (docs/benchmarks.md, "Levers").
       if (keep.isPresent()) {
-        bestEffort(() -> view.setOwner(keep.get().owner()));
-        bestEffort(() -> view.setGroup(keep.get().group()));
+        try {
+          view.setOwner(keep.get().owner());
+        } catch (IOException e) {
+          // see giveAway
+        }
+        giveAway(view, keep.get().group());
         view.setPermissions(keep.get().permissions());
       } else {
-        readerGroup(temp).ifPresent(group -> bestEffort(() -> view.setGroup(group)));
+        Optional<GroupPrincipal> readers = readerGroup(temp);
+        if (readers.isPresent()) {
+          giveAway(view, readers.get());
+        }
         // Explicitly, because the umask applies to the mode given at creation.
         view.setPermissions(READER_MODE);
       }
@@ -94,9 +103,11 @@ final class AtomicFile {
 
   /** Removes the temporary files that a process which crashed mid-write left in {@code dir}. */
   static void removeLeftovers(Path dir) throws IOException {
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, TEMPORARY_PREFIX + "*")) {
+    // Not a glob: it compiles to a regular expression, matched against each of /etc's entries.
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path leftover : stream) {
-        if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
+        if (leftover.getFileName().toString().startsWith(TEMPORARY_PREFIX)
+            && Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(leftover);
         }
       }
@@ -107,17 +118,18 @@ final class AtomicFile {
 
   /**
    * A new private file in {@code dir}. Not {@code Files.createTempFile}: its random name costs a
-   * {@code SecureRandom}, slow to seed at boot and pointless for a file only we create.
+   * {@code SecureRandom}, slow to seed at boot and pointless for a file only we create. Nor the
+   * pid, whose {@code ProcessHandle} costs a millisecond of class set-up at boot: the clock makes
+   * the name unlikely to be taken, and a name that is taken is skipped.
    */
   private static Path createTemporary(Path dir) throws IOException {
+    String process = Long.toHexString(System.nanoTime());
     while (true) {
-      Path temp =
-          dir.resolve(
-              TEMPORARY_PREFIX + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet());
+      Path temp = dir.resolve(TEMPORARY_PREFIX + process + "." + COUNTER.incrementAndGet());
       try {
         return Files.createFile(temp, PRIVATE);
       } catch (FileAlreadyExistsException e) {
-        // Left over by an earlier process with our pid: take the next name.
+        // Another writer's, or left over by an earlier one: take the next name.
       }
     }
   }
@@ -133,17 +145,13 @@ final class AtomicFile {
     }
   }
 
-  private interface Change {
-    void apply() throws IOException;
-  }
-
   /**
-   * A process that may not give a file away (not root, not in the group) keeps its own user or
-   * group: the mode still keeps other users out.
+   * Gives the file to {@code group} where allowed. A process that may not give a file away (not
+   * root, not in the group) keeps its own user or group: the mode still keeps other users out.
    */
-  private static void bestEffort(Change change) {
+  private static void giveAway(PosixFileAttributeView view, GroupPrincipal group) {
     try {
-      change.apply();
+      view.setGroup(group);
     } catch (IOException e) {
       // see above
     }

@@ -172,7 +172,10 @@ public final class EnvironmentStores {
     } catch (IOException e) {
       // see above
     }
-    for (Path dump : List.of(shellDump, jsonDump)) {
+    // Both dumps are in /etc in the image: its listing is the longest here, read it once.
+    boolean sameDirectory =
+        shellDump.toAbsolutePath().getParent().equals(jsonDump.toAbsolutePath().getParent());
+    for (Path dump : sameDirectory ? List.of(shellDump) : List.of(shellDump, jsonDump)) {
       try {
         DumpFile.removeLeftovers(dump);
       } catch (IOException e) {

@@ -93,25 +93,19 @@ public final class Main {
                 log)
             .run(out);
       }
-      // The launcher blocked these signals before the JVM started: one that came since is pending
-      // and becomes the first event. The reaper's first waitpid sets up the native layer (~20 ms)
-      // while this thread imports the environment.
-      ProcessControl kernel = processes.get();
-      Reaper reaper = Reaper.start(kernel, log::warn);
-      SignalEvents.queueTo(
-          reaper,
-          kernel,
-          log::error,
-          Signals.SIGTERM,
-          Signals.SIGINT,
-          Signals.SIGHUP,
-          Signals.SIGUSR1,
-          Signals.SIGUSR2,
-          Signals.SIGWINCH);
+      // jffi's set-up (~10 ms, interpreted) on a thread of its own while this one imports the
+      // environment (docs/benchmarks.md, "Levers").
+      NativeLayerLoader nativeLayer = NativeLayerLoader.start(processes);
       ContainerEnvironment container = environment.get();
       Settings settings = Settings.from(container);
       log.setLevel(Log.Level.of(settings.logLevel(), options.quiet()));
-      MyInit init = new MyInit(reaper, options, settings, Layout.under(ROOT, settings), log);
+      MyInit init =
+          new MyInit(
+              () -> startReaper(nativeLayer.await(), log),
+              options,
+              settings,
+              Layout.under(ROOT, settings),
+              log);
       return init.run(container);
     } catch (SettingsException e) {
       log.error(e.getMessage());
@@ -127,6 +121,75 @@ public final class Main {
       // stack trace in the container's log. The exit takes the container's processes down with it.
       log.error("my_init failed: " + Output.describe(e));
       return ExitCodes.FAILURE;
+    }
+  }
+
+  /**
+   * The launcher blocked these signals before the JVM started: one that came since is pending and
+   * becomes the first event.
+   */
+  private static Reaper startReaper(ProcessControl kernel, Log log) {
+    Reaper reaper = Reaper.start(kernel, log::warn);
+    SignalEvents.queueTo(
+        reaper,
+        kernel,
+        log::error,
+        Signals.SIGTERM,
+        Signals.SIGINT,
+        Signals.SIGHUP,
+        Signals.SIGUSR1,
+        Signals.SIGUSR2,
+        Signals.SIGWINCH);
+    return reaper;
+  }
+
+  /**
+   * Loads the native layer on a thread of its own. Not a FutureTask: its VarHandles cost every boot
+   * a millisecond of class set-up, and join() already orders what the thread wrote before what the
+   * caller reads.
+   */
+  private static final class NativeLayerLoader extends Thread {
+    private final Supplier<ProcessControl> load;
+    private ProcessControl loaded;
+    private Throwable failure;
+
+    private NativeLayerLoader(Supplier<ProcessControl> load) {
+      super("native-layer");
+      this.load = load;
+      setDaemon(true);
+    }
+
+    static NativeLayerLoader start(Supplier<ProcessControl> load) {
+      NativeLayerLoader loader = new NativeLayerLoader(load);
+      loader.start();
+      return loader;
+    }
+
+    @Override
+    public void run() {
+      try {
+        loaded = load.get();
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+    }
+
+    /** What the thread loaded; what it threw is thrown here, as if this thread had loaded it. */
+    ProcessControl await() {
+      try {
+        join();
+      } catch (InterruptedException e) {
+        // Nothing interrupts my_init's main thread; if something did, the boot cannot go on.
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while loading the native layer", e);
+      }
+      if (failure instanceof RuntimeException unchecked) {
+        throw unchecked;
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      return loaded;
     }
   }
 }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The boot and shutdown sequence of my_init (docs/user-guide.md, "my_init reference"): environment,
@@ -44,8 +45,11 @@ final class MyInit {
   static final int EXIT_ABORTED = 2;
   private static final Duration QUIET_BEFORE_RELEASE = Duration.ofSeconds(1);
 
-  private final Reaper reaper;
-  private final ProcessControl processes;
+  /** Started once the environment is imported: the native layer loads meanwhile (see run). */
+  private final Supplier<Reaper> reaperStart;
+
+  private Reaper reaper;
+  private ProcessControl processes;
   private final Options options;
   private final Settings settings;
   private final Layout layout;
@@ -79,9 +83,12 @@ final class MyInit {
   /** The essential service whose end ended the boot, if one did. */
   private Optional<EssentialServices.Ended> essentialEnded = Optional.empty();
 
-  MyInit(Reaper reaper, Options options, Settings settings, Layout layout, Log log) {
-    this.reaper = reaper;
-    this.processes = reaper.processes();
+  /**
+   * @param reaperStart starts the reaper, and so the native layer: called once the environment is
+   *     imported, which needs neither
+   */
+  MyInit(Supplier<Reaper> reaperStart, Options options, Settings settings, Layout layout, Log log) {
+    this.reaperStart = reaperStart;
     this.options = options;
     this.settings = settings;
     this.layout = layout;
@@ -97,7 +104,11 @@ final class MyInit {
    * process of the container with no pre-shutdown script and no service stopped.
    */
   int run(ContainerEnvironment processEnvironment) throws InterruptedException {
+    // Pure Java file work, a third of a boot, while Main's loader thread sets up jffi: nothing
+    // spawns before the reaper exists, and signals wait, blocked, for SignalEvents.
     env = logged(stores.atBoot(processEnvironment));
+    reaper = reaperStart.get();
+    processes = reaper.processes();
     reportIdentityVariables();
     prepareProcess();
     publishBooting();

@@ -3,6 +3,7 @@ package io.baseimage.myinit;
 import static io.baseimage.testing.ScratchFiles.executable;
 import static io.baseimage.testing.ScratchFiles.plainFile;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
@@ -126,9 +127,10 @@ class MyInitTest {
     if (reaper == null) {
       reaper = Reaper.start(posix, reaperErrors::add);
     }
+    Reaper started = reaper;
     MyInit init =
         new MyInit(
-            reaper,
+            () -> started,
             options,
             settings,
             layout,
@@ -245,6 +247,48 @@ class MyInitTest {
     assertThat(run("--skip-runit", "--", "cmd")).isZero();
 
     assertThat(posix.calls()).doesNotContain("releaseIdleMemory()");
+  }
+
+  @Test
+  void importsTheEnvironmentBeforeItNeedsTheNativeLayer() throws Exception {
+    // Main loads the native layer on a thread of its own meanwhile (docs/benchmarks.md, "Levers").
+    List<String> seenAtStart = new ArrayList<>();
+    MyInit init =
+        new MyInit(
+            () -> {
+              seenAtStart.add("dumps written: " + Files.exists(layout.jsonDump()));
+              seenAtStart.add("calls: " + posix.calls());
+              reaper = Reaper.start(posix, reaperErrors::add);
+              return reaper;
+            },
+            Options.parse(List.of("--skip-runit".getBytes(), "--".getBytes(), "cmd".getBytes())),
+            settings,
+            layout,
+            new Log(err, Log.Level.of(Optional.empty(), false)));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(init.run(ContainerEnvironment.of(Map.of("PATH", bin.toString())))).isZero();
+
+    assertThat(seenAtStart).containsExactly("dumps written: true", "calls: []");
+  }
+
+  @Test
+  void aNativeLayerThatCannotLoadStopsTheBootBeforeAnythingRuns() throws Exception {
+    script(layout.initDirectory(), "10-first", 0);
+    MyInit init =
+        new MyInit(
+            () -> {
+              throw new UnsatisfiedLinkError("no jffi");
+            },
+            Options.parse(List.of()),
+            settings,
+            layout,
+            new Log(err, Log.Level.of(Optional.empty(), false)));
+
+    // Main turns it into one line and exit 1; nothing was spawned that would need stopping.
+    assertThatThrownBy(() -> init.run(ContainerEnvironment.of(Map.of("PATH", bin.toString()))))
+        .isInstanceOf(UnsatisfiedLinkError.class);
+    assertThat(posix.calls()).isEmpty();
   }
 
   @Test
