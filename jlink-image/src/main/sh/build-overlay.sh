@@ -60,10 +60,6 @@ jdk jlink --module-path "$work/explicit" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$runtime"
 cp "$work"/native/libjffi-*.so "$runtime/lib/"
-# What java.base ships that neither launcher ever opens (no TLS, no ProcessBuilder, no jrt:/ file
-# system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. The legal notices stay.
-rm -f "$runtime"/lib/{classlist,jexec,jrt-fs.jar,jspawnhelper,libjsig.so,libsyslookup.so} \
-  "$runtime"/lib/security/{cacerts,public_suffix_list.dat}
 # Its symbol table is 5 MB that a production JVM never reads.
 strip --strip-unneeded "$runtime/lib/server/libjvm.so"
 
@@ -126,6 +122,12 @@ if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid
 for cache in my_init setuser; do
   [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
 done
+
+# What java.base ships that neither launcher ever opens (no TLS, no ProcessBuilder, no jrt:/ file
+# system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. Only now: the training
+# JVMs spawn the cache's assembler through ProcessBuilder (jspawnhelper). The legal notices stay.
+rm -f "$runtime"/lib/{classlist,jexec,jrt-fs.jar,jspawnhelper,libjsig.so,libsyslookup.so} \
+  "$runtime"/lib/security/{cacerts,public_suffix_list.dat}
 
 # 5. Default environment directory of the image (docs/user-guide.md, "Defining variables at build
 #    time").

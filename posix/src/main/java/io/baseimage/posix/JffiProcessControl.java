@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -247,23 +248,42 @@ public final class JffiProcessControl implements ProcessControl {
 
   @Override
   public void releaseIdleMemory() {
-    MALLOC_TRIM.call(0);
     List<String> maps;
     try {
       maps = Files.readAllLines(Path.of("/proc/self/maps"));
     } catch (IOException e) {
-      return;
+      maps = List.of();
     }
+    long[] ranges = readOnlyFileMappings(maps);
+    // A collection now, not just after the release: the next one would walk the AOT cache's
+    // classes and read ~10 MB of the pages just given back (docs/benchmarks.md, "Levers").
+    System.gc();
+    MALLOC_TRIM.call(0);
+    for (int i = 0; i < ranges.length; i += 2) {
+      // Clean pages: reclaiming them loses nothing. Best effort: kernels before 5.4 lack PAGEOUT.
+      MADVISE.call(ranges[i], ranges[i + 1] - ranges[i], MADV_PAGEOUT);
+    }
+  }
+
+  /**
+   * The start and end of each mapping in {@code maps} (lines of /proc/self/maps, "start-end perms
+   * offset dev inode path") that is file-backed and not writable, as pairs.
+   */
+  static long[] readOnlyFileMappings(List<String> maps) {
+    long[] ranges = new long[2 * maps.size()];
+    int count = 0;
     for (String line : maps) {
-      // "start-end perms offset dev inode path": file-backed and not writable, so the pages are
-      // clean and reclaiming them loses nothing. Best effort: kernels before 5.4 lack PAGEOUT.
-      String[] fields = line.split("\\s+", 6);
-      if (fields.length == 6 && fields[5].startsWith("/") && fields[1].charAt(1) == '-') {
-        String[] range = fields[0].split("-");
-        long start = Long.parseUnsignedLong(range[0], 16);
-        long end = Long.parseUnsignedLong(range[1], 16);
-        MADVISE.call(start, end - start, MADV_PAGEOUT);
+      int dash = line.indexOf('-');
+      int space = line.indexOf(' ');
+      int path = line.indexOf(" /");
+      if (dash < 0 || space < dash || path < 0 || line.length() < space + 3) {
+        continue;
+      }
+      if (line.charAt(space + 2) == '-') {
+        ranges[count++] = Long.parseUnsignedLong(line, 0, dash, 16);
+        ranges[count++] = Long.parseUnsignedLong(line, dash + 1, space, 16);
       }
     }
+    return Arrays.copyOf(ranges, count);
   }
 }

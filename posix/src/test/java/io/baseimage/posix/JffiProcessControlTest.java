@@ -109,4 +109,28 @@ class JffiProcessControlTest {
     assertThat(processes.pid()).isEqualTo((int) ProcessHandle.current().pid());
     assertThat(processes.processGroup()).isPositive();
   }
+
+  @Test
+  void idleMemoryIsReleasedFromTheFilesMappedReadOnly() {
+    List<String> maps =
+        List.of(
+            "7f1ece14b000-7f1ece42e000 r--p 00000000 fd:00 1234   /usr/lib/libjvm.so",
+            "7f1ece42e000-7f1ecf4ba000 r-xp 002e3000 fd:00 1234   /usr/lib/libjvm.so",
+            "7f1ecf8b6000-7f1ecf8e1000 rw-p 0176b000 fd:00 1234   /usr/lib/libjvm.so",
+            "55e75c379000-55e75c388000 rw-p 00000000 00:00 0      [heap]",
+            "7ffd1c1f0000-7ffd1c212000 r--p 00000000 00:00 0      [vvar]",
+            "7f1ed0000000-7f1ed0021000 r--p 00000000 00:00 0 ",
+            "");
+
+    assertThat(JffiProcessControl.readOnlyFileMappings(maps))
+        .containsExactly(0x7f1ece14b000L, 0x7f1ece42e000L, 0x7f1ece42e000L, 0x7f1ecf4ba000L);
+  }
+
+  @Test
+  void releasingIdleMemoryKeepsTheProcessWorking() throws ErrnoException {
+    processes.releaseIdleMemory();
+
+    int pid = spawn("exit 4");
+    assertThat(processes.waitAny().orElseThrow().pid()).isEqualTo(pid);
+  }
 }
