@@ -43,6 +43,11 @@ final class PidFd implements TrackedProcess {
     return new PidFd(pid, fd);
   }
 
+  /** The descriptor, for calls that take a pidfd. */
+  int fd() {
+    return fd;
+  }
+
   @Override
   public Optional<WaitStatus> exit() {
     try (NativeMemory memory = new NativeMemory()) {
