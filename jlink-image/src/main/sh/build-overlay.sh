@@ -123,11 +123,12 @@ for cache in my_init setuser; do
   [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
 done
 
-# What java.base ships that neither launcher ever opens (no TLS, no ProcessBuilder, no jrt:/ file
-# system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. Only now: the training
-# JVMs spawn the cache's assembler through ProcessBuilder (jspawnhelper). The legal notices stay.
+# What java.base ships that neither launcher ever opens (no TLS, no keystore, no ProcessBuilder,
+# no jrt:/ file system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. Only now:
+# the training JVMs spawn the cache's assembler through ProcessBuilder (jspawnhelper). The legal
+# notices stay.
 rm -f "$runtime"/lib/{classlist,jexec,jrt-fs.jar,jspawnhelper,libjsig.so,libsyslookup.so} \
-  "$runtime"/lib/security/{cacerts,public_suffix_list.dat}
+  "$runtime"/lib/security/{cacerts,public_suffix_list.dat} "$runtime"/bin/keytool
 
 # 5. Default environment directory of the image (docs/user-guide.md, "Defining variables at build
 #    time").

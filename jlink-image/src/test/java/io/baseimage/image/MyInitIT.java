@@ -500,6 +500,35 @@ class MyInitIT {
   }
 
   @Test
+  void aSigtermPendingAtTheStartAbortsTheBootBeforeTheCommand() throws Exception {
+    // A SIGTERM that came before the JVM ran (docker stop right after docker start): it stays
+    // pending, blocked, until my_init takes it, which must be before it looks for one ahead of the
+    // command. The signal thread starts only after the environment import.
+    String pendingTerm =
+        "import os, signal, sys\n"
+            + "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})\n"
+            + "os.kill(os.getpid(), signal.SIGTERM)\n"
+            + "os.execv(sys.argv[1], sys.argv[1:])\n";
+    for (int run = 0; run < 5; run++) {
+      Sandbox.Result result =
+          sandbox.run(
+              "/usr/bin/python3",
+              "-c",
+              pendingTerm,
+              "/sbin/my_init",
+              "--skip-runit",
+              "--",
+              "/bin/sh",
+              "-c",
+              "echo COMMAND-RAN");
+
+      result.hasStatus(2);
+      assertThat(result.stdout()).doesNotContain("COMMAND-RAN");
+      assertThat(result.stderr()).contains("*** Init system aborted.");
+    }
+  }
+
+  @Test
   void commandThatIgnoresSigtermIsKilledAfterKillProcessTimeout() throws Exception {
     Sandbox.Run run =
         sandbox.start(

@@ -1,5 +1,6 @@
 package io.baseimage.posix;
 
+import static io.baseimage.posix.Errno.EAGAIN;
 import static io.baseimage.posix.Errno.ECHILD;
 import static io.baseimage.posix.Errno.EINTR;
 import static io.baseimage.posix.NativeFunction.failure;
@@ -47,6 +48,8 @@ public final class JffiProcessControl implements ProcessControl {
   private static final NativeFunction FILE_ACTIONS_ADDCHDIR =
       NativeFunction.of("posix_spawn_file_actions_addchdir_np", INT, POINTER, POINTER);
   private static final NativeFunction SIGNAL = NativeFunction.of("signal", POINTER, INT, POINTER);
+  private static final NativeFunction SIGTIMEDWAIT =
+      NativeFunction.of("sigtimedwait", INT, POINTER, POINTER, POINTER);
   private static final NativeFunction SIGWAITINFO =
       NativeFunction.of("sigwaitinfo", INT, POINTER, POINTER);
   private static final NativeFunction WAITPID =
@@ -201,11 +204,7 @@ public final class JffiProcessControl implements ProcessControl {
     try (NativeMemory memory = new NativeMemory()) {
       // A sigset_t is a bit mask: signal n is bit n - 1.
       long set = memory.allocate(SIGSET_SIZE);
-      long mask = 0;
-      for (int signal : signals) {
-        mask |= 1L << (signal - 1);
-      }
-      IO.putLong(set, mask);
+      IO.putLong(set, signalMask(signals));
       while (true) {
         int signal = SIGWAITINFO.callInt(set, 0);
         if (signal > 0) {
@@ -213,6 +212,29 @@ public final class JffiProcessControl implements ProcessControl {
         }
         if (NativeFunction.errno() != EINTR) {
           throw failure("sigwaitinfo", NativeFunction.errno());
+        }
+      }
+    }
+  }
+
+  @Override
+  public int takePendingSignal(int... signals) throws ErrnoException {
+    try (NativeMemory memory = new NativeMemory()) {
+      long set = memory.allocate(SIGSET_SIZE);
+      IO.putLong(set, signalMask(signals));
+      // struct timespec { 0, 0 }: allocate() zeroes it.
+      long noWait = memory.allocate(16);
+      while (true) {
+        int signal = SIGTIMEDWAIT.callInt(set, 0, noWait);
+        if (signal > 0) {
+          return signal;
+        }
+        int errno = NativeFunction.errno();
+        if (errno == EAGAIN) {
+          return 0;
+        }
+        if (errno != EINTR) {
+          throw failure("sigtimedwait", errno);
         }
       }
     }
@@ -247,6 +269,15 @@ public final class JffiProcessControl implements ProcessControl {
   @Override
   public DirectoryWatch watch(List<byte[]> directories) throws ErrnoException {
     return InotifyWatch.of(directories);
+  }
+
+  /** A sigset_t's first word: signal n is bit n - 1. */
+  private static long signalMask(int... signals) {
+    long mask = 0;
+    for (int signal : signals) {
+      mask |= 1L << (signal - 1);
+    }
+    return mask;
   }
 
   @Override

@@ -56,6 +56,14 @@ public interface ProcessControl {
    */
   int awaitSignal(int... signals) throws ErrnoException;
 
+  /**
+   * Takes one of {@code signals} if one is pending, without waiting ({@code sigtimedwait} with a
+   * zero timeout).
+   *
+   * @return the signal taken, or 0 if none is pending
+   */
+  int takePendingSignal(int... signals) throws ErrnoException;
+
   boolean isTerminal(int fd);
 
   /** Makes {@code processGroup} the foreground process group of the terminal on {@code fd}. */

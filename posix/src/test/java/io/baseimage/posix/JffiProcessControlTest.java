@@ -133,4 +133,9 @@ class JffiProcessControlTest {
     int pid = spawn("exit 4");
     assertThat(processes.waitAny().orElseThrow().pid()).isEqualTo(pid);
   }
+
+  @Test
+  void noPendingSignalIsTakenWithoutWaiting() throws ErrnoException {
+    assertThat(processes.takePendingSignal(Signals.SIGUSR2)).isZero();
+  }
 }

@@ -143,12 +143,12 @@ public final class Reaper {
    * @return the event, or empty when the deadline passed first
    */
   public Optional<Event> next(long deadlineNanos) throws InterruptedException {
-    long wait = deadlineNanos - System.nanoTime();
-    Event event =
-        deadlineNanos == Long.MAX_VALUE
-            ? events.take()
-            : events.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
-    return Optional.ofNullable(event);
+    long wait =
+        deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+    // Never take(): an untimed Condition.await goes through ForkJoinPool.managedBlock, whose class
+    // set-up right after my_init gave its idle memory back read ~9 MB of it in again
+    // (docs/benchmarks.md, "Levers").
+    return Optional.ofNullable(events.poll(Math.max(0, wait), TimeUnit.NANOSECONDS));
   }
 
   /**

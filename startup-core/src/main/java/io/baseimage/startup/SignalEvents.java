@@ -17,12 +17,25 @@ public final class SignalEvents {
   private SignalEvents() {}
 
   /**
-   * Starts a daemon thread that takes {@code signals} and queues each to {@code reaper}.
+   * Queues the {@code signals} already pending to {@code reaper}, then starts a daemon thread that
+   * takes the later ones and queues each. The pending ones are taken on the calling thread: a
+   * caller that looks at its events at once (my_init before its command) must see a SIGTERM that
+   * came while it booted, not find the queue empty while the new thread starts.
    *
    * @param errors receives a line if taking signals fails (it then stops)
    */
   public static void queueTo(
       Reaper reaper, ProcessControl processes, Consumer<String> errors, int... signals) {
+    try {
+      for (int signal = processes.takePendingSignal(signals);
+          signal != 0;
+          signal = processes.takePendingSignal(signals)) {
+        reaper.signalReceived(signal);
+      }
+    } catch (ErrnoException e) {
+      errors.accept("signals are no longer handled: " + e.getMessage());
+      return;
+    }
     Thread taker =
         new Thread(
             () -> {

@@ -25,4 +25,18 @@ class SignalEventsTest {
     assertThat(reaper.next(Long.MAX_VALUE)).contains(new Event.Signaled(Signals.SIGHUP));
     assertThat(errors).isEmpty();
   }
+
+  @Test
+  void aSignalPendingBeforehandIsQueuedBeforeQueueToReturns() throws Exception {
+    // my_init looks at its events without waiting just after this call (before its command).
+    FakePosix posix = new FakePosix();
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    Reaper reaper = Reaper.start(posix, errors::add);
+    posix.raise(Signals.SIGTERM);
+
+    SignalEvents.queueTo(reaper, posix, errors::add, Signals.SIGTERM);
+
+    assertThat(reaper.next(System.nanoTime())).contains(new Event.Signaled(Signals.SIGTERM));
+    assertThat(errors).isEmpty();
+  }
 }

@@ -866,6 +866,21 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   }
 
   @Override
+  public int takePendingSignal(int... signals) {
+    lock.lock();
+    try {
+      for (int signal : signals) {
+        if (pendingSignals.remove(Integer.valueOf(signal))) {
+          return signal;
+        }
+      }
+      return 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public boolean isTerminal(int fd) {
     return terminal && fd <= 2;
   }
