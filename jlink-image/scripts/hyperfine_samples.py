@@ -9,7 +9,7 @@ and `my_init --version` (floor).
 """
 import json, sys
 if sys.argv[1] == "--status":
-    runs = ((sys.argv[2], ["ours", "floor"], "status_ms"),)
+    runs = ((sys.argv[2], ["ours", "jvm"], "status_ms"),)
 else:
     runs = ((sys.argv[1], sys.argv[3].split(), "start_ms"), (sys.argv[2], sys.argv[4].split(), "setuser_ms"))
 for path, names, measure in runs:
