@@ -295,9 +295,13 @@ public final class JffiProcessControl implements ProcessControl {
     MALLOC_TRIM.call(0);
     // Clean pages: reclaiming them loses nothing. Best effort: kernels before 5.4 lack PAGEOUT.
     if (!pageOutAtOnce(ranges)) {
-      for (int i = 0; i < ranges.length; i += 2) {
-        MADVISE.call(ranges[i], ranges[i + 1] - ranges[i], MADV_PAGEOUT);
-      }
+      pageOutEach(ranges, 0, ranges.length);
+    }
+  }
+
+  private static void pageOutEach(long[] ranges, int from, int to) {
+    for (int i = from; i < to; i += 2) {
+      MADVISE.call(ranges[i], ranges[i + 1] - ranges[i], MADV_PAGEOUT);
     }
   }
 
@@ -316,12 +320,20 @@ public final class JffiProcessControl implements ProcessControl {
       for (int first = 0; first < ranges.length; first += 2 * IOV_MAX) {
         int count = Math.min(IOV_MAX, (ranges.length - first) / 2);
         long vector = memory.allocate(16L * count);
+        long bytes = 0;
         for (int i = 0; i < count; i++) {
+          long length = ranges[first + 2 * i + 1] - ranges[first + 2 * i];
           IO.putAddress(vector + 16L * i, ranges[first + 2 * i]);
-          IO.putLong(vector + 16L * i + 8, ranges[first + 2 * i + 1] - ranges[first + 2 * i]);
+          IO.putLong(vector + 16L * i + 8, length);
+          bytes += length;
         }
-        if (PROCESS_MADVISE.call(self.fd(), vector, count, MADV_PAGEOUT, 0) < 0) {
+        long done = PROCESS_MADVISE.call(self.fd(), vector, count, MADV_PAGEOUT, 0);
+        if (done < 0 && first == 0) {
           return false;
+        }
+        if (done != bytes) {
+          // It stops at a mapping it refused, or one unmapped since /proc/self/maps was read.
+          pageOutEach(ranges, first, first + 2 * count);
         }
       }
       return true;
@@ -340,8 +352,7 @@ public final class JffiProcessControl implements ProcessControl {
     for (String line : maps) {
       int dash = line.indexOf('-');
       int space = line.indexOf(' ');
-      int path = line.indexOf(" /");
-      if (dash < 0 || space < dash || path < 0 || line.length() < space + 3) {
+      if (dash < 0 || space < dash || line.length() < space + 3 || !pathIsAFile(line)) {
         continue;
       }
       if (line.charAt(space + 2) == '-') {
@@ -350,5 +361,22 @@ public final class JffiProcessControl implements ProcessControl {
       }
     }
     return Arrays.copyOf(ranges, count);
+  }
+
+  /**
+   * Whether the sixth field of a maps line, the path, names a file ("[heap]", "[anon:x /y]" not).
+   */
+  private static boolean pathIsAFile(String line) {
+    int at = 0;
+    for (int field = 0; field < 5; field++) {
+      at = line.indexOf(' ', at);
+      if (at < 0) {
+        return false;
+      }
+      while (at < line.length() && line.charAt(at) == ' ') {
+        at++;
+      }
+    }
+    return at < line.length() && line.charAt(at) == '/';
   }
 }

@@ -120,10 +120,18 @@ class JffiProcessControlTest {
             "55e75c379000-55e75c388000 rw-p 00000000 00:00 0      [heap]",
             "7ffd1c1f0000-7ffd1c212000 r--p 00000000 00:00 0      [vvar]",
             "7f1ed0000000-7f1ed0021000 r--p 00000000 00:00 0 ",
+            "7f1ed1000000-7f1ed1021000 r--p 00000000 00:00 0      [anon:a /b]",
+            "7f1ed2000000-7f1ed2001000 r--p 00000000 fd:00 99     /opt/my dir/gone.so (deleted)",
             "");
 
     assertThat(JffiProcessControl.readOnlyFileMappings(maps))
-        .containsExactly(0x7f1ece14b000L, 0x7f1ece42e000L, 0x7f1ece42e000L, 0x7f1ecf4ba000L);
+        .containsExactly(
+            0x7f1ece14b000L,
+            0x7f1ece42e000L,
+            0x7f1ece42e000L,
+            0x7f1ecf4ba000L,
+            0x7f1ed2000000L,
+            0x7f1ed2001000L);
   }
 
   @Test
