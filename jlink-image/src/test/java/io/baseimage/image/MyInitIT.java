@@ -504,16 +504,15 @@ class MyInitIT {
     // A SIGTERM that came before the JVM ran (docker stop right after docker start): it stays
     // pending, blocked, until my_init takes it, which must be before it looks for one ahead of the
     // command. The signal thread starts only after the environment import.
+    // Perl: Debian's perl-base is essential, so every Debian root has it; exec keeps the pending
+    // signal and the mask.
     String pendingTerm =
-        "import os, signal, sys\n"
-            + "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})\n"
-            + "os.kill(os.getpid(), signal.SIGTERM)\n"
-            + "os.execv(sys.argv[1], sys.argv[1:])\n";
-    for (int run = 0; run < 5; run++) {
+        "use POSIX; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM)); kill 'TERM', $$; exec @ARGV";
+    for (int run = 0; run < 10; run++) {
       Sandbox.Result result =
           sandbox.run(
-              "/usr/bin/python3",
-              "-c",
+              "/usr/bin/perl",
+              "-e",
               pendingTerm,
               "/sbin/my_init",
               "--skip-runit",
