@@ -327,12 +327,8 @@ public final class JffiProcessControl implements ProcessControl {
           IO.putLong(vector + 16L * i + 8, length);
           bytes += length;
         }
-        long done = PROCESS_MADVISE.call(self.fd(), vector, count, MADV_PAGEOUT, 0);
-        if (done < 0 && first == 0) {
-          return false;
-        }
-        if (done != bytes) {
-          // It stops at a mapping it refused, or one unmapped since /proc/self/maps was read.
+        if (PROCESS_MADVISE.call(self.fd(), vector, count, MADV_PAGEOUT, 0) != bytes) {
+          // Refused, or stopped at a mapping unmapped since /proc/self/maps was read.
           pageOutEach(ranges, first, first + 2 * count);
         }
       }

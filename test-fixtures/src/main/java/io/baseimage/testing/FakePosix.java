@@ -852,11 +852,9 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   public int awaitSignal(int... signals) {
     lock.lock();
     try {
-      while (true) {
-        for (int signal : signals) {
-          if (pendingSignals.remove(Integer.valueOf(signal))) {
-            return signal;
-          }
+      for (int signal = takePending(signals); ; signal = takePending(signals)) {
+        if (signal != 0) {
+          return signal;
         }
         changed.awaitUninterruptibly();
       }
@@ -869,15 +867,20 @@ public final class FakePosix implements ProcessControl, UserSwitch {
   public int takePendingSignal(int... signals) {
     lock.lock();
     try {
-      for (int signal : signals) {
-        if (pendingSignals.remove(Integer.valueOf(signal))) {
-          return signal;
-        }
-      }
-      return 0;
+      return takePending(signals);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The first of {@code signals} that is pending, taken, or 0; with the lock held. */
+  private int takePending(int... signals) {
+    for (int signal : signals) {
+      if (pendingSignals.remove(Integer.valueOf(signal))) {
+        return signal;
+      }
+    }
+    return 0;
   }
 
   @Override
