@@ -15,20 +15,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which services runsvdir gets to supervise (docs/architecture.md, "Not root"). As root: all of
- * {@code /etc/service}, which runsvdir scans itself. Not as root, a service runit cannot run would
- * crash-loop (runsv exits with a "fatal" line, runsvdir starts it again every few seconds), so it
- * is left out:
+ * Which services runsvdir gets to supervise (docs/architecture.md, "Not root"). A service runit
+ * cannot run would crash-loop (runsv exits with a "fatal" line, runsvdir starts it again every few
+ * seconds), so it is left out:
  *
  * <ul>
- *   <li>one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one info line;
- *   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), this user cannot
- *       keep, with one warning.
+ *   <li>not as root, one marked {@value #ROOT_ONLY} (the image's rsyslog and cron), with one info
+ *       line;
+ *   <li>one whose runit state, {@code supervise/} (and {@code log/supervise/}), cannot be kept,
+ *       with one warning: not writable by this user, or, for root too, on a read-only file system
+ *       ({@code docker run --read-only} mounts no tmpfs on /run);
+ *   <li>not as root, one whose {@code run} is not executable.
  * </ul>
  *
  * runsvdir then scans a directory of our own that links to the others by the same names, so {@code
- * sv} and {@code /etc/service/NAME/supervise} work as usual. runsvdir picks up a service added to
- * {@code /etc/service} later only when nothing was left out.
+ * sv} and {@code /etc/service/NAME/supervise} work as usual. When nothing is left out, runsvdir
+ * scans {@code /etc/service} itself, and picks up a service added to it later.
  */
 final class ServiceSelection {
   /** A file in a service's directory that says it needs root. */
@@ -47,9 +49,6 @@ final class ServiceSelection {
   /** The directory to give runsvdir when my_init runs as {@code uid}. */
   Path scanDirectory(int uid) {
     Path services = layout.serviceDirectory();
-    if (uid == 0) {
-      return services;
-    }
     List<Path> runnable = new ArrayList<>();
     boolean leftOut = false;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(services)) {
@@ -72,19 +71,20 @@ final class ServiceSelection {
     return linkDirectory(runnable).orElse(services);
   }
 
-  /** Whether {@code service} can run as {@code uid}; if not, the log says why. */
+  /** Whether runit can run {@code service} as {@code uid}; if not, the log says why. */
   private boolean canStart(Path service, int uid) {
     String name = FileNames.display(service);
-    if (Files.exists(service.resolve(ROOT_ONLY), LinkOption.NOFOLLOW_LINKS)) {
+    if (uid != 0 && Files.exists(service.resolve(ROOT_ONLY), LinkOption.NOFOLLOW_LINKS)) {
       log.info(name + " needs root: not started (my_init runs as uid " + uid + ").");
       return false;
     }
     boolean hasLog = Files.isDirectory(service.resolve("log"));
+    // Root may execute any file with an x bit; without one, runsv retries each second but stays.
     for (Path run :
         hasLog
             ? List.of(service.resolve("run"), service.resolve("log/run"))
             : List.of(service.resolve("run"))) {
-      if (!Files.isExecutable(run)) {
+      if (uid != 0 && !Files.isExecutable(run)) {
         log.warn(
             name
                 + " not started: "
@@ -110,8 +110,11 @@ final class ServiceSelection {
                 + uid
                 + " ("
                 + problem.get()
-                + "); make it writable, or a symlink into /tmp"
-                + " (docs/operations.md, non-root).");
+                + (uid == 0
+                    // Root can write anywhere but on a read-only file system.
+                    ? "); mount a tmpfs there (docker run --read-only needs --tmpfs /run:"
+                        + " docs/user-guide.md, Docker)."
+                    : "); make it writable, or a symlink into /tmp (docs/operations.md, non-root)."));
         return false;
       }
     }

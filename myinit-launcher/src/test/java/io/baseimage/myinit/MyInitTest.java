@@ -905,6 +905,37 @@ class MyInitTest {
     assertThat(log()).noneMatch(line -> line.contains("needs root"));
   }
 
+  /**
+   * {@code docker run --read-only} without {@code --tmpfs /run}: root cannot create runit's state
+   * under /run either (here: under a directory that does not exist, the same check), and the
+   * service is left out with one warning instead of crash-looping.
+   */
+  @Test
+  void asRootAServiceWhoseStateCannotBeKeptIsLeftOutWithAHint() throws Exception {
+    Path services = layout.serviceDirectory();
+    executable(Files.createDirectories(services.resolve("app")), "run");
+    executable(Files.createDirectories(services.resolve("cron")), "run");
+    Files.createSymbolicLink(
+        services.resolve("cron/supervise"), root.resolve("read-only-run/supervise.cron"));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run("--", "cmd")).isZero();
+
+    Path scanned = Path.of(spawnOf("runsvdir").argv().get(2));
+    assertThat(scanned.getParent()).isEqualTo(root.resolve("tmp"));
+    assertThat(log())
+        .contains(
+            "*** WARNING: "
+                + services.resolve("cron")
+                + " not started: runit cannot keep its state in "
+                + services.resolve("cron/supervise")
+                + " as uid 0 ("
+                + root.resolve("read-only-run")
+                + " is not writable); mount a tmpfs there (docker run --read-only needs --tmpfs"
+                + " /run: docs/user-guide.md, Docker).");
+    assertThat(log()).noneMatch(line -> line.contains(services.resolve("app").toString()));
+  }
+
   private static Path readLink(Path link) {
     try {
       return Files.readSymbolicLink(link);
