@@ -73,7 +73,8 @@ esac
 
 echo "build-image: $tool build FROM $base, overlay $overlay, version $version -> $tag"
 start=$(date +%s)
-"$tool" build \
+# shellcheck disable=SC2046 # build_options prints whole words
+"$tool" build $(build_options "$tool") \
     -f "$here/Containerfile" \
     --build-arg BASE_IMAGE="$base" \
     --build-arg OVERLAY="$overlay" \

@@ -25,6 +25,15 @@ container_tool() {
     fi
 }
 
+# Prints the options every build with engine $1 needs beyond the Containerfile's: the RUN steps
+# reach a package mirror, and a docker engine without its bridge network (dockerd --bridge=none,
+# as .ci/docker-setup.sh starts one) gives them none unless told to use the host's.
+build_options() {
+    case "${1##*/}" in
+        docker) "$1" network inspect bridge >/dev/null 2>&1 || echo "--network host" ;;
+    esac
+}
+
 # mount_root LOWER UPPER WORK ROOT: mounts at ROOT an overlayfs of LOWER (read-only, shared) under
 # UPPER (the changes, readable afterwards), with WORK as overlayfs's work directory, and binds the
 # host's /dev into it. For a private mount namespace (unshare --mount --propagation private):

@@ -1,7 +1,6 @@
 package io.baseimage.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,23 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs podman (and other host commands) for {@link ImageIT} and {@link KubeIT}: stdout and stderr
- * captured separately, a hard time limit per command, container names that the test removes itself.
+ * Host commands for {@link ImageIT} and {@link KubeIT} (the container engines of {@link Engine}
+ * among them): stdout and stderr captured separately, a hard time limit per command.
  */
-final class Podman {
-  private static final AtomicInteger COUNTER = new AtomicInteger();
-
-  private Podman() {}
+final class Commands {
+  private Commands() {}
 
   /** A finished command. */
   record Result(
@@ -48,71 +39,6 @@ final class Podman {
     Result hasStatus(int expected) {
       assertThat(exitCode).as("exit status of\n%s", describe()).isEqualTo(expected);
       return this;
-    }
-  }
-
-  /** The podman executable on PATH, if there is one. */
-  static Optional<Path> find() {
-    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-    return Arrays.stream(path.split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty())
-        .map(dir -> Path.of(dir, "podman"))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
-  /**
-   * The common precondition of the image tests: root (podman, the image build), else the test class
-   * is skipped with the reason printed; podman on PATH, else the test fails and says how to get it.
-   */
-  static void requireRootAndPodman(String who) throws IOException {
-    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    if (!Integer.valueOf(0).equals(uid)) {
-      String reason =
-          who + " skipped: needs root for podman, mmdebstrap and the image build (uid " + uid + ")";
-      System.out.println(reason);
-      Assumptions.abort(reason);
-    }
-    if (find().isEmpty()) {
-      fail(
-          who
-              + " needs podman on PATH, and none was found: install it with .ci/podman-setup.sh "
-              + "(apt packages podman, runc, mmdebstrap, catatonit + a containers.conf drop-in)");
-    }
-  }
-
-  /** The id of a local image, if it exists. */
-  static Optional<String> imageId(String image) {
-    Result r = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Id}}", image);
-    return r.exitCode() == 0 && !r.stdout().isBlank()
-        ? Optional.of(r.stdout().strip())
-        : Optional.empty();
-  }
-
-  /** A container name unique to this JVM run, to pass to {@code --name} and remove afterwards. */
-  static String newName() {
-    return "baseimage-it-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
-  }
-
-  /** {@code podman ARGS...} with the given time limit. */
-  static Result podman(Duration timeout, String... args) {
-    return podmanWithInput(timeout, null, args);
-  }
-
-  /** {@code podman ARGS...} with the given bytes on stdin (null: no stdin). */
-  static Result podmanWithInput(Duration timeout, String stdin, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add("podman");
-    command.addAll(List.of(args));
-    return run(command, stdin, timeout, null);
-  }
-
-  /** Removes a container whatever its state; never fails (for finally blocks). */
-  static void removeContainer(String name) {
-    try {
-      podman(Duration.ofSeconds(60), "rm", "--force", "--ignore", "--time", "0", name);
-    } catch (RuntimeException | AssertionError e) {
-      System.err.println("ImageIT: could not remove container " + name + ": " + e.getMessage());
     }
   }
 
@@ -166,26 +92,6 @@ final class Podman {
       delete(out);
       delete(err);
       delete(in);
-    }
-  }
-
-  /**
-   * Runs {@code podman ARGS...} until {@code until} accepts the result or {@code limit} has passed;
-   * returns the last result (the caller asserts on it, so a failure shows what was seen last).
-   */
-  static Result poll(Duration limit, Predicate<Result> until, String... args) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      Result result = podman(Duration.ofSeconds(30), args);
-      if (until.test(result) || System.nanoTime() > deadline) {
-        return result;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return result;
-      }
     }
   }
 

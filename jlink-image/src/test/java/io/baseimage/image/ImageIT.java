@@ -1,10 +1,8 @@
 package io.baseimage.image;
 
-import static io.baseimage.image.Podman.podman;
-import static io.baseimage.image.Podman.podmanWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baseimage.image.Podman.Result;
+import io.baseimage.image.Commands.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,22 +12,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The container image, built with podman from the Containerfile on a local Debian 12 base with the
- * real rootfs overlay (target/overlay), running every example of the original image's README
+ * The container image, built from the Containerfile on a local Debian 12 base with the real rootfs
+ * overlay (target/overlay), running every example of the original image's README
  * (lambda-linux/baseimage-amzn's README.md, whose sections the tests name; docs/user-guide.md has
- * them all) as written -- {@code docker} is {@code podman} here, and an interactive {@code -t -i}
- * session gets its input on stdin.
+ * them all) as written, once with each {@link Engine}: {@code docker} is podman, then a docker
+ * engine. An interactive {@code -t -i} session runs on a pseudo-terminal that gets its input typed
+ * in.
  *
- * <p>Needs root and podman (.ci/podman-setup.sh). The image is {@link TestImage}'s, shared with
- * {@link KubeIT}.
+ * <p>Needs root, podman (.ci/podman-setup.sh) and a docker engine (.ci/docker-setup.sh). The image
+ * is {@link TestImage}'s, shared with {@link KubeIT}.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("engines")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImageIT {
   private static final Duration RUN = Duration.ofSeconds(60);
@@ -43,25 +48,25 @@ class ImageIT {
 
   // ---------------------------------------------------------------------------------- set-up
 
-  @BeforeAll
-  @Timeout(value = 20, unit = TimeUnit.MINUTES)
-  static void buildImages() throws Exception {
-    image = TestImage.require("ImageIT");
-    derivedImage = buildDerivedImage();
+  static List<Engine> engines() {
+    return Engine.underTest();
+  }
+
+  @Parameter Engine engine;
+
+  @BeforeParameterizedClassInvocation
+  static void buildImages(Engine engine) throws Exception {
+    image = TestImage.require(engine, "ImageIT[" + engine + "]");
+    derivedImage = buildDerivedImage(engine);
   }
 
   /** Builds {@code containerfile} as {@code IMAGE-NAME:it}. */
-  private static String buildImage(String containerfile, String name) throws IOException {
+  private String buildImage(String containerfile, String name) throws IOException {
     Path dir = Files.createTempDirectory("image-it-" + name);
     try {
       Files.writeString(dir.resolve("Containerfile"), containerfile);
       String tag = image.replaceFirst(":[^:/]*$", "") + "-" + name + ":it";
-      Podman.run(
-              List.of("podman", "build", "-q", "-t", tag, dir.toString()),
-              null,
-              Duration.ofMinutes(3),
-              dir)
-          .hasStatus(0);
+      engine.build(dir, tag).hasStatus(0);
       return tag;
     } finally {
       Sandbox.sh("rm -rf '" + dir + "'", Duration.ofSeconds(10));
@@ -73,7 +78,7 @@ class ImageIT {
    * a memcached-style runit service started through setuser (sleep stands in for memcached, so the
    * test needs no package mirror), a startup script and /etc/rc.local.
    */
-  private static String buildDerivedImage() throws IOException {
+  private static String buildDerivedImage(Engine engine) throws IOException {
     Path dir = Files.createTempDirectory("image-it-derived");
     try {
       Files.writeString(
@@ -110,12 +115,7 @@ class ImageIT {
           """
               .formatted(image));
       String tag = image.replaceFirst(":[^:/]*$", "") + "-derived:it";
-      Podman.run(
-              List.of("podman", "build", "-q", "-t", tag, dir.toString()),
-              null,
-              Duration.ofMinutes(3),
-              dir)
-          .hasStatus(0);
+      engine.build(dir, tag).hasStatus(0);
       return tag;
     } finally {
       try (var files = Files.walk(dir)) {
@@ -127,53 +127,58 @@ class ImageIT {
   // ---------------------------------------------------------------------------------- helpers
 
   /**
-   * {@code podman run --rm --name N OPTIONS... IMAGE COMMAND...}; the container is removed in any
+   * {@code ENGINE run --rm --name N OPTIONS... IMAGE COMMAND...}; the container is removed in any
    * case.
    */
-  private static Result run(List<String> options, String img, String... command) {
-    return runWithInput(null, options, img, command);
+  private Result run(List<String> options, String img, String... command) {
+    return inNewContainer(options, img, command, args -> engine.run(RUN, args));
   }
 
-  private static Result runWithInput(
-      String stdin, List<String> options, String img, String... command) {
-    String name = Podman.newName();
+  /** {@link #run} on a terminal that gets {@code stdin} typed in, for {@code -t -i}. */
+  private Result runOnTerminal(String stdin, List<String> options, String img, String... command) {
+    return inNewContainer(options, img, command, args -> engine.runOnTerminal(RUN, stdin, args));
+  }
+
+  private Result inNewContainer(
+      List<String> options, String img, String[] command, Function<String[], Result> runner) {
+    String name = Engine.newName();
     List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", name));
     args.addAll(options);
     args.add(img);
     args.addAll(Arrays.asList(command));
     try {
-      return podmanWithInput(RUN, stdin, args.toArray(String[]::new));
+      return runner.apply(args.toArray(String[]::new));
     } finally {
-      Podman.removeContainer(name);
+      engine.removeContainer(name);
     }
   }
 
   /** A detached container ({@code docker run -d IMAGE}), removed by close(). */
-  private record Daemon(String name) implements AutoCloseable {
-    static Daemon start(String img, String... options) {
-      String name = Podman.newName();
+  private record Daemon(Engine engine, String name) implements AutoCloseable {
+    static Daemon start(Engine engine, String img, String... options) {
+      String name = Engine.newName();
       List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name));
       args.addAll(Arrays.asList(options));
       args.add(img);
       try {
-        podman(RUN, args.toArray(String[]::new)).hasStatus(0);
+        engine.run(RUN, args.toArray(String[]::new)).hasStatus(0);
       } catch (AssertionError e) {
-        Podman.removeContainer(name);
+        engine.removeContainer(name);
         throw e;
       }
-      return new Daemon(name);
+      return new Daemon(engine, name);
     }
 
     Result exec(String... command) {
       List<String> args = new ArrayList<>(List.of("exec", name));
       args.addAll(Arrays.asList(command));
-      return podman(SHORT, args.toArray(String[]::new));
+      return engine.run(SHORT, args.toArray(String[]::new));
     }
 
     /** Waits until runit reports every service under /etc/service up. */
     Result awaitServicesUp(int count) {
       Result status =
-          Podman.poll(
+          engine.poll(
               POLL,
               r ->
                   r.exitCode() == 0
@@ -190,13 +195,13 @@ class ImageIT {
     }
 
     String logs() {
-      Result logs = podman(SHORT, "logs", name);
+      Result logs = engine.run(SHORT, "logs", name);
       return logs.stdout() + logs.stderr();
     }
 
     @Override
     public void close() {
-      Podman.removeContainer(name);
+      engine.removeContainer(name);
     }
   }
 
@@ -215,11 +220,11 @@ class ImageIT {
   /** README "Building and running": {@code docker exec C /usr/bin/pstree}. */
   @Test
   void pstreeShowsMyInitRunsvdirAndBothServices() {
-    try (Daemon c = Daemon.start(image)) {
+    try (Daemon c = Daemon.start(engine, image)) {
       c.awaitServicesUp(2);
       // The README's shape, process tree only: -T hides threads (the JVM's, rsyslogd's).
       Result tree =
-          Podman.poll(
+          engine.poll(
               POLL,
               r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
               "exec",
@@ -256,22 +261,17 @@ class ImageIT {
 
   /**
    * docs/user-guide.md, "Health checks: my_init --status": {@code --health-cmd} as a Dockerfile's
-   * {@code HEALTHCHECK CMD}. podman's timer is off, so each verdict is the run asked for.
+   * {@code HEALTHCHECK CMD}, healthy while the services are up, unhealthy when one is down.
    */
   @Test
   void healthCheckWithMyInitStatusIsHealthyWhileTheServicesAreUp() {
-    try (Daemon c =
-        Daemon.start(
-            image,
-            "--health-cmd",
-            "/sbin/my_init --status",
-            "--health-interval",
-            "disable",
-            "--health-retries",
-            "1")) {
-      Result healthy = Podman.poll(POLL, r -> r.exitCode() == 0, "healthcheck", "run", c.name());
-      assertThat(healthy.exitCode()).as("%s\nlogs:\n%s", healthy.describe(), c.logs()).isZero();
-      assertThat(health(c)).isEqualTo("healthy");
+    List<String> options = new ArrayList<>(List.of("--health-cmd", "/sbin/my_init --status"));
+    options.addAll(engine.healthCheckOptions());
+    try (Daemon c = Daemon.start(engine, image, options.toArray(String[]::new))) {
+      Result healthy = engine.awaitHealth(c.name(), "healthy", POLL);
+      assertThat(healthy.stdout().strip())
+          .as("%s\nlogs:\n%s", healthy.describe(), c.logs())
+          .isEqualTo("healthy");
       Result status = c.exec("/sbin/my_init", "--status").hasStatus(0);
       assertThat(status.stdout())
           .as(status.describe())
@@ -281,36 +281,28 @@ class ImageIT {
                   + "rsyslog: up \\(pid \\d+\\) for \\d+ s\n");
 
       c.exec("sv", "-w", "30", "down", "cron").hasStatus(0);
-      Result unhealthy = podman(SHORT, "healthcheck", "run", c.name());
-      assertThat(unhealthy.exitCode()).as(unhealthy.describe()).isEqualTo(1);
-      assertThat(health(c)).isEqualTo("unhealthy");
+      Result unhealthy = engine.awaitHealth(c.name(), "unhealthy", POLL);
+      assertThat(unhealthy.stdout().strip()).as(unhealthy.describe()).isEqualTo("unhealthy");
       assertThat(c.exec("/sbin/my_init", "--status").hasStatus(1).stdout())
           .containsPattern("\ncron: down for \\d+ s, normally up\n");
 
       c.exec("sv", "up", "cron").hasStatus(0);
-      Result again = Podman.poll(POLL, r -> r.exitCode() == 0, "healthcheck", "run", c.name());
-      assertThat(again.exitCode()).as(again.describe()).isZero();
+      Result again = engine.awaitHealth(c.name(), "healthy", POLL);
+      assertThat(again.stdout().strip()).as(again.describe()).isEqualTo("healthy");
     }
-  }
-
-  private static String health(Daemon c) {
-    return podman(SHORT, "inspect", "--format", "{{.State.Health.Status}}", c.name())
-        .hasStatus(0)
-        .stdout()
-        .strip();
   }
 
   /** README "Running a command in an existing container". */
   @Test
   void execRunsCommandsInTheRunningContainer() {
-    try (Daemon c = Daemon.start(image, "--env", "HELLO=my beautiful world")) {
+    try (Daemon c = Daemon.start(engine, image, "--env", "HELLO=my beautiful world")) {
       Result echo = c.exec("/bin/echo", "hello", "world").hasStatus(0);
       assertThat(echo.stdout()).isEqualTo("hello world\n");
 
-      // docker exec -t -i C /bin/bash -l, with the session's input on stdin.
+      // docker exec -t -i C /bin/bash -l, with the session's input typed in.
       c.awaitServicesUp(2);
       Result bash =
-          podmanWithInput(
+          engine.runOnTerminal(
               SHORT,
               "echo \"[$HELLO] [$(id -un)]\"\nexit\n",
               "exec",
@@ -332,15 +324,15 @@ class ImageIT {
    */
   @Test
   void stopEndsTheContainerCleanlyAndQuickly() {
-    try (Daemon c = Daemon.start(image)) {
+    try (Daemon c = Daemon.start(engine, image)) {
       c.awaitServicesUp(2);
-      Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
-      System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
+      Result stop = engine.run(SHORT, "stop", c.name()).hasStatus(0);
       Result state =
-          podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+          engine.run(
+              SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
       // SIGTERM -> 2, as phusion's (docs/user-guide.md, "Exit status"). That is also the proof of
-      // "within the grace period": at its end podman SIGKILLs, and the status is 137. podman's own
-      // time is no product figure.
+      // "within the grace period": at its end the engine SIGKILLs, and the status is 137. The
+      // engine's own time is no product figure.
       assertThat(state.stdout().strip()).as(state.describe()).isEqualTo("exited 2");
       String logs = c.logs();
       assertThat(logs)
@@ -354,14 +346,14 @@ class ImageIT {
       assertThat(logs)
           .as(logs)
           .doesNotContain("Not all processes have exited in time", "Exception");
-      System.out.println("ImageIT: podman stop took " + stop.elapsed().toMillis() + " ms");
+      System.out.println("ImageIT: " + engine + " stop took " + stop.elapsed().toMillis() + " ms");
     }
   }
 
   /**
    * {@code docker stop} with the default settings and grace period, against a service and an orphan
-   * that both ignore SIGTERM: my_init's shutdown deadline (9 s) ends it before podman's SIGKILL (10
-   * s).
+   * that both ignore SIGTERM: my_init's shutdown deadline (9 s) ends it before the engine's SIGKILL
+   * (10 s).
    */
   @Test
   void stopWithEverythingIgnoringTermStillEndsWithMyInitsOwnStatus() throws Exception {
@@ -373,16 +365,19 @@ class ImageIT {
           "#!/bin/sh\ntrap '' TERM\nsetsid sh -c \"trap '' TERM; exec sleep 1000\" &\nexec sleep 1000\n");
       Files.setPosixFilePermissions(
           run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      try (Daemon c = Daemon.start(image, "-v", service + ":/etc/service/stubborn")) {
+      try (Daemon c = Daemon.start(engine, image, "-v", service + ":/etc/service/stubborn")) {
         c.awaitServicesUp(3);
-        Result stop = podman(SHORT, "stop", c.name()).hasStatus(0);
+        Result stop = engine.run(SHORT, "stop", c.name()).hasStatus(0);
         System.out.println(
-            "ImageIT: podman stop, everything ignoring TERM, took "
+            "ImageIT: "
+                + engine
+                + " stop, everything ignoring TERM, took "
                 + stop.elapsed().toMillis()
                 + " ms");
         Result state =
-            podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
-        // 137 would be podman's SIGKILL at the end of the grace period.
+            engine.run(
+                SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+        // 137 would be the engine's SIGKILL at the end of the grace period.
         assertThat(state.stdout().strip()).as(state.describe() + c.logs()).isEqualTo("exited 2");
         assertThat(c.logs())
             .contains(
@@ -421,7 +416,7 @@ class ImageIT {
   @Test
   void interactiveLoginShellSeesTheVariables() {
     Result r =
-        runWithInput(
+        runOnTerminal(
             "echo \"[$FOO]\"\necho \"[$HELLO]\"\nexit\n",
             List.of("-t", "-i", "--env", "FOO=bar", "--env", "HELLO=my beautiful world"),
             image,
@@ -430,7 +425,7 @@ class ImageIT {
             "/bin/bash",
             "-l");
     assertThat(r.exitCode()).as(r.describe()).isZero();
-    // With a terminal, podman merges stderr into stdout.
+    // A terminal is one output: stderr is in stdout.
     assertThat(r.stdout())
         .as(r.describe())
         .contains("*** Running /bin/bash -l...")
@@ -449,45 +444,46 @@ class ImageIT {
     String script =
         "[ \"$(ps -o tpgid= -p $$)\" -eq \"$(ps -o pgid= -p $$)\" ] && echo FOREGROUND;"
             + " trap 'echo GOT_INT; exit 5' INT; echo READY; read line; echo NOT_INTERRUPTED";
-    String name = Podman.newName();
-    Process podman =
+    String name = Engine.newName();
+    Process terminal =
         new ProcessBuilder(
-                "podman",
-                "run",
-                "--rm",
-                "-t",
-                "-i",
-                "--name",
-                name,
-                image,
-                "/sbin/my_init",
-                "--skip-runit",
-                "--",
-                "/bin/sh",
-                "-c",
-                script)
+                Engine.onTerminal(
+                    engine.command(
+                        "run",
+                        "--rm",
+                        "-t",
+                        "-i",
+                        "--name",
+                        name,
+                        image,
+                        "/sbin/my_init",
+                        "--skip-runit",
+                        "--",
+                        "/bin/sh",
+                        "-c",
+                        script)))
             .redirectErrorStream(true)
             .start();
     try {
       StringBuilder output = new StringBuilder();
-      var in = podman.getInputStream();
+      var in = terminal.getInputStream();
       int c;
       while (output.indexOf("READY\r") < 0 && (c = in.read()) >= 0) {
         output.append((char) c);
       }
       // ETX (Ctrl-C) typed on the terminal: the line discipline signals the foreground group only.
-      podman.getOutputStream().write(3);
-      podman.getOutputStream().flush();
+      terminal.getOutputStream().write(3);
+      terminal.getOutputStream().flush();
       output.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      assertThat(podman.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(terminal.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(output.toString())
           // Output lines on a terminal end in \r\n; the "*** Running" line holds the words too.
           .contains("FOREGROUND\r", "GOT_INT\r", "exited with status 5.")
           .doesNotContain("NOT_INTERRUPTED\r", "Init system aborted");
-      assertThat(podman.exitValue()).as(output.toString()).isEqualTo(5);
+      assertThat(terminal.exitValue()).as(output.toString()).isEqualTo(5);
     } finally {
-      podman.destroyForcibly();
-      Podman.removeContainer(name);
+      terminal.destroyForcibly();
+      engine.removeContainer(name);
     }
   }
 
@@ -512,7 +508,7 @@ class ImageIT {
         .isEqualTo("uid=500(ll-user) gid=500(ll-user) groups=500(ll-user)\n/home/ll-user\n");
 
     Result tty =
-        runWithInput(
+        runOnTerminal(
             "echo \"[$(id -un) $HOME]\"\nexit\n",
             List.of("-t", "-i"),
             image,
@@ -618,14 +614,14 @@ class ImageIT {
   /** Parses {@code json} with jq (or python3) on the host; prints KEY=VALUE lines, sorted. */
   private static Result parseJson(String json) {
     if (Path.of("/usr/bin/jq").toFile().canExecute()) {
-      return Podman.run(
+      return Commands.run(
               List.of("/usr/bin/jq", "-r", "to_entries[] | \"\\(.key)=\\(.value)\""),
               json,
               SHORT,
               null)
           .hasStatus(0);
     }
-    return Podman.run(
+    return Commands.run(
             List.of(
                 "python3",
                 "-c",
@@ -690,7 +686,7 @@ class ImageIT {
   /** README "Adding additional daemons": the memcached runit entry through setuser. */
   @Test
   void setuserServiceRunsAsItsUserAndRestartsWhenKilled() {
-    try (Daemon c = Daemon.start(derivedImage)) {
+    try (Daemon c = Daemon.start(engine, derivedImage)) {
       c.awaitServicesUp(3);
       String first = servicePid(c);
       Result user = c.exec("ps", "-o", "user=,args=", "-p", first).hasStatus(0);
@@ -704,7 +700,7 @@ class ImageIT {
 
       c.exec("kill", "-9", first).hasStatus(0);
       Result again =
-          Podman.poll(
+          engine.poll(
               POLL,
               r -> r.exitCode() == 0 && !r.stdout().isBlank() && !r.stdout().strip().equals(first),
               "exec",
@@ -722,7 +718,8 @@ class ImageIT {
   }
 
   private static String servicePid(Daemon c) {
-    Result r = Podman.poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "pgrep", "-x", "sleep");
+    Result r =
+        c.engine().poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "pgrep", "-x", "sleep");
     assertThat(r.stdout().strip()).as(r.describe() + "\nlogs:\n" + c.logs()).matches("\\d+");
     return r.stdout().strip();
   }
@@ -753,9 +750,9 @@ class ImageIT {
             "*** Booting runit daemon...\n");
 
     // In a long-running container too (docker run -d).
-    try (Daemon c = Daemon.start(derivedImage)) {
+    try (Daemon c = Daemon.start(engine, derivedImage)) {
       Result boot =
-          Podman.poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "cat", "/tmp/boottime.txt");
+          engine.poll(POLL, x -> x.exitCode() == 0, "exec", c.name(), "cat", "/tmp/boottime.txt");
       assertThat(boot.stdout()).as(boot.describe()).containsPattern("\\d\\d:\\d\\d:\\d\\d");
     }
   }
@@ -767,7 +764,7 @@ class ImageIT {
   /** rsyslog takes messages on /dev/log; after logrotate it writes to the new file (sv hup). */
   @Test
   void syslogWorksAndSurvivesLogrotate() {
-    try (Daemon c = Daemon.start(image)) {
+    try (Daemon c = Daemon.start(engine, image)) {
       c.awaitServicesUp(2);
       for (String tag : List.of("image-it-before-rotate", "image-it-after-rotate")) {
         if (tag.endsWith("after-rotate")) {
@@ -775,7 +772,7 @@ class ImageIT {
         }
         c.exec("logger", "-t", "image-it", tag).hasStatus(0);
         Result logged =
-            Podman.poll(
+            engine.poll(
                 POLL,
                 r -> r.stdout().contains(tag),
                 "exec",
@@ -841,12 +838,17 @@ class ImageIT {
   // README
   // (docs/user-guide.md, "Read-only and non-root containers")
 
-  /** {@code --read-only} boots, with one warning about the dumps; the services still run. */
+  /**
+   * {@code --read-only} (with docker's {@code --tmpfs /run}) boots, with one warning about the
+   * dumps; the services still run.
+   */
   @Test
   void readOnlyRootFilesystemStillBoots() {
+    List<String> options = new ArrayList<>(engine.readOnlyOptions());
+    options.addAll(List.of("--env", "FOO=x"));
     Result r =
         run(
-                List.of("--read-only", "--env", "FOO=x"),
+                options,
                 image,
                 "/sbin/my_init",
                 "--",
@@ -865,11 +867,79 @@ class ImageIT {
         .doesNotContain("supervise", "Exception");
   }
 
+  /**
+   * {@code --read-only} where /run is not writable either (docker's, without {@code --tmpfs /run}):
+   * the services are left out with one warning each that names the fix, instead of crash-looping on
+   * runit's "unable to open supervise/lock".
+   */
+  @Test
+  void readOnlyWithoutATmpfsOnRunLeavesTheServicesOutWithAHint() {
+    // Two seconds is long enough for runsvdir to start a runsv that then fails at once.
+    Result r =
+        run(engine.bareReadOnlyOptions(), image, "/sbin/my_init", "--", "sleep", "2").hasStatus(0);
+    for (String service : List.of("cron", "rsyslog")) {
+      assertThat(r.stderr())
+          .as(r.describe())
+          .containsOnlyOnce(
+              "*** WARNING: /etc/service/"
+                  + service
+                  + " not started: runit cannot keep its state in /etc/service/"
+                  + service
+                  + "/supervise as uid 0 (/run is not writable); mount a tmpfs there (docker run"
+                  + " --read-only needs --tmpfs /run: docs/user-guide.md, Docker).\n");
+    }
+    assertThat(r.stderr()).as(r.describe()).doesNotContain("runsv", "supervise/lock", "Exception");
+  }
+
+  /**
+   * docs/user-guide.md, "Docker": under the engine's {@code --init}, my_init is its child, still
+   * reaps the orphans of what it started, and {@code stop} ends the container with my_init's
+   * status.
+   */
+  @Test
+  void underTheEnginesInitMyInitStillRunsTheContainer() {
+    try (Daemon c = Daemon.start(engine, image, "--init")) {
+      c.awaitServicesUp(2);
+      Result tree = c.exec("pstree", "-T").hasStatus(0);
+      assertThat(tree.stdout())
+          .as(tree.describe())
+          .startsWith(engine.initName() + "---my_init---runsvdir-+-runsv---");
+      engine.run(SHORT, "stop", c.name()).hasStatus(0);
+      Result state =
+          engine.run(
+              SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name());
+      assertThat(state.stdout().strip()).as(state.describe() + c.logs()).isEqualTo("exited 2");
+      assertThat(c.logs()).contains("*** Killing all processes...\n");
+    }
+
+    // An orphan of the command goes to my_init, the child subreaper, which reaps it when it ends.
+    String script =
+        String.join(
+            "\n",
+            "(sleep 300 &)",
+            "orphan=$(pgrep -f -x 'sleep 300')",
+            "echo \"parent $(ps -o comm= -p $(ps -o ppid= -p $orphan))\"",
+            "kill $orphan",
+            "for i in $(seq 600); do ps -p $orphan >/dev/null || break; sleep 0.1; done",
+            "ps -o stat= -p $orphan || echo reaped");
+    Result r =
+        run(List.of("--init"), image, "/sbin/my_init", "--skip-runit", "--", "sh", "-c", script)
+            .hasStatus(0);
+    assertThat(r.stdout()).as(r.describe()).isEqualTo("parent my_init\nreaped\n");
+  }
+
   /** {@code --version} of both tools is the image's version label ("What is inside the image"). */
   @Test
   void versionsMatchTheImageLabel() {
     Result label =
-        podman(SHORT, "image", "inspect", "--format", "{{index .Config.Labels \"version\"}}", image)
+        engine
+            .run(
+                SHORT,
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Config.Labels \"version\"}}",
+                image)
             .hasStatus(0);
     String version = label.stdout().strip();
     assertThat(version).matches("\\d{4}\\.\\d{2}-\\d{3}");
@@ -878,7 +948,9 @@ class ImageIT {
     Result setuser = run(List.of(), image, "/sbin/setuser", "--version").hasStatus(0);
     assertThat(setuser.stdout()).as(setuser.describe()).isEqualTo("setuser " + version + "\n");
     Result cmd =
-        podman(SHORT, "image", "inspect", "--format", "{{json .Config.Cmd}}", image).hasStatus(0);
+        engine
+            .run(SHORT, "image", "inspect", "--format", "{{json .Config.Cmd}}", image)
+            .hasStatus(0);
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
@@ -929,9 +1001,9 @@ class ImageIT {
                 "echo \"$MY_NAME\"")
             .hasStatus(0);
     assertThat(oneShot.stdout()).as(oneShot.describe()).isEqualTo("Apachai Hopachai\n");
-    try (Daemon c = Daemon.start(userImage, "--user", "500", "--group-add", "8377")) {
+    try (Daemon c = Daemon.start(engine, userImage, "--user", "500", "--group-add", "8377")) {
       Result status =
-          Podman.poll(
+          engine.poll(
               POLL,
               r -> r.stdout().startsWith("run: "),
               "exec",
@@ -946,8 +1018,8 @@ class ImageIT {
           .startsWith("run: /etc/service/app");
       // runsvdir restarts a runsv that failed within a second or two: a crash loop shows by now.
       Thread.sleep(4000);
-      podman(SHORT, "stop", c.name()).hasStatus(0);
-      Result state = podman(SHORT, "inspect", "--format", "{{.State.ExitCode}}", c.name());
+      engine.run(SHORT, "stop", c.name()).hasStatus(0);
+      Result state = engine.run(SHORT, "inspect", "--format", "{{.State.ExitCode}}", c.name());
       String logs = c.logs();
       assertThat(state.stdout().strip()).as(logs).isEqualTo("2");
       assertThat(logs)

@@ -1,10 +1,8 @@
 package io.baseimage.image;
 
-import static io.baseimage.image.Podman.podman;
-import static io.baseimage.image.Podman.podmanWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baseimage.image.Podman.Result;
+import io.baseimage.image.Commands.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KubeIT {
+  private static final Engine PODMAN = Engine.PODMAN;
   static final String MANIFEST_IMAGE = "localhost/baseimage-amzn:latest";
   private static final Duration SHORT = Duration.ofSeconds(30);
 
@@ -68,10 +67,10 @@ class KubeIT {
   @BeforeAll
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   static void tagImage() throws Exception {
-    image = TestImage.require("KubeIT");
-    imageId = Podman.imageId(image).orElseThrow();
-    previousLatest = Podman.imageId(MANIFEST_IMAGE).filter(id -> !id.equals(imageId));
-    podman(SHORT, "tag", image, MANIFEST_IMAGE).hasStatus(0);
+    image = TestImage.require(PODMAN, "KubeIT");
+    imageId = PODMAN.imageId(image).orElseThrow();
+    previousLatest = PODMAN.imageId(MANIFEST_IMAGE).filter(id -> !id.equals(imageId));
+    PODMAN.run(SHORT, "tag", image, MANIFEST_IMAGE).hasStatus(0);
     System.out.println(
         "KubeIT: "
             + image
@@ -84,11 +83,11 @@ class KubeIT {
 
   @AfterAll
   static void restoreLatestTag() {
-    if (imageId == null || !Podman.imageId(MANIFEST_IMAGE).orElse("").equals(imageId)) {
+    if (imageId == null || !PODMAN.imageId(MANIFEST_IMAGE).orElse("").equals(imageId)) {
       return; // not ours (any more)
     }
     if (previousLatest.isPresent()) {
-      podman(SHORT, "tag", previousLatest.get(), MANIFEST_IMAGE);
+      PODMAN.run(SHORT, "tag", previousLatest.get(), MANIFEST_IMAGE);
     }
   }
 
@@ -111,7 +110,7 @@ class KubeIT {
       Pod pod =
           new Pod(manifest, name.group(1), grace.find() ? Integer.parseInt(grace.group(1)) : 30);
       pod.remove(); // a pod of that name left over by an earlier, interrupted run
-      Result play = podman(Duration.ofSeconds(90), "kube", "play", manifest.toString());
+      Result play = PODMAN.run(Duration.ofSeconds(90), "kube", "play", manifest.toString());
       if (play.exitCode() != 0) {
         pod.close();
         assertThat(play.exitCode())
@@ -132,7 +131,7 @@ class KubeIT {
     Result exec(String container, String... command) {
       List<String> args = new ArrayList<>(List.of("exec", container(container)));
       args.addAll(Arrays.asList(command));
-      return podman(SHORT, args.toArray(String[]::new));
+      return PODMAN.run(SHORT, args.toArray(String[]::new));
     }
 
     /** {@code sh -c SCRIPT} in the container. */
@@ -145,7 +144,8 @@ class KubeIT {
      * scripts).
      */
     void install(String container, String path, String content) {
-      podmanWithInput(
+      PODMAN
+          .runWithInput(
               SHORT,
               content,
               "exec",
@@ -160,7 +160,7 @@ class KubeIT {
     }
 
     Result logs(String container) {
-      return podman(SHORT, "logs", container(container));
+      return PODMAN.run(SHORT, "logs", container(container));
     }
 
     String allLogs(String container) {
@@ -170,7 +170,8 @@ class KubeIT {
 
     /** {@code "STATUS EXITCODE"} of the container, e.g. {@code "running 0"}, {@code "exited 2"}. */
     String state(String container) {
-      return podman(
+      return PODMAN
+          .run(
               SHORT,
               "inspect",
               "--format",
@@ -184,7 +185,7 @@ class KubeIT {
     /** Waits until runit reports {@code count} services up under /etc/service. */
     void awaitServicesUp(String container, int count) {
       Result status =
-          Podman.poll(
+          PODMAN.poll(
               POLL,
               r ->
                   r.exitCode() == 0
@@ -204,8 +205,8 @@ class KubeIT {
      * SIGKILL} ({@code podman pod stop -t GRACE}); {@code seconds} overrides the grace period.
      */
     Result stop(int seconds) {
-      return podman(
-              Duration.ofSeconds(seconds + 60), "pod", "stop", "-t", String.valueOf(seconds), name)
+      return PODMAN
+          .run(Duration.ofSeconds(seconds + 60), "pod", "stop", "-t", String.valueOf(seconds), name)
           .hasStatus(0);
     }
 
@@ -236,16 +237,16 @@ class KubeIT {
 
     /** {@code podman kube down MANIFEST}: the pod is gone afterwards. */
     void down() {
-      podman(Duration.ofSeconds(90), "kube", "down", manifest.toString()).hasStatus(0);
-      assertThat(podman(SHORT, "pod", "exists", name).exitCode())
+      PODMAN.run(Duration.ofSeconds(90), "kube", "down", manifest.toString()).hasStatus(0);
+      assertThat(PODMAN.run(SHORT, "pod", "exists", name).exitCode())
           .as("pod %s removed", name)
           .isEqualTo(1);
     }
 
     private void remove() {
       try {
-        podman(Duration.ofSeconds(90), "kube", "down", manifest.toString());
-        podman(Duration.ofSeconds(90), "pod", "rm", "--force", "--ignore", name);
+        PODMAN.run(Duration.ofSeconds(90), "kube", "down", manifest.toString());
+        PODMAN.run(Duration.ofSeconds(90), "pod", "rm", "--force", "--ignore", name);
       } catch (RuntimeException | AssertionError e) {
         System.err.println("KubeIT: could not remove pod " + name + ": " + e.getMessage());
       }
@@ -278,7 +279,7 @@ class KubeIT {
     try (Pod pod = Pod.play("plain-pod.yaml")) {
       pod.awaitServicesUp("app", 2);
       Result tree =
-          Podman.poll(
+          PODMAN.poll(
               POLL,
               r -> r.stdout().contains("rsyslogd") && r.stdout().contains("cron"),
               "exec",
@@ -355,7 +356,7 @@ class KubeIT {
           .isEqualTo(myInit);
       // ... and when it ends, my_init reaps it: no zombie left.
       Result gone =
-          Podman.poll(
+          PODMAN.poll(
               POLL,
               r -> r.stdout().strip().equals("gone"),
               "exec",
@@ -383,7 +384,7 @@ class KubeIT {
           .last()
           .isEqualTo("1");
       Result noZombie =
-          Podman.poll(
+          PODMAN.poll(
               POLL,
               r -> r.stdout().strip().equals("gone"),
               "exec",
@@ -397,12 +398,14 @@ class KubeIT {
 
       // Stopping the app container alone: my_init stops its own processes, and only those.
       String sidecarPid =
-          podman(SHORT, "inspect", "--format", "{{.State.Pid}}", pod.container("sidecar"))
+          PODMAN
+              .run(SHORT, "inspect", "--format", "{{.State.Pid}}", pod.container("sidecar"))
               .hasStatus(0)
               .stdout()
               .strip();
       Result stop =
-          podman(
+          PODMAN
+              .run(
                   Duration.ofSeconds(pod.grace() + 60),
                   "stop",
                   "-t",
@@ -418,7 +421,8 @@ class KubeIT {
           .doesNotContain("Not all processes have exited in time", "Exception");
       assertThat(pod.state("sidecar")).isEqualTo("running 0");
       assertThat(
-              podman(SHORT, "inspect", "--format", "{{.State.Pid}}", pod.container("sidecar"))
+              PODMAN
+                  .run(SHORT, "inspect", "--format", "{{.State.Pid}}", pod.container("sidecar"))
                   .stdout()
                   .strip())
           .as("the sidecar's sleep, untouched")
@@ -506,7 +510,7 @@ class KubeIT {
     String command = "/bin/sh -c id -u; echo \"LC_CTYPE=$LC_CTYPE\"; exec sleep infinity";
     try (Pod pod = Pod.play("non-root.yaml")) {
       Result logs =
-          Podman.poll(POLL, r -> r.stdout().contains("LC_CTYPE="), "logs", pod.container("app"));
+          PODMAN.poll(POLL, r -> r.stdout().contains("LC_CTYPE="), "logs", pod.container("app"));
       assertThat(logs.stdout()).as(logs.describe()).isEqualTo("500\nLC_CTYPE=en_US.UTF-8\n");
       assertThat(pod.exec("app", "ps", "-o", "user=,comm=", "-p", "1").stdout().strip())
           .matches("ll-user +my_init");
@@ -615,7 +619,7 @@ class KubeIT {
         """);
     pod.awaitServicesUp("app", 3);
     Result sleeps =
-        Podman.poll(
+        PODMAN.poll(
             POLL,
             r -> r.stdout().lines().count() == 2,
             "exec",
