@@ -1528,7 +1528,7 @@ class MyInitIT {
   }
 
   @Test
-  void bootsOnAReadOnlyRootWithOneWarning() throws Exception {
+  void bootsOnAReadOnlyRootWarningOnceForTheDumpsAndOnceForTheService() throws Exception {
     sandbox.script("/etc/my_init.d/10-script", "echo \"script sees $FOO\"");
     sandbox.service("svc", "echo \"service sees $FOO\"; exec sleep 1000");
 
@@ -1543,10 +1543,15 @@ class MyInitIT {
 
     result.hasStatus(0);
     assertThat(result.stdout()).contains("script sees bar\n", "command sees bar\n", "read-only\n");
+    // The service's supervise/ would be on the read-only root: left out, not crash-looping.
     assertThat(result.stderr().lines().filter(l -> l.contains("WARNING")))
         .containsExactly(
             "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
-                + " are not updated, but every process started still gets the environment");
+                + " are not updated, but every process started still gets the environment",
+            "*** WARNING: /etc/service/svc not started: runit cannot keep its state in"
+                + " /etc/service/svc/supervise as uid 0 (/etc/service/svc is not writable); mount a"
+                + " tmpfs there (docker run --read-only needs --tmpfs /run: docs/user-guide.md,"
+                + " Docker).");
   }
 
   @Test
