@@ -8,9 +8,13 @@
 #
 # The engine is Debian's dockerd 20.10 with its own data root ($DATA, default
 # /var/tmp/baseimage-dockerd: images stay there between runs), its own exec root and socket under
-# /run/baseimage-dockerd, and no networking of its own (no iptables rules, no bridge: this machine
-# allows neither). Containers get the default network all the same, builds use --network host
-# (jlink-image's Engine.java). Nothing else is touched: no system dockerd, no /var/lib/docker.
+# $STATE (default /run/baseimage-dockerd), and no networking of its own (no iptables rules, no
+# bridge: this machine allows neither). Containers get a loopback interface only; builds use --network host
+# (scripts/lib.sh build_options, Engine.java). No system dockerd is started and /var/lib/docker
+# is not used. What dockerd and its containerd still write outside those directories, whatever
+# flags they get: /etc/docker/key.json, /run/docker/plugins and containerd's shim sockets in
+# /run/containerd/s. On a host that boots with systemd, the package enables docker.service, as
+# any install of docker.io does.
 #
 # DOCKER is Debian's client, /usr/bin/docker, of the engine's version: it has BuildKit built in.
 # A newer client elsewhere on PATH (docker 28 in /usr/local/bin here) needs the buildx plugin
@@ -18,7 +22,7 @@
 set -eu
 
 DATA=${DATA:-/var/tmp/baseimage-dockerd}
-RUN=/run/baseimage-dockerd
+RUN=${STATE:-/run/baseimage-dockerd}   # exec root and socket: a short path, for socket names
 SOCKET=$RUN/docker.sock
 PIDFILE=$RUN/dockerd.pid
 CLIENT=/usr/bin/docker
@@ -27,8 +31,12 @@ answers() {
     DOCKER_HOST=unix://$SOCKET "$CLIENT" info >/dev/null 2>&1
 }
 
+# The pid of our dockerd, from its pidfile, if that process is alive and is a dockerd: a stale
+# pidfile may name a process that has nothing to do with us.
 running_pid() {
-    [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"
+    [ -s "$PIDFILE" ] || return 1
+    pid=$(cat "$PIDFILE")
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(command -v dockerd)" ] && echo "$pid"
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -58,24 +66,36 @@ install)
     ;;
 start)
     mkdir -p "$DATA" "$RUN"
-    if ! running_pid >/dev/null || ! answers; then
-        # Output to a log: the caller reads only the export line on stdout.
-        dockerd --iptables=false --ip-masq=false --bridge=none \
-            --data-root "$DATA/data" --exec-root "$RUN/exec" \
-            -H "unix://$SOCKET" --pidfile "$PIDFILE" > "$DATA/dockerd.log" 2>&1 &
+    started=
+    if ! answers; then
+        pid=$(running_pid) || pid=
+        if [ -z "$pid" ]; then
+            rm -f "$PIDFILE"   # stale: dockerd refuses to start beside it
+            # Output to a log: the caller reads only the export line on stdout.
+            dockerd --iptables=false --ip-masq=false --bridge=none \
+                --data-root "$DATA/data" --exec-root "$RUN/exec" \
+                -H "unix://$SOCKET" --pidfile "$PIDFILE" > "$DATA/dockerd.log" 2>&1 &
+            pid=$!
+            started=1
+        fi
         tries=0
         until answers; do
             tries=$((tries + 1))
-            if [ "$tries" -gt 300 ] || ! kill -0 $! 2>/dev/null; then
-                echo "docker-setup: dockerd did not answer within 60 s; $DATA/dockerd.log:" >&2
+            if ! kill -0 "$pid" 2>/dev/null; then
+                echo "docker-setup: dockerd $pid exited; $DATA/dockerd.log:" >&2
+                tail -n 20 "$DATA/dockerd.log" >&2
+                exit 1
+            fi
+            if [ "$tries" -gt 300 ]; then
+                echo "docker-setup: dockerd $pid did not answer within 60 s; $DATA/dockerd.log:" >&2
                 tail -n 20 "$DATA/dockerd.log" >&2
                 exit 1
             fi
             sleep 0.2
         done
         echo "docker-setup: dockerd $(DOCKER_HOST=unix://$SOCKET "$CLIENT" version --format '{{.Server.Version}}') on $SOCKET" >&2
-        echo "DOCKER_SETUP_STARTED=1"
     fi
+    [ -z "$started" ] || echo "DOCKER_SETUP_STARTED=1"
     echo "export DOCKER_HOST=unix://$SOCKET DOCKER=$CLIENT"
     ;;
 stop)

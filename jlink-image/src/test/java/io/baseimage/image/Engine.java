@@ -25,13 +25,12 @@ import org.junit.jupiter.api.Assumptions;
  * health check is run. The tests themselves are written once, for both.
  *
  * <p>System property {@code baseimage.it.engines} (default {@code podman,docker}) names the engines
- * to test. {@code docker} is the executable in env {@code DOCKER} (default {@code docker} on PATH)
+ * to test. {@code docker} is the client in env {@code DOCKER} (default Debian's, /usr/bin/docker)
  * talking to the engine of {@code DOCKER_HOST}; .ci/docker-setup.sh starts a private one.
  */
 final class Engine {
   static final Engine PODMAN = new Engine("podman", "podman");
-  static final Engine DOCKER =
-      new Engine("docker", System.getenv().getOrDefault("DOCKER", "docker"));
+  static final Engine DOCKER = new Engine("docker", dockerClient());
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Duration SHORT = Duration.ofSeconds(30);
@@ -43,6 +42,18 @@ final class Engine {
   private Engine(String name, String executable) {
     this.name = name;
     this.executable = executable;
+  }
+
+  /**
+   * Env {@code DOCKER}, else Debian's client where it is installed: a newer one on PATH may lack
+   * the buildx plugin, without which it cannot build with BuildKit (.ci/docker-setup.sh).
+   */
+  private static String dockerClient() {
+    String given = System.getenv("DOCKER");
+    if (given != null && !given.isEmpty()) {
+      return given;
+    }
+    return Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
   }
 
   /** The engines of {@code baseimage.it.engines}, in the order given. */
@@ -149,7 +160,9 @@ final class Engine {
         command.stream()
             .map(a -> "'" + a.replace("'", "'\\''") + "'")
             .collect(Collectors.joining(" "));
-    return List.of("script", "--quiet", "--return", "--command", line, "/dev/null");
+    // script(1) runs the line with $SHELL, which may be nologin (a service account's).
+    return List.of(
+        "env", "SHELL=/bin/sh", "script", "--quiet", "--return", "--command", line, "/dev/null");
   }
 
   /**

@@ -1549,9 +1549,9 @@ class MyInitIT {
             "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
                 + " are not updated, but every process started still gets the environment",
             "*** WARNING: /etc/service/svc not started: runit cannot keep its state in"
-                + " /etc/service/svc/supervise as uid 0 (/etc/service/svc is not writable); mount a"
-                + " tmpfs there (docker run --read-only needs --tmpfs /run: docs/user-guide.md,"
-                + " Docker).");
+                + " /etc/service/svc/supervise as uid 0 (/etc/service/svc is on a read-only file"
+                + " system; make it a symlink into /run, as the image's services have:"
+                + " docs/operations.md, read-only root).");
   }
 
   @Test

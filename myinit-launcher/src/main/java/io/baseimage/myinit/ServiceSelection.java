@@ -100,7 +100,7 @@ final class ServiceSelection {
       states.add(service.resolve("log/supervise"));
     }
     for (Path state : states) {
-      Optional<String> problem = cannotKeep(state);
+      Optional<String> problem = uid == 0 ? readOnlyAsRoot(state) : cannotKeep(state);
       if (problem.isPresent()) {
         log.warn(
             name
@@ -110,11 +110,7 @@ final class ServiceSelection {
                 + uid
                 + " ("
                 + problem.get()
-                + (uid == 0
-                    // Root can write anywhere but on a read-only file system.
-                    ? "); mount a tmpfs there (docker run --read-only needs --tmpfs /run:"
-                        + " docs/user-guide.md, Docker)."
-                    : "); make it writable, or a symlink into /tmp (docs/operations.md, non-root)."));
+                + ").");
         return false;
       }
     }
@@ -122,10 +118,59 @@ final class ServiceSelection {
   }
 
   /**
-   * What keeps runsv from using {@code state}: runsv creates it (or, for a symlink, its target, one
-   * level deep) and then opens {@code lock}, {@code control} and {@code ok} in it.
+   * What keeps runsv, as root, from using {@code state}: only a read-only file system where runsv
+   * must write ({@code docker run --read-only} without {@code --tmpfs /run}). A directory that does
+   * not exist yet may still appear (a service can make it), and runsvdir then recovers by itself.
+   */
+  private static Optional<String> readOnlyAsRoot(Path state) {
+    boolean linked = Files.isSymbolicLink(state);
+    Path directory;
+    try {
+      directory = linked ? state.resolveSibling(Files.readSymbolicLink(state)) : state;
+    } catch (IOException e) {
+      return Optional.empty(); // runsv will say what it cannot read
+    }
+    Path place = Files.exists(directory) ? directory : directory.toAbsolutePath().getParent();
+    if (place == null || !Files.isDirectory(place) || Files.isWritable(place)) {
+      return Optional.empty();
+    }
+    try {
+      if (!Files.getFileStore(place).isReadOnly()) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    String fix;
+    if (linked) {
+      String tmpfs = FileNames.display(directory.toAbsolutePath().getParent());
+      fix =
+          "mount a tmpfs on "
+              + tmpfs
+              + ": docker run --read-only needs --tmpfs "
+              + tmpfs
+              + ", docs/user-guide.md, Docker";
+    } else {
+      fix =
+          "make it a symlink into /run, as the image's services have: docs/operations.md,"
+              + " read-only root";
+    }
+    return Optional.of(FileNames.display(place) + " is on a read-only file system; " + fix);
+  }
+
+  /**
+   * What keeps runsv, as another user than root, from using {@code state}: runsv creates it (or,
+   * for a symlink, its target, one level deep) and then opens {@code lock}, {@code control} and
+   * {@code ok} in it.
    */
   private static Optional<String> cannotKeep(Path state) {
+    Optional<String> problem = notWritable(state);
+    return problem.map(
+        reason ->
+            reason + "; make it writable, or a symlink into /tmp: docs/operations.md, non-root");
+  }
+
+  private static Optional<String> notWritable(Path state) {
     Path directory = state;
     if (Files.isSymbolicLink(state)) {
       try {
@@ -136,7 +181,10 @@ final class ServiceSelection {
     }
     if (!Files.exists(directory)) {
       Path parent = directory.toAbsolutePath().getParent();
-      return parent != null && Files.isWritable(parent) && Files.isExecutable(parent)
+      if (!Files.isDirectory(parent)) {
+        return Optional.of(FileNames.display(parent) + " does not exist");
+      }
+      return Files.isWritable(parent) && Files.isExecutable(parent)
           ? Optional.empty()
           : Optional.of(FileNames.display(parent) + " is not writable");
     }
