@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable string of bytes, as Linux holds environment names and values. Ordered by unsigned
@@ -26,14 +27,28 @@ public final class ByteString implements Comparable<ByteString> {
     this.bytes = bytes;
   }
 
-  /** A copy of {@code bytes}. */
+  /**
+   * A copy of {@code bytes}.
+   *
+   * @param bytes the bytes
+   * @return a byte string holding them
+   */
   public static ByteString of(byte[] bytes) {
-    return bytes.length == 0 ? EMPTY : new ByteString(bytes.clone());
+    return Objects.requireNonNull(bytes, "bytes").length == 0
+        ? EMPTY
+        : new ByteString(bytes.clone());
   }
 
-  /** The UTF-8 encoding of {@code text}. */
+  /**
+   * The UTF-8 encoding of {@code text}.
+   *
+   * @param text the text
+   * @return a byte string holding its UTF-8 bytes
+   */
   public static ByteString of(String text) {
-    return text.isEmpty() ? EMPTY : new ByteString(text.getBytes(StandardCharsets.UTF_8));
+    return Objects.requireNonNull(text, "text").isEmpty()
+        ? EMPTY
+        : new ByteString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Takes ownership of {@code bytes}: the caller must not change them afterwards. */
@@ -45,22 +60,50 @@ public final class ByteString implements Comparable<ByteString> {
     return wrap(Arrays.copyOfRange(bytes, from, to));
   }
 
+  /**
+   * The byte string of no bytes.
+   *
+   * @return the empty byte string
+   */
   public static ByteString empty() {
     return EMPTY;
   }
 
+  /**
+   * The number of bytes.
+   *
+   * @return the number of bytes
+   */
   public int length() {
     return bytes.length;
   }
 
+  /**
+   * Whether there are no bytes.
+   *
+   * @return true if the length is 0
+   */
   public boolean isEmpty() {
     return bytes.length == 0;
   }
 
+  /**
+   * One byte.
+   *
+   * @param index from 0 to {@code length() - 1}
+   * @return the byte there
+   * @throws IndexOutOfBoundsException if {@code index} is outside that range
+   */
   public byte byteAt(int index) {
     return bytes[index];
   }
 
+  /**
+   * Where a byte first occurs.
+   *
+   * @param b the byte to find
+   * @return its first index, or -1 if it does not occur
+   */
   public int indexOf(byte b) {
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == b) {
@@ -70,13 +113,22 @@ public final class ByteString implements Comparable<ByteString> {
     return -1;
   }
 
-  /** Whether these bytes begin with exactly the bytes of {@code prefix}. */
+  /**
+   * Whether these bytes begin with exactly the bytes of {@code prefix}.
+   *
+   * @param prefix the bytes to look for
+   * @return true if this starts with them
+   */
   public boolean startsWith(ByteString prefix) {
-    return bytes.length >= prefix.bytes.length
+    return bytes.length >= Objects.requireNonNull(prefix, "prefix").bytes.length
         && Arrays.equals(bytes, 0, prefix.bytes.length, prefix.bytes, 0, prefix.bytes.length);
   }
 
-  /** The exact bytes, as a new array. */
+  /**
+   * The exact bytes, as a new array.
+   *
+   * @return a copy of the bytes
+   */
   public byte[] toByteArray() {
     return bytes.clone();
   }
@@ -86,6 +138,11 @@ public final class ByteString implements Comparable<ByteString> {
     return bytes;
   }
 
+  /**
+   * Whether the bytes are valid UTF-8, as {@link #toString()} then carries them exactly.
+   *
+   * @return true if they are
+   */
   public boolean isValidUtf8() {
     for (byte b : bytes) {
       if (b < 0) {
@@ -104,15 +161,25 @@ public final class ByteString implements Comparable<ByteString> {
     return true;
   }
 
-  /** The UTF-8 view: each byte that is not part of valid UTF-8 becomes U+FFFD. */
+  /**
+   * The UTF-8 view: each byte that is not part of valid UTF-8 becomes U+FFFD.
+   *
+   * @return the bytes as text
+   */
   @Override
   public String toString() {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Compares by unsigned byte value, as {@code LC_ALL=C sort} does.
+   *
+   * @param other the byte string to compare with
+   * @return negative, zero or positive as this sorts before, with or after {@code other}
+   */
   @Override
   public int compareTo(ByteString other) {
-    return Arrays.compareUnsigned(bytes, other.bytes);
+    return Arrays.compareUnsigned(bytes, Objects.requireNonNull(other, "other").bytes);
   }
 
   @Override

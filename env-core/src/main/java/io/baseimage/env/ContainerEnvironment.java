@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -24,6 +26,9 @@ import java.util.TreeMap;
  * String home = env.get("HOME").orElse("/");
  * byte[] exact = env.getBytes("SECRET").map(ByteString::toByteArray).orElseThrow();
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming the argument.
+ * Messages name variables, never their values.
  */
 public final class ContainerEnvironment {
   /**
@@ -41,23 +46,53 @@ public final class ContainerEnvironment {
     this.variables = Collections.unmodifiableSortedMap(variables);
   }
 
+  /**
+   * The environment without variables.
+   *
+   * @return the empty environment
+   */
   public static ContainerEnvironment empty() {
     return EMPTY;
   }
 
-  /** The given variables, UTF-8 encoded. */
+  /**
+   * The given variables, UTF-8 encoded.
+   *
+   * <pre>{@code
+   * ContainerEnvironment env = ContainerEnvironment.of(Map.of("LANG", "C.UTF-8"));
+   * }</pre>
+   *
+   * @param variables names and values
+   * @return an environment of those variables
+   * @throws IllegalArgumentException if a name is empty or holds {@code =} or a NUL, or a value
+   *     holds a NUL
+   */
   public static ContainerEnvironment of(Map<String, String> variables) {
+    Objects.requireNonNull(variables, "variables");
     TreeMap<ByteString, ByteString> map = new TreeMap<>();
     variables.forEach(
-        (name, value) ->
-            map.put(checkedName(ByteString.of(name)), checkValue(ByteString.of(value))));
+        (name, value) -> {
+          ByteString checked = checkedName(ByteString.of(Objects.requireNonNull(name, "name")));
+          map.put(checked, checkedValue(checked, ByteString.of(requireValue(value, checked))));
+        });
     return new ContainerEnvironment(map);
   }
 
-  /** The given variables, as exact bytes. */
+  /**
+   * The given variables, as exact bytes.
+   *
+   * @param variables names and values
+   * @return an environment of those variables
+   * @throws IllegalArgumentException as for {@link #of(Map)}
+   */
   public static ContainerEnvironment ofBytes(Map<ByteString, ByteString> variables) {
+    Objects.requireNonNull(variables, "variables");
     TreeMap<ByteString, ByteString> map = new TreeMap<>();
-    variables.forEach((name, value) -> map.put(checkedName(name), checkValue(value)));
+    variables.forEach(
+        (name, value) -> {
+          ByteString checked = checkedName(Objects.requireNonNull(name, "name"));
+          map.put(checked, checkedValue(checked, requireValue(value, checked)));
+        });
     return new ContainerEnvironment(map);
   }
 
@@ -65,8 +100,12 @@ public final class ContainerEnvironment {
    * Parses the kernel's form of an environment: {@code NAME=VALUE} strings each ended by a NUL
    * byte, as in {@code /proc/PID/environ}. Strings without {@code =} are ignored; of two strings
    * with the same name the first counts, as for the C library's {@code getenv}.
+   *
+   * @param environ the bytes of such a file
+   * @return the variables in it
    */
   public static ContainerEnvironment parseEnviron(byte[] environ) {
+    Objects.requireNonNull(environ, "environ");
     TreeMap<ByteString, ByteString> map = new TreeMap<>();
     int start = 0;
     while (start < environ.length) {
@@ -90,80 +129,217 @@ public final class ContainerEnvironment {
   /**
    * The environment this process was started with, read as bytes from {@code /proc/self/environ}.
    * Unlike {@link System#getenv()} this loses nothing when no locale is set.
+   *
+   * @return the process's environment
+   * @throws IOException if {@code /proc} cannot be read
    */
   public static ContainerEnvironment ofProcess() throws IOException {
     return ofProcess(Path.of("/proc/self/environ"));
   }
 
-  /** The environment in {@code environFile}, a file in the format of {@code /proc/PID/environ}. */
+  /**
+   * The environment in {@code environFile}, a file in the format of {@code /proc/PID/environ}.
+   *
+   * @param environFile the file
+   * @return the variables in it
+   * @throws IOException if the file cannot be read
+   */
   public static ContainerEnvironment ofProcess(Path environFile) throws IOException {
-    return parseEnviron(Files.readAllBytes(environFile));
+    return parseEnviron(Files.readAllBytes(Objects.requireNonNull(environFile, "environFile")));
   }
 
-  /** The UTF-8 view of a value: invalid bytes read as U+FFFD. */
+  /**
+   * The UTF-8 view of a value: bytes that are not UTF-8 read as U+FFFD.
+   *
+   * @param name the variable's name
+   * @return its value, if set
+   */
   public Optional<String> get(String name) {
     return getBytes(name).map(ByteString::toString);
   }
 
-  /** The exact bytes of a value. */
+  /**
+   * The UTF-8 view of a value, by the exact bytes of its name.
+   *
+   * @param name the variable's name
+   * @return its value, if set
+   */
+  public Optional<String> get(ByteString name) {
+    return getBytes(name).map(ByteString::toString);
+  }
+
+  /**
+   * The exact bytes of a value.
+   *
+   * @param name the variable's name, UTF-8 encoded
+   * @return its value, if set
+   */
   public Optional<ByteString> getBytes(String name) {
-    return getBytes(ByteString.of(name));
+    return getBytes(ByteString.of(Objects.requireNonNull(name, "name")));
   }
 
+  /**
+   * The exact bytes of a value, by the exact bytes of its name.
+   *
+   * @param name the variable's name
+   * @return its value, if set
+   */
   public Optional<ByteString> getBytes(ByteString name) {
-    return Optional.ofNullable(variables.get(name));
+    return Optional.ofNullable(variables.get(Objects.requireNonNull(name, "name")));
   }
 
+  /**
+   * Whether a variable is set.
+   *
+   * @param name the variable's name, UTF-8 encoded
+   * @return true if it is set, also to the empty value
+   */
   public boolean contains(String name) {
-    return variables.containsKey(ByteString.of(name));
+    return contains(ByteString.of(Objects.requireNonNull(name, "name")));
   }
 
-  /** All variables, sorted by the bytes of their names; unmodifiable. */
+  /**
+   * Whether a variable is set, by the exact bytes of its name.
+   *
+   * @param name the variable's name
+   * @return true if it is set, also to the empty value
+   */
+  public boolean contains(ByteString name) {
+    return variables.containsKey(Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * All variables, sorted by the bytes of their names.
+   *
+   * @return an unmodifiable view
+   */
   public SortedMap<ByteString, ByteString> asMap() {
     return variables;
   }
 
-  /** The UTF-8 view of all variables, sorted by name. */
-  public SortedMap<String, String> asStringMap() {
+  /**
+   * The UTF-8 view of all variables, sorted by name. Bytes that are not UTF-8 become U+FFFD, with a
+   * {@link Problem.Kind#NOT_UTF8} problem; where two names become one string, the later in byte
+   * order wins, with a {@link Problem.Kind#MERGED} problem.
+   *
+   * @return an unmodifiable map and what it could not hold exactly
+   */
+  public Decoded<SortedMap<String, String>> asStringMap() {
     TreeMap<String, String> map = new TreeMap<>();
-    variables.forEach((name, value) -> map.put(name.toString(), value.toString()));
-    return map;
+    Map<String, ByteString> byteNames = new TreeMap<>();
+    List<Problem> problems = new ArrayList<>();
+    variables.forEach(
+        (name, value) -> {
+          String text = name.toString();
+          String subject = FileNames.display(name.toByteArray());
+          if (!name.isValidUtf8() || !value.isValidUtf8()) {
+            problems.add(
+                new Problem(
+                    Problem.Kind.NOT_UTF8,
+                    subject,
+                    "not valid UTF-8: U+FFFD for each invalid byte"));
+          }
+          ByteString earlier = byteNames.put(text, name);
+          if (earlier != null) {
+            problems.add(
+                new Problem(
+                    Problem.Kind.MERGED,
+                    subject,
+                    "replaces "
+                        + FileNames.display(earlier.toByteArray())
+                        + ": both are "
+                        + FileNames.display(ByteString.of(text).toByteArray())
+                        + " as text"));
+          }
+          map.put(text, value.toString());
+        });
+    return new Decoded<>(Collections.unmodifiableSortedMap(map), problems);
   }
 
+  /**
+   * The number of variables.
+   *
+   * @return the number of variables
+   */
   public int size() {
     return variables.size();
   }
 
+  /**
+   * Whether there are no variables.
+   *
+   * @return true if there are none
+   */
   public boolean isEmpty() {
     return variables.isEmpty();
   }
 
+  /**
+   * This environment with one variable set.
+   *
+   * <pre>{@code
+   * ContainerEnvironment env = ContainerEnvironment.empty().with("GREETING", "hi");
+   * }</pre>
+   *
+   * @param name the variable's name, UTF-8 encoded
+   * @param value its value, UTF-8 encoded
+   * @return a new environment; this one is unchanged
+   * @throws IllegalArgumentException as for {@link #of(Map)}
+   */
   public ContainerEnvironment with(String name, String value) {
-    return with(ByteString.of(name), ByteString.of(value));
+    ByteString checked = ByteString.of(Objects.requireNonNull(name, "name"));
+    return with(checked, ByteString.of(requireValue(value, checked)));
   }
 
+  /**
+   * This environment with one variable set, as exact bytes.
+   *
+   * @param name the variable's name
+   * @param value its value
+   * @return a new environment; this one is unchanged
+   * @throws IllegalArgumentException as for {@link #of(Map)}
+   */
   public ContainerEnvironment with(ByteString name, ByteString value) {
+    ByteString checked = checkedName(Objects.requireNonNull(name, "name"));
+    ByteString checkedValue = checkedValue(checked, requireValue(value, checked));
     TreeMap<ByteString, ByteString> map = new TreeMap<>(variables);
-    map.put(checkedName(name), checkValue(value));
+    map.put(checked, checkedValue);
     return new ContainerEnvironment(map);
   }
 
+  /**
+   * This environment without one variable.
+   *
+   * @param name the variable's name, UTF-8 encoded
+   * @return a new environment, or this one if the variable was not set
+   */
   public ContainerEnvironment without(String name) {
-    return without(ByteString.of(name));
+    return without(ByteString.of(Objects.requireNonNull(name, "name")));
   }
 
-  public ContainerEnvironment without(ByteString key) {
-    if (!variables.containsKey(key)) {
+  /**
+   * This environment without one variable, by the exact bytes of its name.
+   *
+   * @param name the variable's name
+   * @return a new environment, or this one if the variable was not set
+   */
+  public ContainerEnvironment without(ByteString name) {
+    if (!variables.containsKey(Objects.requireNonNull(name, "name"))) {
       return this;
     }
     TreeMap<ByteString, ByteString> map = new TreeMap<>(variables);
-    map.remove(key);
+    map.remove(name);
     return new ContainerEnvironment(map);
   }
 
-  /** This environment with every variable of {@code top} added or replacing the one here. */
+  /**
+   * This environment with every variable of {@code top} added or replacing the one here.
+   *
+   * @param top the variables that win
+   * @return the merged environment
+   */
   public ContainerEnvironment overlaidWith(ContainerEnvironment top) {
-    if (top.isEmpty()) {
+    if (Objects.requireNonNull(top, "top").isEmpty()) {
       return this;
     }
     TreeMap<ByteString, ByteString> map = new TreeMap<>(variables);
@@ -171,7 +347,11 @@ public final class ContainerEnvironment {
     return new ContainerEnvironment(map);
   }
 
-  /** {@code NAME=VALUE} byte strings, sorted, for {@code execve} and {@code posix_spawn}. */
+  /**
+   * The kernel's form, for {@code execve} and {@code posix_spawn}.
+   *
+   * @return {@code NAME=VALUE} byte strings, sorted, each a new array
+   */
   public List<byte[]> toEnviron() {
     List<byte[]> strings = new ArrayList<>(variables.size());
     variables.forEach((name, value) -> strings.add(environString(name, value)));
@@ -188,14 +368,28 @@ public final class ContainerEnvironment {
 
   private static ByteString checkedName(ByteString name) {
     if (name.isEmpty() || name.indexOf((byte) '=') >= 0 || name.indexOf((byte) 0) >= 0) {
-      throw new IllegalArgumentException("invalid variable name: '" + name + "'");
+      throw new IllegalArgumentException(
+          "invalid variable name '"
+              + FileNames.display(name.toByteArray())
+              + "': empty, or holds '=' or a NUL byte");
     }
     return name;
   }
 
-  private static ByteString checkValue(ByteString value) {
+  private static <T> T requireValue(T value, ByteString name) {
+    if (value == null) {
+      throw new NullPointerException(
+          "value of variable '" + FileNames.display(name.toByteArray()) + "'");
+    }
+    return value;
+  }
+
+  private static ByteString checkedValue(ByteString name, ByteString value) {
     if (value.indexOf((byte) 0) >= 0) {
-      throw new IllegalArgumentException("variable value contains a NUL byte: '" + value + "'");
+      throw new IllegalArgumentException(
+          "the value of variable '"
+              + FileNames.display(name.toByteArray())
+              + "' holds a NUL byte, which no process environment can carry");
     }
     return value;
   }
@@ -210,6 +404,11 @@ public final class ContainerEnvironment {
     return variables.hashCode();
   }
 
+  /**
+   * The names, never the values: an environment holds secrets.
+   *
+   * @return for example {@code ContainerEnvironment[HOME, LANG]}
+   */
   @Override
   public String toString() {
     return "ContainerEnvironment" + variables.keySet();

@@ -1,15 +1,30 @@
 package io.baseimage.env;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
- * What a decoder read, with the problems it met on the way; encoders return {@link Encoded}.
+ * What a reader read, with the problems it met on the way; writers return {@link Encoded} or the
+ * list of problems alone.
  *
- * @param value the result; never null, even when there were problems
- * @param problems entries skipped or changed, in the order met
+ * <pre>{@code
+ * Decoded<ContainerEnvironment> read = JsonDump.read(Path.of("/etc/container_environment.json"));
+ * read.problems().forEach(problem -> System.err.println("warning: " + problem));
+ * ContainerEnvironment env = read.value();
+ * }</pre>
+ *
+ * @param <T> the type of what was read
+ * @param value the result, whatever the problems
+ * @param problems entries skipped or changed, in the order met; unmodifiable
  */
 public record Decoded<T>(T value, List<Problem> problems) {
+  /**
+   * Checks that neither component is null and copies {@code problems}.
+   *
+   * @throws NullPointerException if {@code value}, {@code problems} or one of the problems is null
+   */
   public Decoded {
-    problems = List.copyOf(problems);
+    Objects.requireNonNull(value, "value");
+    problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
   }
 }

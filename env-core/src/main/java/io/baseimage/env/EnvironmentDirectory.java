@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -32,8 +33,10 @@ import java.util.TreeMap;
  * Path dir = Path.of("/etc/container_environment");
  * Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
  * read.problems().forEach(System.err::println);
- * EnvironmentDirectory.write(read.value().with("GREETING", "hi\n"), dir);
+ * EnvironmentDirectory.write(dir, read.value().with("GREETING", "hi\n"));
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class EnvironmentDirectory {
   /**
@@ -59,9 +62,16 @@ public final class EnvironmentDirectory {
 
   /**
    * Reads every regular file of {@code dir} (or symlink to one) as a variable. Anything else, and
-   * anything that cannot be a variable, is skipped with a problem; a missing directory is empty.
+   * anything that cannot be a variable, is skipped with a problem of its {@link Problem.Kind}; a
+   * missing directory is empty.
+   *
+   * @param dir the directory, {@code /etc/container_environment} in the image
+   * @return the variables, and the entries skipped
+   * @throws java.nio.file.AccessDeniedException if the directory cannot be listed
+   * @throws IOException if listing it fails otherwise
    */
   public static Decoded<ContainerEnvironment> read(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     // Names as exact bytes (not Path.toString(), which loses non-ASCII bytes without a locale),
     // read in byte order so that problems come in a stable order.
     // Only the first MAX_ENTRIES names in byte order are kept, whatever order readdir gives.
@@ -94,7 +104,8 @@ public final class EnvironmentDirectory {
     if (cut) {
       problems.add(
           new Problem(
-              dir.toString(),
+              Problem.Kind.TOO_LARGE,
+              FileNames.display(dir),
               "holds more than "
                   + MAX_ENTRIES
                   + " entries; only the first "
@@ -112,7 +123,8 @@ public final class EnvironmentDirectory {
       if (total > MAX_ENVIRONMENT_BYTES) {
         problems.add(
             new Problem(
-                entry.getValue().toString(),
+                Problem.Kind.TOO_LARGE,
+                subject(dir, entry.getKey()),
                 "skipped, with the entries after it: together"
                     + " they exceed "
                     + MAX_ENVIRONMENT_BYTES / (1024 * 1024)
@@ -128,22 +140,25 @@ public final class EnvironmentDirectory {
       Path dir, Path file, ByteString name, List<Problem> problems) {
     String subject = subject(dir, name);
     if (name.indexOf((byte) '=') >= 0) {
-      problems.add(new Problem(subject, "skipped: a variable name cannot contain '='"));
+      problems.add(
+          new Problem(
+              Problem.Kind.INVALID_NAME, subject, "skipped: a variable name cannot contain '='"));
       return null;
     }
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      problems.add(new Problem(subject, "skipped: dangling symbolic link"));
+      problems.add(
+          new Problem(Problem.Kind.NOT_A_FILE, subject, "skipped: dangling symbolic link"));
       return null;
     } catch (IOException e) {
-      problems.add(new Problem(subject, "skipped: " + reason(e)));
+      problems.add(new Problem(Problem.Kind.UNREADABLE, subject, "skipped: " + reason(e)));
       return null;
     }
     if (!attributes.isRegularFile()) {
       String kind = attributes.isDirectory() ? "a directory" : "not a regular file";
-      problems.add(new Problem(subject, "skipped: " + kind));
+      problems.add(new Problem(Problem.Kind.NOT_A_FILE, subject, "skipped: " + kind));
       return null;
     }
     int limit = MAX_VARIABLE_BYTES - name.length() - 2;
@@ -152,7 +167,7 @@ public final class EnvironmentDirectory {
       // A file longer than the limit (+1 for a trailing newline) is never read whole.
       content = in.readNBytes(limit + 2);
     } catch (IOException e) {
-      problems.add(new Problem(subject, "skipped: " + reason(e)));
+      problems.add(new Problem(Problem.Kind.UNREADABLE, subject, "skipped: " + reason(e)));
       return null;
     }
     int length = content.length;
@@ -161,11 +176,16 @@ public final class EnvironmentDirectory {
     }
     if (length > limit) {
       problems.add(
-          new Problem(subject, "skipped: larger than the kernel's 128 KiB limit for a variable"));
+          new Problem(
+              Problem.Kind.TOO_LARGE,
+              subject,
+              "skipped: larger than the kernel's 128 KiB limit for a variable"));
       return null;
     }
     if (indexOfNul(content, length) >= 0) {
-      problems.add(new Problem(subject, "skipped: a value cannot contain a NUL byte"));
+      problems.add(
+          new Problem(
+              Problem.Kind.INVALID_VALUE, subject, "skipped: a value cannot contain a NUL byte"));
       return null;
     }
     return ByteString.copyOf(content, 0, length);
@@ -178,10 +198,15 @@ public final class EnvironmentDirectory {
    * Each file is replaced atomically, never written through a symbolic link. Files of variables not
    * in {@code env} are left alone.
    *
-   * @return the variables that were skipped
+   * @param dir the directory, {@code /etc/container_environment} in the image
+   * @param env the variables
+   * @return the variables that were not written, with a problem of their {@link Problem.Kind}
    * @throws NotWritableException if the directory is read-only or not ours to write
+   * @throws IOException if it cannot be created otherwise
    */
-  public static List<Problem> write(ContainerEnvironment env, Path dir) throws IOException {
+  public static List<Problem> write(Path dir, ContainerEnvironment env) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(env, "env");
     List<Problem> problems = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       try {
@@ -197,20 +222,25 @@ public final class EnvironmentDirectory {
       }
       if (!isFileName(name)) {
         problems.add(
-            new Problem(name.toString(), "not written to " + dir + ": not a valid file name"));
+            new Problem(
+                Problem.Kind.INVALID_NAME,
+                FileNames.display(name.toByteArray()),
+                "not written to " + FileNames.display(dir) + ": not a valid file name"));
         continue;
       }
       try {
         String refused = writeValue(FileNames.resolve(dir, name), variable.getValue());
         if (refused != null) {
-          problems.add(new Problem(subject(dir, name), "not written: " + refused));
+          problems.add(
+              new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + refused));
         }
       } catch (IOException e) {
         IOException classified = NotWritableException.classify(e, dir);
         if (classified instanceof NotWritableException) {
           throw classified;
         }
-        problems.add(new Problem(subject(dir, name), "not written: " + reason(e)));
+        problems.add(
+            new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + reason(e)));
       }
     }
     return problems;
@@ -221,8 +251,8 @@ public final class EnvironmentDirectory {
   }
 
   private static String subject(Path dir, ByteString name) {
-    String prefix = dir.toString();
-    return (prefix.endsWith("/") ? prefix : prefix + "/") + name;
+    String prefix = FileNames.display(dir);
+    return (prefix.endsWith("/") ? prefix : prefix + "/") + FileNames.display(name.toByteArray());
   }
 
   /**
@@ -280,8 +310,12 @@ public final class EnvironmentDirectory {
   /**
    * Removes the temporary files that a writer which crashed left in {@code dir}: they may hold
    * secrets. For an init at boot, when no other writer runs.
+   *
+   * @param dir the directory
+   * @throws IOException if it cannot be listed
    */
   public static void removeLeftovers(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     try {
       AtomicFile.removeLeftovers(dir);
     } catch (NoSuchFileException e) {

@@ -81,6 +81,7 @@ public final class EnvironmentStores {
    * @param directory the environment directory, {@code /etc/container_environment} in the image
    * @param shellDump the shell dump, {@code /etc/container_environment.sh}
    * @param jsonDump the JSON dump, {@code /etc/container_environment.json}
+   * @return the three stores
    */
   public static EnvironmentStores of(Path directory, Path shellDump, Path jsonDump) {
     return new EnvironmentStores(directory, shellDump, jsonDump);
@@ -91,8 +92,10 @@ public final class EnvironmentStores {
    * overlays {@code process} on it, and writes the directory and both dumps from the result.
    *
    * @param process the environment the init was started with
+   * @return the merged environment, and what went wrong
    */
   public Synced atBoot(ContainerEnvironment process) {
+    Objects.requireNonNull(process, "process");
     List<StoreProblem> problems = new ArrayList<>();
     removeLeftovers();
     ContainerEnvironment env = readDirectory(problems).overlaidWith(process);
@@ -120,9 +123,11 @@ public final class EnvironmentStores {
    * cannot be read (the script replaced it by a file, say) changes nothing and deletes nothing.
    *
    * @param current the environment the script ran with
+   * @return the environment with the script's changes, and what went wrong
    * @throws IllegalStateException if {@link #beforeScript} was not called since the last write
    */
   public Synced afterScript(ContainerEnvironment current) {
+    Objects.requireNonNull(current, "current");
     List<StoreProblem> problems = new ArrayList<>();
     if (!directoryReadable) {
       return new Synced(current, problems);
@@ -203,7 +208,7 @@ public final class EnvironmentStores {
   private void write(ContainerEnvironment env, List<StoreProblem> problems) {
     if (directoryReadable) {
       try {
-        reportAll(EnvironmentDirectory.write(env, directory), problems);
+        reportAll(EnvironmentDirectory.write(directory, env), problems);
       } catch (IOException e) {
         report(notWritten(directory, e), problems);
       }
@@ -211,12 +216,12 @@ public final class EnvironmentStores {
     }
     Encoded shell = ShellDump.format(env);
     reportAll(shell.problems(), problems);
-    writeDump(shellDump, out -> out.write(shell.bytes()), problems);
+    writeDump(shellDump, out -> out.write(shell.bytes().array()), problems);
     // Streamed: a directory of up to EnvironmentDirectory.MAX_ENVIRONMENT_BYTES that is not UTF-8
     // triples in JSON, and an init's heap is small (my_init's -Xmx96m,
     // jlink-image/src/main/sh/build-overlay.sh).
     reportAll(JsonDump.problems(env), problems);
-    writeDump(jsonDump, out -> JsonDump.write(env, out), problems);
+    writeDump(jsonDump, out -> JsonDump.write(out, env), problems);
   }
 
   private void writeDump(Path dump, DumpFile.Content content, List<StoreProblem> problems) {
@@ -269,10 +274,14 @@ public final class EnvironmentStores {
    * @param problems what went wrong, each not returned before by this instance, in the order met
    */
   public record Synced(ContainerEnvironment environment, List<StoreProblem> problems) {
-    /** Copies {@code problems}. */
+    /**
+     * Checks that neither component is null and copies {@code problems}.
+     *
+     * @throws NullPointerException naming the component that is null
+     */
     public Synced {
       Objects.requireNonNull(environment, "environment");
-      problems = List.copyOf(problems);
+      problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
     }
   }
 }

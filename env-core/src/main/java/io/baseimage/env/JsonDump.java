@@ -3,17 +3,22 @@ package io.baseimage.env;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.baseimage.env.internal.FileNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -26,30 +31,68 @@ import java.util.TreeMap;
  * <pre>{@code
  * Encoded json = JsonDump.format(env);   // {"HOME":"/root","LANG":"C.UTF-8"}
  * json.problems().forEach(System.err::println);
- * ContainerEnvironment back = JsonDump.parse(json.bytes());
+ * Decoded<ContainerEnvironment> back = JsonDump.parse(json.bytes().toByteArray());
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class JsonDump {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private JsonDump() {}
 
-  /** The dump of {@code env}, with a problem for each variable that JSON cannot carry exactly. */
+  /**
+   * The dump of {@code env}.
+   *
+   * @param env the variables
+   * @return the JSON text, with a {@link Problem.Kind#NOT_UTF8} problem for each variable that JSON
+   *     cannot carry exactly and a {@link Problem.Kind#MERGED} one where two names become one key
+   */
   public static Encoded format(ContainerEnvironment env) {
+    Objects.requireNonNull(env, "env");
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * env.size() + 4);
     try {
-      write(env, out);
+      writeJson(out, env);
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory cannot fail", e);
     }
-    return new Encoded(out.toByteArray(), problems(env));
+    return new Encoded(ByteString.wrap(out.toByteArray()), problems(env));
   }
 
   /**
-   * Writes the dump of {@code env} to {@code out}, one value at a time: an environment of several
-   * MiB never needs its whole dump in memory (see {@link DumpFile#write(Path, DumpFile.Content)}).
+   * Writes the dump of {@code env} to {@code target} as {@link DumpFile#write(Path,
+   * DumpFile.Content)} does: atomically, mode 0640, streamed (an environment of several MiB never
+   * needs its whole dump in memory).
+   *
+   * @param target the dump's path, {@code /etc/container_environment.json} in the image
+   * @param env the variables
+   * @return what the dump does not carry exactly (see {@link #format})
+   * @throws NotWritableException if the directory is read-only or not ours to write
+   * @throws IOException if writing fails otherwise; the old file stays whole
    */
-  public static void write(ContainerEnvironment env, OutputStream out) throws IOException {
+  public static List<Problem> write(Path target, ContainerEnvironment env) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(env, "env");
+    DumpFile.write(target, out -> writeJson(out, env));
+    return problems(env);
+  }
+
+  /**
+   * Writes the dump of {@code env} to a stream, one value at a time.
+   *
+   * @param out where to write; not closed
+   * @param env the variables
+   * @return what the dump does not carry exactly (see {@link #format})
+   * @throws IOException if {@code out} fails
+   */
+  public static List<Problem> write(OutputStream out, ContainerEnvironment env) throws IOException {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(env, "env");
+    writeJson(out, env);
+    return problems(env);
+  }
+
+  private static void writeJson(OutputStream out, ContainerEnvironment env) throws IOException {
     try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       json.writeStartObject();
@@ -62,22 +105,31 @@ public final class JsonDump {
   }
 
   /** What {@link #write} cannot carry exactly: values and names that are not UTF-8, merged keys. */
-  public static List<Problem> problems(ContainerEnvironment env) {
+  static List<Problem> problems(ContainerEnvironment env) {
     List<Problem> problems = new ArrayList<>();
     TreeMap<ByteString, ByteString> keys = new TreeMap<>();
     for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
       ByteString name = variable.getKey();
+      String subject = FileNames.display(name.toByteArray());
       if (!name.isValidUtf8() || !variable.getValue().isValidUtf8()) {
         problems.add(
             new Problem(
-                name.toString(),
+                Problem.Kind.NOT_UTF8,
+                subject,
                 "not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte"));
       }
       String key = name.toString();
-      if (keys.put(ByteString.of(key), name) != null) {
+      ByteString earlier = keys.put(ByteString.of(key), name);
+      if (earlier != null) {
         problems.add(
             new Problem(
-                name.toString(), "replaces another variable as " + key + " in the JSON dump"));
+                Problem.Kind.MERGED,
+                subject,
+                "replaces "
+                    + FileNames.display(earlier.toByteArray())
+                    + " as "
+                    + FileNames.display(ByteString.of(key).toByteArray())
+                    + " in the JSON dump"));
       }
     }
     return problems;
@@ -98,45 +150,85 @@ public final class JsonDump {
   }
 
   /**
-   * Reads back a JSON object of string values.
+   * Reads a dump from a file (see {@link #parse}).
    *
-   * @throws MalformedDumpException if {@code json} is not such an object
+   * @param dump the dump's path
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException if the file is not such a dump
+   * @throws IOException if the file cannot be read
    */
-  public static ContainerEnvironment parse(byte[] json) throws MalformedDumpException {
+  public static Decoded<ContainerEnvironment> read(Path dump) throws IOException {
+    return parse(Files.readAllBytes(Objects.requireNonNull(dump, "dump")));
+  }
+
+  /**
+   * Reads back a JSON object of string values. A name given twice counts with its later value, as
+   * for jq and Python, with a {@link Problem.Kind#DUPLICATE} problem.
+   *
+   * @param json the dump's bytes
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException if {@code json} is not such an object: the message names the
+   *     line and column (and the variable, where known), never a value
+   */
+  public static Decoded<ContainerEnvironment> parse(byte[] json) throws MalformedDumpException {
+    Objects.requireNonNull(json, "json");
     Map<ByteString, ByteString> variables = new TreeMap<>();
+    List<Problem> problems = new ArrayList<>();
     try (JsonParser parser = FACTORY.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new MalformedDumpException("expected a JSON object");
+        throw malformed(parser, "expected a JSON object");
       }
       for (JsonToken token = parser.nextToken();
           token != JsonToken.END_OBJECT;
           token = parser.nextToken()) {
-        String name = parser.currentName();
+        ByteString name = ByteString.of(parser.currentName());
+        String subject = FileNames.display(name.toByteArray());
         if (parser.nextToken() != JsonToken.VALUE_STRING) {
-          throw new MalformedDumpException(
-              "variable '"
-                  + name
-                  + "' at "
-                  + parser.currentLocation().offsetDescription()
-                  + ": expected a string");
+          throw malformed(parser, "variable '" + subject + "': expected a string");
         }
         String value = parser.getText();
-        if (hasLoneSurrogate(name) || hasLoneSurrogate(value)) {
+        if (hasLoneSurrogate(parser.currentName()) || hasLoneSurrogate(value)) {
           // An escape such as \ud800 names no character, so it has no UTF-8 bytes to keep.
-          throw new MalformedDumpException(
-              "variable '" + name + "': a lone surrogate escape is not a character");
+          throw malformed(
+              parser, "variable '" + subject + "': a lone surrogate escape is not a character");
         }
-        variables.put(ByteString.of(name), ByteString.of(value));
+        ByteString bytes = ByteString.of(value);
+        if (name.isEmpty() || name.indexOf((byte) '=') >= 0 || name.indexOf((byte) 0) >= 0) {
+          throw malformed(parser, "variable '" + subject + "': not a name (empty, '=' or NUL)");
+        }
+        if (bytes.indexOf((byte) 0) >= 0) {
+          throw malformed(parser, "variable '" + subject + "': the value holds a NUL byte");
+        }
+        if (variables.put(name, bytes) != null) {
+          problems.add(
+              new Problem(
+                  Problem.Kind.DUPLICATE,
+                  subject,
+                  "given twice in the JSON dump: the later value counts"));
+        }
       }
       if (parser.nextToken() != null) {
-        throw new MalformedDumpException("text after the JSON object");
+        throw malformed(parser, "text after the JSON object");
       }
-      return ContainerEnvironment.ofBytes(variables);
+      return new Decoded<>(ContainerEnvironment.ofBytes(variables), problems);
     } catch (MalformedDumpException e) {
       throw e;
-    } catch (IOException | IllegalArgumentException e) {
-      throw new MalformedDumpException("not a JSON object of strings: " + e.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the input: only its position is kept.
+      JsonLocation at = e.getLocation();
+      throw new MalformedDumpException(
+          "not valid JSON",
+          at != null ? Math.max(1, at.getLineNr()) : 1,
+          at != null ? Math.max(1, at.getColumnNr()) : 1);
+    } catch (IOException e) {
+      throw new MalformedDumpException("not valid JSON", 1, 1);
     }
+  }
+
+  private static MalformedDumpException malformed(JsonParser parser, String problem) {
+    JsonLocation at = parser.currentTokenLocation();
+    return new MalformedDumpException(
+        problem, Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()));
   }
 
   private static boolean hasLoneSurrogate(String text) {

@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -7,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A store that this process may not write: a read-only file system ({@code docker run --read-only},
@@ -18,7 +20,9 @@ public final class NotWritableException extends IOException {
 
   /** Why the store cannot be written. */
   public enum Reason {
+    /** A read-only file system ({@code EROFS}). */
     READ_ONLY_FILE_SYSTEM("read-only file system"),
+    /** Not ours to write ({@code EACCES}, {@code EPERM}). */
     PERMISSION_DENIED("permission denied");
 
     private final String text;
@@ -27,6 +31,11 @@ public final class NotWritableException extends IOException {
       this.text = text;
     }
 
+    /**
+     * As the C library says it.
+     *
+     * @return for example {@code read-only file system}
+     */
     @Override
     public String toString() {
       return text;
@@ -34,18 +43,42 @@ public final class NotWritableException extends IOException {
   }
 
   private final transient Path path;
+
+  /** Why the store cannot be written. */
   private final Reason reason;
 
+  /**
+   * A store that cannot be written.
+   *
+   * @param path the store, or the file in it that could not be written
+   * @param reason why
+   * @param cause the I/O error that says so, or null
+   */
   public NotWritableException(Path path, Reason reason, Throwable cause) {
-    super("cannot write " + path + ": " + reason, cause);
+    super(
+        "cannot write "
+            + FileNames.display(Objects.requireNonNull(path, "path"))
+            + ": "
+            + Objects.requireNonNull(reason, "reason"),
+        cause);
     this.path = path;
     this.reason = reason;
   }
 
+  /**
+   * The store that cannot be written.
+   *
+   * @return the store, or the file in it that could not be written
+   */
   public Path path() {
     return path;
   }
 
+  /**
+   * Why it cannot be written.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

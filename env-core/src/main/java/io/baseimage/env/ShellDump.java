@@ -1,10 +1,16 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -15,8 +21,10 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * Encoded script = ShellDump.format(env);   // export A_B='it'\''s'
- * ContainerEnvironment back = ShellDump.parse(script.bytes());
+ * Decoded<ContainerEnvironment> back = ShellDump.parse(script.bytes().toByteArray());
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class ShellDump {
   /**
@@ -31,11 +39,16 @@ public final class ShellDump {
   /**
    * Formats {@code env}, without {@link ContainerEnvironment#IDENTITY_VARIABLES}. Names become
    * shell names: each character outside {@code [A-Za-z0-9_]} becomes {@code _}, a leading digit
-   * gets a {@code _} prefix. Where two names become one, the later in byte order wins, with a
-   * problem. Names that bash keeps read-only ({@code PPID}, {@code EUID}, ...) are left out, with a
-   * problem, so that sourcing the dump never fails.
+   * gets a {@code _} prefix, each with a {@link Problem.Kind#RENAMED} problem. Where two names
+   * become one, the later in byte order wins ({@link Problem.Kind#MERGED}). Names that bash keeps
+   * read-only ({@code PPID}, {@code EUID}, ...) are left out ({@link Problem.Kind#LEFT_OUT}), so
+   * that sourcing the dump never fails.
+   *
+   * @param env the variables
+   * @return the script and what it does not carry as given
    */
   public static Encoded format(ContainerEnvironment env) {
+    Objects.requireNonNull(env, "env");
     List<Problem> problems = new ArrayList<>();
     Map<String, ByteString> byShellName = new TreeMap<>();
     Map<String, String> originalName = new TreeMap<>();
@@ -44,29 +57,82 @@ public final class ShellDump {
       if (ContainerEnvironment.IDENTITY_VARIABLES.contains(name)) {
         continue;
       }
+      String subject = FileNames.display(variable.getKey().toByteArray());
       String shellName = shellName(name);
       if (READ_ONLY_IN_BASH.contains(shellName)) {
         problems.add(
             new Problem(
-                name, "left out of the shell dump: bash keeps " + shellName + " read-only"));
+                Problem.Kind.LEFT_OUT,
+                subject,
+                "left out of the shell dump: bash keeps " + shellName + " read-only"));
         continue;
       }
-      String previous = originalName.put(shellName, name);
+      if (!shellName.equals(name)) {
+        problems.add(
+            new Problem(
+                Problem.Kind.RENAMED, subject, "written as " + shellName + " in the shell dump"));
+      }
+      String previous = originalName.put(shellName, subject);
       if (previous != null) {
         problems.add(
-            new Problem(name, "replaces " + previous + " as " + shellName + " in the shell dump"));
+            new Problem(
+                Problem.Kind.MERGED,
+                subject,
+                "replaces " + previous + " as " + shellName + " in the shell dump"));
       }
       byShellName.put(shellName, variable.getValue());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * byShellName.size());
     byShellName.forEach(
         (name, value) -> {
-          out.writeBytes(
-              ("export " + name + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.writeBytes(("export " + name + "=").getBytes(StandardCharsets.US_ASCII));
           quote(value, out);
           out.write('\n');
         });
-    return new Encoded(out.toByteArray(), problems);
+    return new Encoded(ByteString.wrap(out.toByteArray()), problems);
+  }
+
+  /**
+   * Writes the dump of {@code env} to {@code target} as {@link DumpFile#write(Path, ByteString)}
+   * does: atomically, mode 0640.
+   *
+   * @param target the dump's path, {@code /etc/container_environment.sh} in the image
+   * @param env the variables
+   * @return what the dump does not carry as given (see {@link #format})
+   * @throws NotWritableException if the directory is read-only or not ours to write
+   * @throws IOException if writing fails otherwise; the old file stays whole
+   */
+  public static List<Problem> write(Path target, ContainerEnvironment env) throws IOException {
+    Encoded script = format(env);
+    DumpFile.write(Objects.requireNonNull(target, "target"), script.bytes());
+    return script.problems();
+  }
+
+  /**
+   * Writes the dump of {@code env} to a stream.
+   *
+   * @param out where to write; not closed
+   * @param env the variables
+   * @return what the dump does not carry as given (see {@link #format})
+   * @throws IOException if {@code out} fails
+   */
+  public static List<Problem> write(OutputStream out, ContainerEnvironment env) throws IOException {
+    Objects.requireNonNull(out, "out");
+    Encoded script = format(env);
+    out.write(script.bytes().array());
+    return script.problems();
+  }
+
+  /**
+   * Reads a dump from a file (see {@link #parse}).
+   *
+   * @param dump the dump's path
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException if the file is not such a dump
+   * @throws IOException if the file cannot be read
+   */
+  public static Decoded<ContainerEnvironment> read(Path dump) throws IOException {
+    return parse(Files.readAllBytes(Objects.requireNonNull(dump, "dump")));
   }
 
   /**
@@ -121,28 +187,41 @@ public final class ShellDump {
   }
 
   /**
-   * Reads back a dump in the format {@link #format} writes. Blank lines and {@code #} comments are
-   * allowed.
+   * Reads back a dump in the format {@link #format} writes, or one written by hand in that form:
+   * {@code export NAME=WORD} lines, where a word is bare, {@code '...'}, {@code "..."} (without
+   * expansions) or a mix of them; blank lines, and {@code #} comments on a line of their own or
+   * after a word. A name given twice counts with its later value, with a {@link
+   * Problem.Kind#DUPLICATE} problem.
    *
-   * @throws MalformedDumpException naming the line that is not {@code export NAME=WORD}
+   * @param script the dump's bytes
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException naming the line and column that break that form (never a value)
    */
-  public static ContainerEnvironment parse(byte[] script) throws MalformedDumpException {
+  public static Decoded<ContainerEnvironment> parse(byte[] script) throws MalformedDumpException {
+    Objects.requireNonNull(script, "script");
     Map<ByteString, ByteString> variables = new TreeMap<>();
+    List<Problem> problems = new ArrayList<>();
     ShellReader reader = new ShellReader(script);
     while (reader.skipBlankAndComments()) {
-      int line = reader.line();
       if (!reader.consume("export ")) {
-        throw new MalformedDumpException("line " + line + ": expected 'export NAME=VALUE'");
+        throw reader.malformed("expected 'export NAME=VALUE'");
       }
       ByteString name = reader.name();
       if (name.isEmpty()
           || (name.byteAt(0) >= '0' && name.byteAt(0) <= '9')
           || !reader.consume("=")) {
-        throw new MalformedDumpException("line " + line + ": expected 'export NAME=VALUE'");
+        throw reader.malformed("expected 'export NAME=VALUE'");
       }
-      variables.put(name, reader.word(line));
+      String subject = FileNames.display(name.toByteArray());
+      if (variables.put(name, reader.word(subject)) != null) {
+        problems.add(
+            new Problem(
+                Problem.Kind.DUPLICATE,
+                subject,
+                "exported twice in the shell dump: the later value counts"));
+      }
     }
-    return ContainerEnvironment.ofBytes(variables);
+    return new Decoded<>(ContainerEnvironment.ofBytes(variables), problems);
   }
 
   /** A cursor over the bytes of a dump. */
@@ -150,13 +229,24 @@ public final class ShellDump {
     private final byte[] bytes;
     private int position;
     private int line = 1;
+    private int lineStart;
 
     ShellReader(byte[] bytes) {
       this.bytes = bytes;
     }
 
-    int line() {
-      return line;
+    /** An exception for the cursor's position. */
+    MalformedDumpException malformed(String problem) {
+      return new MalformedDumpException(problem, line, position - lineStart + 1);
+    }
+
+    private MalformedDumpException malformedAt(int at, String problem) {
+      return new MalformedDumpException(problem, line, at - lineStart + 1);
+    }
+
+    private void newLineAt(int newline) {
+      line++;
+      lineStart = newline + 1;
     }
 
     /** Skips blank lines and comments; false at the end of the input. */
@@ -164,19 +254,23 @@ public final class ShellDump {
       while (position < bytes.length) {
         byte b = bytes[position];
         if (b == '\n') {
-          line++;
+          newLineAt(position);
           position++;
         } else if (b == ' ' || b == '\t') {
           position++;
         } else if (b == '#') {
-          while (position < bytes.length && bytes[position] != '\n') {
-            position++;
-          }
+          skipToEndOfLine();
         } else {
           return true;
         }
       }
       return false;
+    }
+
+    private void skipToEndOfLine() {
+      while (position < bytes.length && bytes[position] != '\n') {
+        position++;
+      }
     }
 
     boolean consume(String text) {
@@ -202,13 +296,15 @@ public final class ShellDump {
     }
 
     /**
-     * One shell word up to the end of its line: bare characters, '...' and "..." quotes and \
-     * escapes. Anything a shell would expand or split ($, `, ", *, a space...) outside quotes is
-     * rejected: it would not mean to a shell what it means here.
+     * One shell word up to the end of its line or a {@code #} comment after blanks: bare
+     * characters, '...' and "..." quotes and \ escapes. Anything a shell would expand or split ($,
+     * `, ", *, a space...) outside quotes is rejected: it would not mean to a shell what it means
+     * here. Messages name the variable, never a byte of its value.
      */
-    ByteString word(int startLine) throws MalformedDumpException {
+    ByteString word(String variable) throws MalformedDumpException {
       ByteArrayOutputStream value = new ByteArrayOutputStream();
       while (position < bytes.length && bytes[position] != '\n') {
+        int at = position;
         byte b = bytes[position++];
         if (b == '\'') {
           int close = position;
@@ -216,67 +312,86 @@ public final class ShellDump {
             close++;
           }
           if (close == bytes.length) {
-            throw new MalformedDumpException("line " + startLine + ": unterminated quote");
-          }
-          for (int i = position; i < close; i++) {
-            line += bytes[i] == '\n' ? 1 : 0;
+            throw malformedAt(at, "variable '" + variable + "': unterminated quote");
           }
           value.write(bytes, position, close - position);
+          for (int i = position; i < close; i++) {
+            if (bytes[i] == '\n') {
+              newLineAt(i);
+            }
+          }
           position = close + 1;
         } else if (b == '"') {
-          doubleQuoted(startLine, value);
+          doubleQuoted(at, variable, value);
         } else if (b == '\\' && position < bytes.length) {
           byte escaped = bytes[position++];
           if (escaped == '\n') {
-            line++; // a line continuation: both bytes vanish
+            newLineAt(position - 1); // a line continuation: both bytes vanish
           } else {
             value.write(escaped);
           }
         } else if (isBareChar(b)) {
           value.write(b);
+        } else if (b == ' ' || b == '\t') {
+          endOfWord(at, variable);
         } else {
-          throw new MalformedDumpException(
-              "line "
-                  + startLine
-                  + ": unquoted '"
-                  + (char) (b & 0xff)
-                  + "' after '='; expected one quoted or bare word");
+          throw malformedAt(
+              at,
+              "variable '"
+                  + variable
+                  + "': "
+                  + (b == '\r' ? "a carriage return (a file with CRLF line ends?)" : "a character")
+                  + " that a shell would interpret must be quoted");
         }
       }
       return ByteString.wrap(value.toByteArray());
+    }
+
+    /** After blanks: the end of the line, or a comment up to it. */
+    private void endOfWord(int at, String variable) throws MalformedDumpException {
+      while (position < bytes.length && (bytes[position] == ' ' || bytes[position] == '\t')) {
+        position++;
+      }
+      if (position < bytes.length && bytes[position] == '#') {
+        skipToEndOfLine();
+      } else if (position < bytes.length && bytes[position] != '\n') {
+        throw malformedAt(at, "variable '" + variable + "': a blank that a shell would split at");
+      }
     }
 
     /**
      * The rest of a "..." string, as phusion's {@code shlex.quote} writes {@code '"'"'}. An
      * expansion ({@code $}, backquote) is rejected: only a shell could evaluate it.
      */
-    private void doubleQuoted(int startLine, ByteArrayOutputStream value)
+    private void doubleQuoted(int open, String variable, ByteArrayOutputStream value)
         throws MalformedDumpException {
+      int openLine = line;
+      int openColumn = open - lineStart + 1;
       while (true) {
         if (position == bytes.length) {
-          throw new MalformedDumpException("line " + startLine + ": unterminated quote");
+          throw new MalformedDumpException(
+              "variable '" + variable + "': unterminated quote", openLine, openColumn);
         }
+        int at = position;
         byte b = bytes[position++];
         if (b == '"') {
           return;
         } else if (b == '$' || b == '`') {
-          throw new MalformedDumpException(
-              "line "
-                  + startLine
-                  + ": '"
-                  + (char) b
-                  + "' inside \"...\" would be expanded by a shell");
+          throw malformedAt(
+              at, "variable '" + variable + "': an expansion inside \"...\" needs a shell");
         } else if (b == '\\'
             && position < bytes.length
             && "$`\"\\\n".indexOf(bytes[position]) >= 0) {
           byte escaped = bytes[position++];
           if (escaped == '\n') {
-            line++;
+            newLineAt(position - 1);
           } else {
             value.write(escaped);
           }
         } else {
-          line += b == '\n' ? 1 : 0;
+          if (b == '\n') {
+            newLineAt(at);
+          }
           value.write(b);
         }
       }

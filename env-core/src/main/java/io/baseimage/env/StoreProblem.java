@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Something that went wrong while {@link EnvironmentStores} read or wrote the stores, for the
- * caller to log: {@link #toString()} is one line. The library itself prints nothing.
+ * caller to log: {@code toString()} is one line. The library itself prints nothing.
  *
  * <pre>{@code
  * for (StoreProblem problem : stores.atBoot(process).problems()) {

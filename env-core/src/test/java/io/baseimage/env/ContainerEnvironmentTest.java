@@ -20,7 +20,7 @@ class ContainerEnvironmentTest {
   void parsesNulSeparatedEnviron() {
     ContainerEnvironment env = ContainerEnvironment.parseEnviron(utf8("A=1\0B=two words\0C=\0"));
 
-    assertThat(env.asStringMap())
+    assertThat(env.asStringMap().value())
         .containsExactly(Map.entry("A", "1"), Map.entry("B", "two words"), Map.entry("C", ""));
   }
 
@@ -36,7 +36,7 @@ class ContainerEnvironmentTest {
     ContainerEnvironment env =
         ContainerEnvironment.parseEnviron(utf8("JUNK\0=nameless\0A=1\0\0\0ALSO_JUNK"));
 
-    assertThat(env.asStringMap()).containsExactly(Map.entry("A", "1"));
+    assertThat(env.asStringMap().value()).containsExactly(Map.entry("A", "1"));
   }
 
   @Test
@@ -116,7 +116,7 @@ class ContainerEnvironmentTest {
     ContainerEnvironment bottom = ContainerEnvironment.of(Map.of("A", "1", "B", "2"));
     ContainerEnvironment top = ContainerEnvironment.of(Map.of("B", "two", "C", "3"));
 
-    assertThat(bottom.overlaidWith(top).asStringMap())
+    assertThat(bottom.overlaidWith(top).asStringMap().value())
         .containsExactly(Map.entry("A", "1"), Map.entry("B", "two"), Map.entry("C", "3"));
   }
 
@@ -125,8 +125,8 @@ class ContainerEnvironmentTest {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("A", "1"));
     ContainerEnvironment changed = env.with("B", "2").without("A");
 
-    assertThat(env.asStringMap()).containsOnlyKeys("A");
-    assertThat(changed.asStringMap()).containsOnlyKeys("B");
+    assertThat(env.asStringMap().value()).containsOnlyKeys("A");
+    assertThat(changed.asStringMap().value()).containsOnlyKeys("B");
     assertThatThrownBy(() -> env.asMap().clear()).isInstanceOf(UnsupportedOperationException.class);
     assertThat(env.without("missing")).isSameAs(env);
   }

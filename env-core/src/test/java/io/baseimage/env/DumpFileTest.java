@@ -25,15 +25,15 @@ class DumpFileTest {
   void writesContent() throws Exception {
     Path target = temp.resolve("container_environment.json");
 
-    DumpFile.write(target, utf8("{}\n"));
+    DumpFile.write(target, ByteString.of(utf8("{}\n")));
 
     assertThat(Files.readAllBytes(target)).containsExactly(utf8("{}\n"));
   }
 
   @Test
   void leavesNoTemporaryFileBehind() throws Exception {
-    DumpFile.write(temp.resolve("container_environment.sh"), utf8("export A=1\n"));
-    DumpFile.write(temp.resolve("container_environment.sh"), utf8("export A=2\n"));
+    DumpFile.write(temp.resolve("container_environment.sh"), ByteString.of(utf8("export A=1\n")));
+    DumpFile.write(temp.resolve("container_environment.sh"), ByteString.of(utf8("export A=2\n")));
 
     assertThat(listing()).isEqualTo("[container_environment.sh]");
   }
@@ -47,7 +47,7 @@ class DumpFileTest {
     Path reader = temp.resolve("reader-link");
     Files.createLink(reader, target); // a reader that opened the old file keeps the old content
 
-    DumpFile.write(target, utf8("new"));
+    DumpFile.write(target, ByteString.of(utf8("new")));
 
     assertThat(Files.readString(target)).isEqualTo("new");
     assertThat(Files.getAttribute(target, "unix:ino")).isNotEqualTo(oldInode);
@@ -58,7 +58,7 @@ class DumpFileTest {
   void writesMode0640() throws Exception {
     Path target = temp.resolve("container_environment.json");
 
-    DumpFile.write(target, utf8("{}\n"));
+    DumpFile.write(target, ByteString.of(utf8("{}\n")));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
         .isEqualTo("rw-r-----");
@@ -69,7 +69,7 @@ class DumpFileTest {
     Path target = Files.writeString(temp.resolve("container_environment.json"), "{}");
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-rw-"));
 
-    DumpFile.write(target, utf8("{\"SECRET\":\"x\"}\n"));
+    DumpFile.write(target, ByteString.of(utf8("{\"SECRET\":\"x\"}\n")));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
         .isEqualTo("rw-r-----");
@@ -94,7 +94,7 @@ class DumpFileTest {
             + ", expecting gid "
             + expectedGid);
 
-    DumpFile.write(target, utf8("{}\n"));
+    DumpFile.write(target, ByteString.of(utf8("{}\n")));
 
     assertThat(Files.getAttribute(target, "unix:gid")).isEqualTo(expectedGid);
   }
@@ -114,7 +114,8 @@ class DumpFileTest {
 
   @Test
   void missingDirectoryIsAnIoErrorNotNotWritable() {
-    assertThatThrownBy(() -> DumpFile.write(temp.resolve("missing/dump.json"), utf8("{}")))
+    assertThatThrownBy(
+            () -> DumpFile.write(temp.resolve("missing/dump.json"), ByteString.of(utf8("{}"))))
         .isInstanceOf(NoSuchFileException.class);
   }
 
@@ -124,7 +125,7 @@ class DumpFileTest {
     Path dir = Files.createDirectory(temp.resolve("locked"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
 
-    assertThatThrownBy(() -> DumpFile.write(dir.resolve("dump.json"), utf8("{}")))
+    assertThatThrownBy(() -> DumpFile.write(dir.resolve("dump.json"), ByteString.of(utf8("{}"))))
         .isInstanceOfSatisfying(
             NotWritableException.class,
             e -> assertThat(e.reason()).isEqualTo(NotWritableException.Reason.PERMISSION_DENIED));

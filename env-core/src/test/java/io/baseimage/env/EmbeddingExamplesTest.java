@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,15 +27,14 @@ class EmbeddingExamplesTest {
     Path dir = Files.createDirectory(etc.resolve("container_environment"));
     Files.writeString(dir.resolve("AWS_REGION"), "eu-west-1\n");
     Files.writeString(dir.resolve("SECRET"), "s3cr\u00e9t\n");
-    DumpFile.write(
+    JsonDump.write(
         etc.resolve("container_environment.json"),
-        JsonDump.format(EnvironmentDirectory.read(dir).value().with("HOME", "/root")).bytes());
+        EnvironmentDirectory.read(dir).value().with("HOME", "/root"));
   }
 
   // docs: quick-start
   static String quickStart(Path etc) throws IOException {
-    ContainerEnvironment env =
-        JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json")));
+    ContainerEnvironment env = JsonDump.read(etc.resolve("container_environment.json")).value();
     // or, with the exact bytes of every value (root and group docker_env, as the dumps):
     // ContainerEnvironment env =
     // EnvironmentDirectory.read(etc.resolve("container_environment")).value();
@@ -57,25 +55,30 @@ class EmbeddingExamplesTest {
   }
 
   // docs: directory
-  static ContainerEnvironment readAndWriteDirectory(Path etc) throws IOException {
-    Path dir = etc.resolve("container_environment");
-    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+  static ContainerEnvironment readAndWriteDirectory(Path etc, Path scratch) throws IOException {
+    Decoded<ContainerEnvironment> read =
+        EnvironmentDirectory.read(etc.resolve("container_environment"));
     for (Problem problem : read.problems()) {
       System.err.println("warning: " + problem); // e.g. ".../x: skipped: a directory"
     }
     ContainerEnvironment env = read.value().with("GREETING", "hello\n");
-    List<Problem> skipped = EnvironmentDirectory.write(env, dir); // GREETING file: "hello\n\n"
+    // A directory of your own: my_init rewrites /etc/container_environment at every boot.
+    Path mine = scratch.resolve("environment");
+    List<Problem> skipped = EnvironmentDirectory.write(mine, env); // GREETING file: "hello\n\n"
     skipped.forEach(problem -> System.err.println("warning: " + problem));
-    return EnvironmentDirectory.read(dir).value(); // GREETING = "hello\n" again
+    return EnvironmentDirectory.read(mine).value(); // GREETING = "hello\n" again
   }
 
   // docs: end
 
   @Test
-  void directoryRoundTrips() throws IOException {
-    assertThat(readAndWriteDirectory(etc).get("GREETING")).hasValue("hello\n");
-    assertThat(Files.readString(etc.resolve("container_environment/GREETING")))
-        .isEqualTo("hello\n\n");
+  void directoryRoundTrips(@TempDir Path scratch) throws IOException {
+    ContainerEnvironment env = readAndWriteDirectory(etc, scratch);
+
+    assertThat(env.get("GREETING")).hasValue("hello\n");
+    assertThat(env.get("AWS_REGION")).hasValue("eu-west-1");
+    assertThat(Files.readString(scratch.resolve("environment/GREETING"))).isEqualTo("hello\n\n");
+    assertThat(etc.resolve("container_environment/GREETING")).doesNotExist();
   }
 
   // docs: shell-dump
@@ -84,18 +87,18 @@ class EmbeddingExamplesTest {
     Encoded script = ShellDump.format(env);
     // script.bytes() is "export my_var='it'\''s'\n": HOME is left out, my.var becomes my_var
     script.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return ShellDump.parse(script.bytes()); // {my_var=it's}
+    return ShellDump.parse(script.bytes().toByteArray()).value(); // {my_var=it's}
   }
 
   // docs: end
 
   @Test
   void shellDumpExample() throws IOException {
-    assertThat(shellDump().asStringMap()).containsExactly(Map.entry("my_var", "it's"));
+    assertThat(shellDump().asStringMap().value()).containsExactly(Map.entry("my_var", "it's"));
     assertThat(
             ShellDump.format(ContainerEnvironment.of(Map.of("my.var", "it's", "HOME", "/root")))
                 .bytes())
-        .isEqualTo("export my_var='it'\\''s'\n".getBytes(StandardCharsets.UTF_8));
+        .isEqualTo(ByteString.of("export my_var='it'\\''s'\n"));
   }
 
   // docs: json-dump
@@ -109,27 +112,31 @@ class EmbeddingExamplesTest {
     // json.bytes() is {"LANG":"C.UTF-8","RAW":"\uFFFDx"} and a newline;
     // json.problems() has one entry: "RAW: not valid UTF-8: ..."
     json.problems().forEach(problem -> System.err.println("warning: " + problem));
-    return JsonDump.parse(
-        json.bytes()); // throws MalformedDumpException for anything but {"name":"value",...}
+    return JsonDump.parse(json.bytes().toByteArray())
+        .value(); // throws MalformedDumpException for anything but {"name":"value",...}
   }
 
   // docs: end
 
   @Test
   void jsonDumpExample() throws IOException {
-    assertThat(jsonDump().asStringMap())
+    assertThat(jsonDump().asStringMap().value())
         .containsExactly(Map.entry("LANG", "C.UTF-8"), Map.entry("RAW", "\uFFFDx"));
   }
 
   // docs: dump-file
-  static void writeDumps(ContainerEnvironment env, Path etc) throws IOException {
+  static void writeDumps(ContainerEnvironment env, Path dir) throws IOException {
+    // Dumps of your own in dir: my_init rewrites /etc/container_environment.{sh,json} at boot.
     try {
-      DumpFile.write(etc.resolve("container_environment.sh"), ShellDump.format(env).bytes());
-      DumpFile.write(etc.resolve("container_environment.json"), JsonDump.format(env).bytes());
+      ShellDump.write(dir.resolve("environment.sh"), env)
+          .forEach(problem -> System.err.println("warning: " + problem));
+      JsonDump.write(dir.resolve("environment.json"), env)
+          .forEach(problem -> System.err.println("warning: " + problem));
     } catch (NotWritableException e) {
       // docker run --read-only, or not root: say so once and carry on.
       System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");
     }
+    ContainerEnvironment back = ShellDump.read(dir.resolve("environment.sh")).value();
   }
 
   // docs: end
@@ -138,8 +145,9 @@ class EmbeddingExamplesTest {
   void dumpFileExample() throws IOException {
     writeDumps(ContainerEnvironment.of(Map.of("A", "1")), etc);
 
-    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\n");
-    assertThat(Files.getPosixFilePermissions(etc.resolve("container_environment.json")))
+    assertThat(Files.readString(etc.resolve("environment.sh"))).isEqualTo("export A=1\n");
+    assertThat(Files.readString(etc.resolve("environment.json"))).isEqualTo("{\"A\":\"1\"}\n");
+    assertThat(Files.getPosixFilePermissions(etc.resolve("environment.json")))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
   }
 

@@ -105,7 +105,7 @@ class EnvironmentDirectoryTest {
 
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
-    assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
+    assertThat(read.value().asStringMap().value()).containsOnlyKeys("OK");
     assertThat(read.problems())
         .singleElement()
         .satisfies(
@@ -125,7 +125,7 @@ class EnvironmentDirectoryTest {
     // Opening a fifo with no writer would block forever; @Timeout fails the test instead.
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
-    assertThat(read.value().asStringMap()).containsOnlyKeys("OK");
+    assertThat(read.value().asStringMap().value()).containsOnlyKeys("OK");
     assertThat(read.problems())
         .singleElement()
         .satisfies(
@@ -343,7 +343,7 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "hello", "E", "")), dir);
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "hello", "E", "")));
 
     assertThat(problems).isEmpty();
     assertThat(Files.readAllBytes(dir.resolve("A"))).containsExactly(utf8("hello"));
@@ -355,12 +355,12 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
 
     EnvironmentDirectory.write(
-        ContainerEnvironment.of(Map.of("A", "hello\n", "B", "\n", "C", "x\n\n")), dir);
+        dir, ContainerEnvironment.of(Map.of("A", "hello\n", "B", "\n", "C", "x\n\n")));
 
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("hello\n\n");
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("\n\n");
     assertThat(Files.readString(dir.resolve("C"))).isEqualTo("x\n\n\n");
-    assertThat(EnvironmentDirectory.read(dir).value().asStringMap())
+    assertThat(EnvironmentDirectory.read(dir).value().asStringMap().value())
         .containsExactly(Map.entry("A", "hello\n"), Map.entry("B", "\n"), Map.entry("C", "x\n\n"));
   }
 
@@ -388,7 +388,7 @@ class EnvironmentDirectoryTest {
     ContainerEnvironment env = ContainerEnvironment.ofBytes(variables);
     Path dir = dir();
 
-    assertThat(EnvironmentDirectory.write(env, dir)).isEmpty();
+    assertThat(EnvironmentDirectory.write(dir, env)).isEmpty();
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
 
     assertThat(read.problems()).isEmpty();
@@ -400,7 +400,7 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
     ByteString name = ByteString.of(bytes('N', 0xff, 0xc3, 0xa9));
 
-    EnvironmentDirectory.write(ContainerEnvironment.ofBytes(Map.of(name, ByteString.of("v"))), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.ofBytes(Map.of(name, ByteString.of("v"))));
 
     // The shell lists the names as bytes, independent of this JVM's file name encoding.
     byte[] listing =
@@ -417,7 +417,7 @@ class EnvironmentDirectoryTest {
       variables.put(name, "x");
     }
 
-    List<Problem> problems = EnvironmentDirectory.write(ContainerEnvironment.of(variables), dir);
+    List<Problem> problems = EnvironmentDirectory.write(dir, ContainerEnvironment.of(variables));
 
     assertThat(problems).isEmpty();
     try (var files = Files.list(dir)) {
@@ -432,7 +432,7 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
     ContainerEnvironment env = ContainerEnvironment.of(Map.of(name, "x", "OK", "1"));
 
-    List<Problem> problems = EnvironmentDirectory.write(env, dir);
+    List<Problem> problems = EnvironmentDirectory.write(dir, env);
 
     assertThat(problems)
         .singleElement()
@@ -454,7 +454,7 @@ class EnvironmentDirectoryTest {
   void createsMissingDirectoryWithMode0700() throws Exception {
     Path dir = temp.resolve("parent/container_environment");
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "1")));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
         .isEqualTo("rwx------");
@@ -466,7 +466,7 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x--x"));
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "1")));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
         .isEqualTo("rwxr-x--x");
@@ -476,7 +476,7 @@ class EnvironmentDirectoryTest {
   void createsNewFilesWithMode0640() throws Exception {
     Path dir = dir();
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1", "B", "2\n")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "1", "B", "2\n")));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("A"))))
         .isEqualTo("rw-r-----");
@@ -493,7 +493,7 @@ class EnvironmentDirectoryTest {
     Object group = Files.getAttribute(file, "unix:gid");
     Object inode = Files.getAttribute(file, "unix:ino");
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "new")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "new")));
 
     assertThat(Files.readString(file)).isEqualTo("new");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
@@ -513,7 +513,7 @@ class EnvironmentDirectoryTest {
     Files.createSymbolicLink(dir.resolve("FOO"), target);
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "orig")), dir);
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("FOO", "orig")));
 
     assertThat(problems).isEmpty();
     assertThat(Files.readString(target)).isEqualTo("orig\n");
@@ -572,7 +572,7 @@ class EnvironmentDirectoryTest {
     Path dir = dir();
     Files.writeString(dir.resolve("OTHER"), "kept");
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("A", "1")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "1")));
 
     assertThat(Files.readString(dir.resolve("OTHER"))).isEqualTo("kept");
   }
@@ -583,7 +583,7 @@ class EnvironmentDirectoryTest {
     Files.createDirectory(dir.resolve("ADIR"));
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("ADIR", "x", "B", "1")), dir);
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("ADIR", "x", "B", "1")));
 
     assertThat(problems)
         .singleElement()
@@ -606,7 +606,7 @@ class EnvironmentDirectoryTest {
 
     int kept = read.value().size();
     assertThat(kept).isBetween(files - 6, files - 1);
-    assertThat(read.value().asStringMap())
+    assertThat(read.value().asStringMap().value())
         .containsKey("V000")
         .doesNotContainKey(String.format("V%03d", files - 1));
     assertThat(read.problems())
@@ -639,7 +639,7 @@ class EnvironmentDirectoryTest {
     Commands.checked("mkfifo", dir.resolve("FOO").toString());
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("FOO", "", "BAR", "b")), dir);
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("FOO", "", "BAR", "b")));
 
     assertThat(problems)
         .singleElement()
@@ -656,7 +656,7 @@ class EnvironmentDirectoryTest {
 
     List<Problem> problems =
         EnvironmentDirectory.write(
-            ContainerEnvironment.of(Map.of("LINKED", "new", "SAME", "same")), dir);
+            dir, ContainerEnvironment.of(Map.of("LINKED", "new", "SAME", "same")));
 
     assertThat(Files.readString(target)).isEqualTo("old");
     assertThat(problems)
@@ -670,7 +670,7 @@ class EnvironmentDirectoryTest {
     Path file = Files.writeString(dir.resolve("KEEP"), "v\n\n");
     Files.setLastModifiedTime(file, FileTime.fromMillis(0));
 
-    EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("KEEP", "v\n")), dir);
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("KEEP", "v\n")));
 
     assertThat(Files.getLastModifiedTime(file).toMillis()).isZero();
   }

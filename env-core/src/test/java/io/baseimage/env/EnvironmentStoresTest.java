@@ -53,7 +53,7 @@ class EnvironmentStoresTest {
 
     EnvironmentStores.Synced boot = stores.atBoot(process);
 
-    assertThat(boot.environment().asStringMap())
+    assertThat(boot.environment().asStringMap().value())
         .containsExactly(
             Map.entry("A", "docker -e"),
             Map.entry("B", "file"),
@@ -73,7 +73,7 @@ class EnvironmentStoresTest {
 
     ContainerEnvironment env = EnvironmentStores.withScriptChanges(current, before, after);
 
-    assertThat(env.asStringMap())
+    assertThat(env.asStringMap().value())
         .containsExactly(
             Map.entry("ADD", "added"), Map.entry("CHANGE", "new"), Map.entry("KEEP", "1"));
   }
@@ -122,7 +122,7 @@ class EnvironmentStoresTest {
     EnvironmentStores.Synced after =
         script(env, () -> Files.writeString(dir.resolve("B"), "from script\n"));
 
-    assertThat(after.environment().asStringMap())
+    assertThat(after.environment().asStringMap().value())
         .containsExactly(
             Map.entry("A", "1"), Map.entry("B", "from script"), Map.entry("HOME", "/root"));
     assertThat(after.problems()).isEmpty();
@@ -181,7 +181,9 @@ class EnvironmentStoresTest {
     assertThat(boot.problems())
         .containsExactly(
             new Problem(
-                dir + "/FOO", "not written: a symbolic link, which is not written through"));
+                Problem.Kind.NOT_WRITTEN,
+                dir + "/FOO",
+                "not written: a symbolic link, which is not written through"));
     assertThat(after.environment().get("FOO")).hasValue("cli");
     assertThat(after.environment().get("B")).hasValue("b");
     assertThat(Files.readString(image)).isEqualTo("image\n");
@@ -212,7 +214,7 @@ class EnvironmentStoresTest {
 
     EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1")));
 
-    assertThat(boot.environment().asStringMap()).containsExactly(Map.entry("A", "1"));
+    assertThat(boot.environment().asStringMap().value()).containsExactly(Map.entry("A", "1"));
     assertThat(boot.problems())
         .singleElement()
         .isInstanceOfSatisfying(

@@ -52,10 +52,12 @@ class FullDiskTest {
     Path dir = etc.resolve("container_environment");
 
     List<Problem> problems =
-        EnvironmentDirectory.write(ContainerEnvironment.of(Map.of("BIG", BIG)), dir);
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("BIG", BIG)));
 
     assertThat(problems)
-        .containsExactly(new Problem(dir + "/BIG", "not written: No space left on device"));
+        .containsExactly(
+            new Problem(
+                Problem.Kind.NOT_WRITTEN, dir + "/BIG", "not written: No space left on device"));
     assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");
     assertThat(leftovers(dir)).isEmpty();
   }

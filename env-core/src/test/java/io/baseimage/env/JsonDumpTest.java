@@ -6,7 +6,6 @@ import static io.baseimage.env.Commands.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonDumpTest {
   private static String format(ContainerEnvironment env) {
-    return new String(JsonDump.format(env).bytes(), StandardCharsets.UTF_8);
+    return JsonDump.format(env).bytes().toString();
   }
 
   @Test
@@ -44,7 +43,7 @@ class JsonDumpTest {
   void writesUtf8AndEscapesControlCharacters() {
     ContainerEnvironment env = ContainerEnvironment.of(Map.of("V", "é\"\\\n\t\u0001/日"));
 
-    assertThat(JsonDump.format(env).bytes())
+    assertThat(JsonDump.format(env).bytes().toByteArray())
         .containsExactly(utf8("{\"V\":\"é\\\"\\\\\\n\\t\\u0001/日\"}\n"));
   }
 
@@ -58,7 +57,7 @@ class JsonDumpTest {
 
     Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
+    assertThat(dump.bytes().toString())
         .isEqualTo("{\"BAD\":\"\uFFFDa\uFFFD\uFFFD\",\"GOOD\":\"é\"}\n");
     assertThat(dump.problems())
         .singleElement()
@@ -76,10 +75,14 @@ class JsonDumpTest {
 
     Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
+    assertThat(dump.bytes().toString()).isEqualTo("{\"N\uFFFD\":\"v\"}\n");
     assertThat(dump.problems())
         .singleElement()
-        .satisfies(p -> assertThat(p.subject()).isEqualTo("N\uFFFD"));
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo(Problem.Kind.NOT_UTF8);
+              assertThat(p.subject()).isEqualTo("N\\xff");
+            });
   }
 
   @Test
@@ -93,8 +96,7 @@ class JsonDumpTest {
 
     Encoded dump = JsonDump.format(env);
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
-        .isEqualTo("{\"N\uFFFD\":\"second\"}\n");
+    assertThat(dump.bytes().toString()).isEqualTo("{\"N\uFFFD\":\"second\"}\n");
     assertThat(dump.problems()).hasSize(3);
   }
 
@@ -112,14 +114,14 @@ class JsonDumpTest {
     Encoded dump = JsonDump.format(env);
 
     assertThat(dump.problems()).isEmpty();
-    assertThat(JsonDump.parse(dump.bytes())).isEqualTo(env);
+    assertThat(JsonDump.parse(dump.bytes().toByteArray()).value()).isEqualTo(env);
   }
 
   @Test
   void parsesJsonWrittenByOthers() throws Exception {
     byte[] json = utf8("{\n  \"A\": \"1\",\n  \"B\": \"caf\\u00e9 \\ud83d\\ude00\"\n}\n");
 
-    assertThat(JsonDump.parse(json).asStringMap())
+    assertThat(JsonDump.parse(json).value().asStringMap().value())
         .containsExactly(Map.entry("A", "1"), Map.entry("B", "café \uD83D\uDE00"));
   }
 
@@ -147,19 +149,21 @@ class JsonDumpTest {
         "{'A':'1'}",
       })
   void rejectsMalformedDump(String json) {
-    assertThatThrownBy(() -> JsonDump.parse(utf8(json))).isInstanceOf(MalformedDumpException.class);
+    assertThatThrownBy(() -> JsonDump.parse(utf8(json)).value())
+        .isInstanceOf(MalformedDumpException.class);
   }
 
   @Test
   void rejectsInvalidUtf8Input() {
     byte[] json = concat(utf8("{\"A\":\""), bytes(0xff), utf8("\"}"));
 
-    assertThatThrownBy(() -> JsonDump.parse(json)).isInstanceOf(MalformedDumpException.class);
+    assertThatThrownBy(() -> JsonDump.parse(json).value())
+        .isInstanceOf(MalformedDumpException.class);
   }
 
   @Test
   void namesTheVariableWithWrongType() {
-    assertThatThrownBy(() -> JsonDump.parse(utf8("{\"A\":\"1\",\"PORT\":8080}")))
+    assertThatThrownBy(() -> JsonDump.parse(utf8("{\"A\":\"1\",\"PORT\":8080}")).value())
         .isInstanceOf(MalformedDumpException.class)
         .hasMessageContaining("PORT");
   }

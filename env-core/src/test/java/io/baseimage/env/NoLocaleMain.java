@@ -14,7 +14,7 @@ final class NoLocaleMain {
     Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(Path.of(args[0]));
     read.problems().forEach(System.out::println);
     ContainerEnvironment env = read.value().overlaidWith(ContainerEnvironment.ofProcess());
-    EnvironmentDirectory.write(env, Path.of(args[1])).forEach(System.out::println);
+    EnvironmentDirectory.write(Path.of(args[1]), env).forEach(System.out::println);
     DumpFile.write(Path.of(args[1] + ".sh"), ShellDump.format(env).bytes());
     System.out.println("sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding"));
   }

@@ -65,7 +65,9 @@ class ReadOnlyFileSystemTest {
   @Test
   void dumpFileWriteOfNewFileReportsReadOnlyFileSystem() {
     assertThatThrownBy(
-            () -> DumpFile.write(etc.resolve("container_environment.sh"), utf8("export A=1\n")))
+            () ->
+                DumpFile.write(
+                    etc.resolve("container_environment.sh"), ByteString.of(utf8("export A=1\n"))))
         .isInstanceOfSatisfying(
             NotWritableException.class,
             e ->
@@ -77,7 +79,7 @@ class ReadOnlyFileSystemTest {
   void directoryWriteReportsReadOnlyFileSystem() throws Exception {
     Path dir = etc.resolve("container_environment");
 
-    assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, dir))
+    assertThatThrownBy(() -> EnvironmentDirectory.write(dir, ENV))
         .isInstanceOfSatisfying(
             NotWritableException.class,
             e ->
@@ -92,7 +94,7 @@ class ReadOnlyFileSystemTest {
     ContainerEnvironment onlyB = ContainerEnvironment.of(Map.of("B", "new"));
 
     assertThatThrownBy(
-            () -> EnvironmentDirectory.write(onlyB, etc.resolve("container_environment")))
+            () -> EnvironmentDirectory.write(etc.resolve("container_environment"), onlyB))
         .isInstanceOfSatisfying(
             NotWritableException.class,
             e ->
@@ -102,7 +104,7 @@ class ReadOnlyFileSystemTest {
 
   @Test
   void missingDirectoryOnReadOnlyFileSystemReportsReadOnlyFileSystem() {
-    assertThatThrownBy(() -> EnvironmentDirectory.write(ENV, etc.resolve("missing")))
+    assertThatThrownBy(() -> EnvironmentDirectory.write(etc.resolve("missing"), ENV))
         .isInstanceOfSatisfying(
             NotWritableException.class,
             e ->
@@ -142,7 +144,9 @@ class ReadOnlyFileSystemTest {
     assertThat(EnvironmentDirectory.read(etc.resolve("container_environment")).value().get("B"))
         .hasValue("old");
     assertThat(
-            JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json"))).get("B"))
+            JsonDump.parse(Files.readAllBytes(etc.resolve("container_environment.json")))
+                .value()
+                .get("B"))
         .hasValue("old");
   }
 }

@@ -5,6 +5,7 @@ import static io.baseimage.env.Commands.concat;
 import static io.baseimage.env.Commands.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ShellDumpTest {
   private static String format(ContainerEnvironment env) {
-    return new String(ShellDump.format(env).bytes(), StandardCharsets.UTF_8);
+    return ShellDump.format(env).bytes().toString();
   }
 
   private static String line(String value) {
@@ -76,7 +77,7 @@ class ShellDumpTest {
         ContainerEnvironment.ofBytes(
             Map.of(ByteString.of("V"), ByteString.of(bytes(0xff, 0x01, 0x7f, '\''))));
 
-    assertThat(ShellDump.format(env).bytes())
+    assertThat(ShellDump.format(env).bytes().toByteArray())
         .containsExactly(concat(utf8("export V='"), bytes(0xff, 0x01, 0x7f), utf8("'\\'''\n")));
   }
 
@@ -117,11 +118,15 @@ class ShellDumpTest {
 
     Encoded dump = ShellDump.format(ContainerEnvironment.of(variables));
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
-        .isEqualTo("export a_b=underscore\n");
-    assertThat(dump.problems()).hasSize(2);
-    assertThat(dump.problems()).extracting(Problem::subject).containsExactly("a.b", "a_b");
-    assertThat(dump.problems().get(1).reason()).contains("a.b").contains("a_b");
+    assertThat(dump.bytes().toString()).isEqualTo("export a_b=underscore\n");
+    assertThat(dump.problems())
+        .extracting(Problem::kind, Problem::subject)
+        .containsExactly(
+            tuple(Problem.Kind.RENAMED, "a-b"),
+            tuple(Problem.Kind.RENAMED, "a.b"),
+            tuple(Problem.Kind.MERGED, "a.b"),
+            tuple(Problem.Kind.MERGED, "a_b"));
+    assertThat(dump.problems().get(3).reason()).isEqualTo("replaces a.b as a_b in the shell dump");
   }
 
   @Test
@@ -130,11 +135,10 @@ class ShellDumpTest {
         ShellDump.format(ContainerEnvironment.of(Map.of("1x", "digit", "_1x", "underscore")));
 
     // '1' (0x31) < '_' (0x5f)
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8))
-        .isEqualTo("export _1x=underscore\n");
+    assertThat(dump.bytes().toString()).isEqualTo("export _1x=underscore\n");
     assertThat(dump.problems())
-        .singleElement()
-        .satisfies(p -> assertThat(p.subject()).isEqualTo("_1x"));
+        .extracting(Problem::kind, Problem::subject)
+        .containsExactly(tuple(Problem.Kind.RENAMED, "1x"), tuple(Problem.Kind.MERGED, "_1x"));
   }
 
   @Test
@@ -164,7 +168,7 @@ class ShellDumpTest {
 
     Encoded dump = ShellDump.format(ContainerEnvironment.of(variables));
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export LANG=C.UTF-8\n");
+    assertThat(dump.bytes().toString()).isEqualTo("export LANG=C.UTF-8\n");
     assertThat(dump.problems()).isEmpty();
   }
 
@@ -175,12 +179,12 @@ class ShellDumpTest {
 
     Encoded dump = ShellDump.format(env);
 
-    assertThat(new String(dump.bytes(), StandardCharsets.UTF_8)).isEqualTo("export KEEP=k\n");
+    assertThat(dump.bytes().toString()).isEqualTo("export KEEP=k\n");
     assertThat(dump.problems()).extracting(Problem::subject).containsExactly("EUID", "PPID");
     // Sourced by bash in POSIX mode, where an export of a read-only variable ends the script.
     java.nio.file.Path file = java.nio.file.Files.createTempFile("dump", ".sh");
     try {
-      Files.write(file, dump.bytes());
+      Files.write(file, dump.bytes().toByteArray());
       Process bash =
           new ProcessBuilder(
                   "bash", "--posix", "-c", ". \"$1\"; echo \"$KEEP\"", "sh", file.toString())
@@ -206,7 +210,7 @@ class ShellDumpTest {
 
   @Test
   void formatsEmptyEnvironmentAsEmptyFile() {
-    assertThat(ShellDump.format(ContainerEnvironment.empty()).bytes()).isEmpty();
+    assertThat(ShellDump.format(ContainerEnvironment.empty()).bytes().toByteArray()).isEmpty();
   }
 
   @Test
@@ -221,7 +225,7 @@ class ShellDumpTest {
     variables.put(ByteString.of("UNICODE"), ByteString.of("héllo 日本 \uD83D\uDE00"));
     ContainerEnvironment env = ContainerEnvironment.ofBytes(variables);
 
-    assertThat(ShellDump.parse(ShellDump.format(env).bytes())).isEqualTo(env);
+    assertThat(ShellDump.parse(ShellDump.format(env).bytes().toByteArray()).value()).isEqualTo(env);
   }
 
   @Test
@@ -231,7 +235,7 @@ class ShellDumpTest {
             "# written by hand\n\n  export A=x\\ y\nexport B='a'\\''b'\nexport C=one\\\ntwo\n"
                 + "export D=\"a \\$ \\\" \\\\ \\x '\"\n");
 
-    assertThat(ShellDump.parse(script).asStringMap())
+    assertThat(ShellDump.parse(script).value().asStringMap().value())
         .containsExactly(
             Map.entry("A", "x y"),
             Map.entry("B", "a'b"),
@@ -244,7 +248,7 @@ class ShellDumpTest {
     // Python's shlex.quote, as phusion's my_init writes: same rules.
     byte[] script = utf8("export A=''\nexport B='it'\"'\"'s'\nexport C=plain\n");
 
-    assertThat(ShellDump.parse(script).asStringMap())
+    assertThat(ShellDump.parse(script).value().asStringMap().value())
         .containsExactly(Map.entry("A", ""), Map.entry("B", "it's"), Map.entry("C", "plain"));
   }
 
@@ -270,7 +274,7 @@ class ShellDumpTest {
         "readonly A=1\n",
       })
   void rejectsWhatItDoesNotWrite(String script) {
-    assertThatThrownBy(() -> ShellDump.parse(utf8(script)))
+    assertThatThrownBy(() -> ShellDump.parse(utf8(script)).value())
         .isInstanceOf(MalformedDumpException.class)
         .hasMessageContaining("line 1");
   }
@@ -278,7 +282,8 @@ class ShellDumpTest {
   @Test
   void namesTheLineOfAMalformedEntry() {
     assertThatThrownBy(
-            () -> ShellDump.parse(utf8("export A='multi\nline'\nexport B=ok\nexport C=$x\n")))
+            () ->
+                ShellDump.parse(utf8("export A='multi\nline'\nexport B=ok\nexport C=$x\n")).value())
         .isInstanceOf(MalformedDumpException.class)
         .hasMessageContaining("line 4");
   }

@@ -4,9 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.testing.EqualsTester;
 import com.google.common.testing.NullPointerTester;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contracts of the value types and the public API, checked by guava-testlib: equal values are
@@ -14,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * allowed fails at once with a NullPointerException instead of later, somewhere else.
  */
 class ValueContractsTest {
+  @TempDir Path scratch;
+
   @Test
   void byteStringsAreEqualByTheirBytes() {
     new EqualsTester()
@@ -41,13 +47,12 @@ class ValueContractsTest {
 
   @Test
   void encodedDumpsAreEqualByContentNotByArrayIdentity() {
-    Problem problem = new Problem("A", "not valid UTF-8");
+    Problem problem = new Problem(Problem.Kind.NOT_UTF8, "A", "not valid UTF-8");
     new EqualsTester()
         .addEqualityGroup(
-            new Encoded("x".getBytes(UTF_8), List.of()),
-            new Encoded("x".getBytes(UTF_8), List.of()))
-        .addEqualityGroup(new Encoded("x".getBytes(UTF_8), List.of(problem)))
-        .addEqualityGroup(new Encoded("y".getBytes(UTF_8), List.of()))
+            new Encoded(ByteString.of("x"), List.of()), new Encoded(ByteString.of("x"), List.of()))
+        .addEqualityGroup(new Encoded(ByteString.of("x"), List.of(problem)))
+        .addEqualityGroup(new Encoded(ByteString.of("y"), List.of()))
         .testEquals();
   }
 
@@ -56,10 +61,33 @@ class ValueContractsTest {
     NullPointerTester tester =
         new NullPointerTester()
             .setDefault(ByteString.class, ByteString.of("A"))
-            .setDefault(ContainerEnvironment.class, ContainerEnvironment.empty());
+            .setDefault(ContainerEnvironment.class, ContainerEnvironment.empty())
+            .setDefault(Path.class, scratch.resolve("default"))
+            .setDefault(OutputStream.class, new ByteArrayOutputStream());
 
     tester.testAllPublicStaticMethods(ByteString.class);
     tester.testAllPublicInstanceMethods(ByteString.of("value"));
+    tester.testAllPublicStaticMethods(ContainerEnvironment.class);
     tester.testAllPublicInstanceMethods(ContainerEnvironment.of(Map.of("A", "1")));
+    for (Class<?> codec :
+        List.of(
+            ShellDump.class,
+            JsonDump.class,
+            EnvironmentDirectory.class,
+            DumpFile.class,
+            EnvironmentStores.class)) {
+      tester.testAllPublicStaticMethods(codec);
+    }
+    for (Class<?> record :
+        List.of(
+            Problem.class,
+            Decoded.class,
+            Encoded.class,
+            EnvironmentStores.Synced.class,
+            MalformedDumpException.class)) {
+      tester.testAllPublicConstructors(record);
+    }
+    tester.testAllPublicInstanceMethods(
+        EnvironmentStores.of(scratch.resolve("d"), scratch.resolve("s"), scratch.resolve("j")));
   }
 }

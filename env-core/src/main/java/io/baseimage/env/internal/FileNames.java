@@ -23,10 +23,16 @@ import java.nio.file.Path;
  */
 public final class FileNames {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
 
   private FileNames() {}
 
-  /** The exact bytes of the last element of {@code path}. */
+  /**
+   * The exact bytes of the last element of {@code path}.
+   *
+   * @param path a path
+   * @return its file name's bytes
+   */
   public static ByteString nameOf(Path path) {
     byte[] bytes = bytesOf(path);
     int start = bytes.length;
@@ -42,6 +48,10 @@ public final class FileNames {
    * The file {@code name} in {@code dir}, with exactly the bytes of {@code name}. The caller has
    * checked that {@code name} is a single file name (not empty, {@code .}, {@code ..}, no {@code
    * /}).
+   *
+   * @param dir a directory
+   * @param name a file name in it
+   * @return the path of that file
    */
   public static Path resolve(Path dir, ByteString name) {
     if (dir.getFileSystem() != FileSystems.getDefault()) {
@@ -59,7 +69,12 @@ public final class FileNames {
     return pathOf(joined);
   }
 
-  /** The exact bytes of {@code path}, made absolute. */
+  /**
+   * The exact bytes of {@code path}, made absolute.
+   *
+   * @param path a path
+   * @return its bytes
+   */
   public static byte[] bytesOf(Path path) {
     if (path.getFileSystem() != FileSystems.getDefault()) {
       return path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
@@ -86,6 +101,9 @@ public final class FileNames {
   /**
    * The path whose bytes are exactly {@code bytes}: absolute, or relative to the working directory.
    * Never an {@code InvalidPathException}, whatever the locale.
+   *
+   * @param bytes a path's bytes
+   * @return the path
    */
   public static Path pathOf(byte[] bytes) {
     byte[] absolute = bytes;
@@ -115,7 +133,12 @@ public final class FileNames {
   }
 
   /**
-   * {@code bytes} as text for a log line: UTF-8 where they are, each other byte as {@code \xNN}.
+   * {@code bytes} as text for a log line: UTF-8 where they are, each other byte as {@code \xNN},
+   * and control characters escaped ({@code \r}, {@code \n}, {@code \t}, else {@code \xNN} or {@code
+   * \u0085}), so that a name can neither break a log line nor hide in one.
+   *
+   * @param bytes a name or path
+   * @return the text to log
    */
   public static String display(byte[] bytes) {
     CharsetDecoder decoder =
@@ -138,10 +161,37 @@ public final class FileNames {
             .put(Character.forDigit(b & 0xf, 16));
       }
     }
-    return out.flip().toString();
+    return withControlsEscaped(out.flip());
   }
 
-  /** {@code path}'s exact bytes, for a log line (see {@link #display(byte[])}). */
+  private static String withControlsEscaped(CharSequence text) {
+    StringBuilder escaped = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> escaped.append("\\n");
+        case '\r' -> escaped.append("\\r");
+        case '\t' -> escaped.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            escaped.append("\\x").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xf]);
+          } else if (c >= 0x80 && c <= 0x9f) {
+            escaped.append("\\u00").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xf]);
+          } else {
+            escaped.append(c);
+          }
+        }
+      }
+    }
+    return escaped.toString();
+  }
+
+  /**
+   * {@code path}'s exact bytes, for a log line (see {@link #display(byte[])}).
+   *
+   * @param path a path
+   * @return the text to log
+   */
   public static String display(Path path) {
     return display(bytesOf(path));
   }

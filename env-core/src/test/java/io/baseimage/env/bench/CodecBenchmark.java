@@ -85,7 +85,7 @@ public class CodecBenchmark {
     Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
     readDir = Files.createTempDirectory(base, "env-read");
     writeDir = Files.createTempDirectory(base, "env-write");
-    List<?> problems = EnvironmentDirectory.write(env, readDir);
+    List<?> problems = EnvironmentDirectory.write(readDir, env);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("unexpected problems: " + problems);
     }
@@ -109,7 +109,7 @@ public class CodecBenchmark {
 
   @Benchmark
   public ContainerEnvironment shellParse() throws MalformedDumpException {
-    return ShellDump.parse(shell);
+    return ShellDump.parse(shell).value();
   }
 
   @Benchmark
@@ -119,7 +119,7 @@ public class CodecBenchmark {
 
   @Benchmark
   public ContainerEnvironment jsonParse() throws MalformedDumpException {
-    return JsonDump.parse(json);
+    return JsonDump.parse(json).value();
   }
 
   @Benchmark
@@ -130,6 +130,6 @@ public class CodecBenchmark {
   /** Rewrites all files of an existing directory, as every my_init start and re-import does. */
   @Benchmark
   public Object directoryWrite() throws IOException {
-    return EnvironmentDirectory.write(env, writeDir);
+    return EnvironmentDirectory.write(writeDir, env);
   }
 }

@@ -49,6 +49,12 @@ class FileNamesTest {
   }
 
   @Test
+  void displaysControlCharactersEscapedSoThatANameCannotBreakALogLine() {
+    assertThat(FileNames.display("A\r\nB\tC\u0001D\u007fE\u0085F".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("A\\r\\nB\\tC\\x01D\\x7fE\\u0085F");
+  }
+
+  @Test
   void displaysValidUtf8AsTextAndOtherBytesEscaped() {
     assertThat(FileNames.display("/etc/my_init.d/10-café".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo("/etc/my_init.d/10-café");
