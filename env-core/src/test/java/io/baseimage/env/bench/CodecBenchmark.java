@@ -1,5 +1,6 @@
 package io.baseimage.env.bench;
 
+import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.EnvironmentDirectory;
 import io.baseimage.env.JsonDump;
@@ -80,8 +81,8 @@ public class CodecBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     env = environment(variables);
-    shell = ShellDump.format(env).bytes();
-    json = JsonDump.format(env).bytes();
+    shell = ShellDump.format(env).bytes().toByteArray();
+    json = JsonDump.format(env).bytes().toByteArray();
     Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
     readDir = Files.createTempDirectory(base, "env-read");
     writeDir = Files.createTempDirectory(base, "env-write");
@@ -103,7 +104,7 @@ public class CodecBenchmark {
   }
 
   @Benchmark
-  public byte[] shellFormat() {
+  public ByteString shellFormat() {
     return ShellDump.format(env).bytes();
   }
 
@@ -113,7 +114,7 @@ public class CodecBenchmark {
   }
 
   @Benchmark
-  public byte[] jsonFormat() {
+  public ByteString jsonFormat() {
     return JsonDump.format(env).bytes();
   }
 
