@@ -3,6 +3,7 @@ package io.baseimage.myinit;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.EnvironmentStores;
+import io.baseimage.env.Problem;
 import io.baseimage.env.StoreProblem;
 import io.baseimage.env.internal.FileNames;
 import io.baseimage.posix.Errno;
@@ -271,7 +272,7 @@ final class MyInit {
                             + ": it came during a startup script"));
     for (Path script : scripts) {
       log.info("Running " + FileNames.display(script) + "...");
-      stores.beforeScript().forEach(this::warn);
+      stores.beforeScript().forEach(this::report);
       Outcome outcome = runner.runAtBoot(script, env);
       switch (outcome) {
         case Outcome.Finished finished when finished.status().succeeded() ->
@@ -306,12 +307,18 @@ final class MyInit {
 
   /** The environment the stores now hold; each problem comes once per run, and is logged. */
   private ContainerEnvironment logged(EnvironmentStores.Synced synced) {
-    synced.problems().forEach(this::warn);
+    synced.problems().forEach(this::report);
     return synced.environment();
   }
 
-  private void warn(StoreProblem problem) {
-    log.warn(problem.toString());
+  private void report(StoreProblem problem) {
+    // A name that becomes a shell name (my.var as my_var) is how the shell dump works (SPEC 1.3),
+    // not a fault: said at debug level only. A collision of two names is a warning.
+    if (problem instanceof Problem entry && entry.kind() == Problem.Kind.RENAMED) {
+      log.debug(problem.toString());
+    } else {
+      log.warn(problem.toString());
+    }
   }
 
   /**

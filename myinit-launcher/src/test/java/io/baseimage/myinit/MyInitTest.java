@@ -1525,6 +1525,20 @@ class MyInitTest {
   }
 
   @Test
+  void aNameThatBecomesAShellNameIsNoWarningButADebugLine() throws Exception {
+    ContainerEnvironment env =
+        ContainerEnvironment.of(Map.of("PATH", bin.toString(), "my.var", "x"));
+    posix.program("cmd").exitsAtOnce(0);
+
+    assertThat(run(env, "--", "cmd")).isZero();
+    assertThat(log()).noneMatch(line -> line.contains("my.var"));
+
+    logAt(Log.Level.DEBUG);
+    assertThat(run(env, "--", "cmd")).isZero();
+    assertThat(log()).contains("*** DEBUG: my.var: written as my_var in the shell dump");
+  }
+
+  @Test
   void debugSaysWhichSignalsAStartupScriptIgnored() throws Exception {
     logAt(Log.Level.DEBUG);
     executable(layout.initDirectory(), "10-script");
