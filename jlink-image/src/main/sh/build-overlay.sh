@@ -59,6 +59,11 @@ jdk jlink --module-path "$work/explicit" \
   --add-modules io.baseimage.myinit,io.baseimage.setuser \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$runtime"
+# Linked from a runtime without jmods/ (Temurin 25), jlink writes only JAVA_VERSION and MODULES
+# into the runtime's release file. The JDK's identity, vendor and exact build, is copied from the
+# JDK's: the SBOM (src/main/python/build_sbom.py) and image scanners name the JDK by it.
+grep -E '^(IMPLEMENTOR|IMPLEMENTOR_VERSION|JAVA_RUNTIME_VERSION|JAVA_VERSION_DATE|LIBC|OS_ARCH|OS_NAME|SOURCE_REPO|FULL_VERSION|SEMANTIC_VERSION|JVM_VARIANT|JVM_VERSION)=' \
+  "$java_home/release" >> "$runtime/release"
 cp "$work"/native/libjffi-*.so "$runtime/lib/"
 # Its symbol table is 5 MB that a production JVM never reads.
 strip --strip-unneeded "$runtime/lib/server/libjvm.so"
