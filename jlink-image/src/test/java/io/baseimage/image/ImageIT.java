@@ -959,6 +959,57 @@ class ImageIT {
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
+  /**
+   * "What is inside the image": the {@code io.baseimage.sbom} label names the CycloneDX SBOM in the
+   * image, which a JSON parser on the host reads, and whose JDK is the runtime's own.
+   */
+  @Test
+  void theSbomLabelNamesTheSbomOfTheRuntimeInTheImage() {
+    Result label =
+        engine
+            .run(
+                SHORT,
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Config.Labels \"io.baseimage.sbom\"}}",
+                image)
+            .hasStatus(0);
+    String path = label.stdout().strip();
+    assertThat(path).isEqualTo("/usr/lib/baseimage-java/sbom.cdx.json");
+    Result sbom = run(List.of(), image, "cat", path).hasStatus(0);
+    Result release = run(List.of(), image, "cat", "/usr/lib/baseimage-java/release").hasStatus(0);
+    Result parsed =
+        Commands.run(
+                List.of(
+                    "python3",
+                    "-c",
+                    "import json, sys\n"
+                        + "bom = json.load(sys.stdin)\n"
+                        + "print(bom['bomFormat'])\n"
+                        + "for c in bom['components']: print(c['name'], c['version'])"),
+                sbom.stdout(),
+                SHORT,
+                null)
+            .hasStatus(0);
+    String jdk =
+        release
+            .stdout()
+            .lines()
+            .filter(line -> line.startsWith("JAVA_RUNTIME_VERSION="))
+            .map(line -> line.substring(line.indexOf('=') + 1).replace("\"", ""))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no JAVA_RUNTIME_VERSION in\n" + release.stdout()));
+    assertThat(parsed.stdout().lines())
+        .as(parsed.describe())
+        .startsWith("CycloneDX")
+        .contains("openjdk " + jdk)
+        .anyMatch(line -> line.matches("env-core \\d{4}\\.\\d{2}-\\d{3}"))
+        .anyMatch(line -> line.startsWith("jackson-core "))
+        .anyMatch(line -> line.startsWith("jffi "));
+  }
+
   /** {@code docker run --user 500} boots as non-root. */
   @Test
   void bootsAsNonRootUser() {
