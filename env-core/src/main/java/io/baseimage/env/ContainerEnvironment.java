@@ -226,20 +226,30 @@ public final class ContainerEnvironment {
    */
   public Decoded<SortedMap<String, String>> asStringMap() {
     TreeMap<String, String> map = new TreeMap<>();
-    Map<String, ByteString> byteNames = new TreeMap<>();
+    variables.forEach((name, value) -> map.put(name.toString(), value.toString()));
+    return new Decoded<>(Collections.unmodifiableSortedMap(map), lossesAsText("the String view"));
+  }
+
+  /**
+   * What a text form of these variables (the String view, the JSON dump) cannot carry exactly:
+   * names and values that are not UTF-8, and names that become one string, the later in byte order
+   * winning.
+   */
+  List<Problem> lossesAsText(String where) {
     List<Problem> problems = new ArrayList<>();
+    Map<String, ByteString> byText = new TreeMap<>();
     variables.forEach(
         (name, value) -> {
-          String text = name.toString();
           String subject = FileNames.display(name.toByteArray());
           if (!name.isValidUtf8() || !value.isValidUtf8()) {
             problems.add(
                 new Problem(
                     Problem.Kind.NOT_UTF8,
                     subject,
-                    "not valid UTF-8: U+FFFD for each invalid byte"));
+                    "not valid UTF-8: written to " + where + " with U+FFFD for each invalid byte"));
           }
-          ByteString earlier = byteNames.put(text, name);
+          String text = name.toString();
+          ByteString earlier = byText.put(text, name);
           if (earlier != null) {
             problems.add(
                 new Problem(
@@ -247,13 +257,13 @@ public final class ContainerEnvironment {
                     subject,
                     "replaces "
                         + FileNames.display(earlier.toByteArray())
-                        + ": both are "
+                        + " as "
                         + FileNames.display(ByteString.of(text).toByteArray())
-                        + " as text"));
+                        + " in "
+                        + where));
           }
-          map.put(text, value.toString());
         });
-    return new Decoded<>(Collections.unmodifiableSortedMap(map), problems);
+    return problems;
   }
 
   /**

@@ -106,33 +106,7 @@ public final class JsonDump {
 
   /** What {@link #write} cannot carry exactly: values and names that are not UTF-8, merged keys. */
   static List<Problem> problems(ContainerEnvironment env) {
-    List<Problem> problems = new ArrayList<>();
-    TreeMap<ByteString, ByteString> keys = new TreeMap<>();
-    for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
-      ByteString name = variable.getKey();
-      String subject = FileNames.display(name.toByteArray());
-      if (!name.isValidUtf8() || !variable.getValue().isValidUtf8()) {
-        problems.add(
-            new Problem(
-                Problem.Kind.NOT_UTF8,
-                subject,
-                "not valid UTF-8: written to the JSON dump with U+FFFD for each invalid byte"));
-      }
-      String key = name.toString();
-      ByteString earlier = keys.put(ByteString.of(key), name);
-      if (earlier != null) {
-        problems.add(
-            new Problem(
-                Problem.Kind.MERGED,
-                subject,
-                "replaces "
-                    + FileNames.display(earlier.toByteArray())
-                    + " as "
-                    + FileNames.display(ByteString.of(key).toByteArray())
-                    + " in the JSON dump"));
-      }
-    }
-    return problems;
+    return env.lossesAsText("the JSON dump");
   }
 
   /**

@@ -936,17 +936,7 @@ class ImageIT {
   /** {@code --version} of both tools is the image's version label ("What is inside the image"). */
   @Test
   void versionsMatchTheImageLabel() {
-    Result label =
-        engine
-            .run(
-                SHORT,
-                "image",
-                "inspect",
-                "--format",
-                "{{index .Config.Labels \"version\"}}",
-                image)
-            .hasStatus(0);
-    String version = label.stdout().strip();
+    String version = label("version");
     assertThat(version).matches("\\d{4}\\.\\d{2}-\\d{3}");
     Result myInit = run(List.of(), image, "/sbin/my_init", "--version").hasStatus(0);
     assertThat(myInit.stdout()).as(myInit.describe()).isEqualTo("my_init " + version + "\n");
@@ -959,23 +949,27 @@ class ImageIT {
     assertThat(cmd.stdout().strip()).isEqualTo("[\"/sbin/my_init\"]");
   }
 
+  private String label(String name) {
+    return engine
+        .run(
+            SHORT,
+            "image",
+            "inspect",
+            "--format",
+            "{{index .Config.Labels \"" + name + "\"}}",
+            image)
+        .hasStatus(0)
+        .stdout()
+        .strip();
+  }
+
   /**
    * "What is inside the image": the {@code io.baseimage.sbom} label names the CycloneDX SBOM in the
    * image, which a JSON parser on the host reads, and whose JDK is the runtime's own.
    */
   @Test
   void theSbomLabelNamesTheSbomOfTheRuntimeInTheImage() {
-    Result label =
-        engine
-            .run(
-                SHORT,
-                "image",
-                "inspect",
-                "--format",
-                "{{index .Config.Labels \"io.baseimage.sbom\"}}",
-                image)
-            .hasStatus(0);
-    String path = label.stdout().strip();
+    String path = label("io.baseimage.sbom");
     assertThat(path).isEqualTo("/usr/lib/baseimage-java/sbom.cdx.json");
     Result sbom = run(List.of(), image, "cat", path).hasStatus(0);
     Result release = run(List.of(), image, "cat", "/usr/lib/baseimage-java/release").hasStatus(0);
