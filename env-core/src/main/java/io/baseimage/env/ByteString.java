@@ -17,6 +17,8 @@ import java.util.Objects;
  * value.toString();      // "\uFFFDa" - the lossy String view
  * value.toByteArray();   // the exact bytes
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class ByteString implements Comparable<ByteString> {
   private static final ByteString EMPTY = new ByteString(new byte[0]);

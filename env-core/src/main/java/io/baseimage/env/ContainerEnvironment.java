@@ -65,15 +65,15 @@ public final class ContainerEnvironment {
    * @param variables names and values
    * @return an environment of those variables
    * @throws IllegalArgumentException if a name is empty or holds {@code =} or a NUL, or a value
-   *     holds a NUL
+   *     holds a NUL, or a name or value holds a lone surrogate
    */
   public static ContainerEnvironment of(Map<String, String> variables) {
     Objects.requireNonNull(variables, "variables");
     TreeMap<ByteString, ByteString> map = new TreeMap<>();
     variables.forEach(
         (name, value) -> {
-          ByteString checked = checkedName(ByteString.of(Objects.requireNonNull(name, "name")));
-          map.put(checked, checkedValue(checked, ByteString.of(requireValue(value, checked))));
+          ByteString checked = checkedName(utf8(Objects.requireNonNull(name, "name"), null));
+          map.put(checked, checkedValue(checked, utf8(requireValue(value, checked), checked)));
         });
     return new ContainerEnvironment(map);
   }
@@ -297,8 +297,8 @@ public final class ContainerEnvironment {
    * @throws IllegalArgumentException as for {@link #of(Map)}
    */
   public ContainerEnvironment with(String name, String value) {
-    ByteString checked = ByteString.of(Objects.requireNonNull(name, "name"));
-    return with(checked, ByteString.of(requireValue(value, checked)));
+    ByteString checked = utf8(Objects.requireNonNull(name, "name"), null);
+    return with(checked, utf8(requireValue(value, checked), checked));
   }
 
   /**
@@ -360,12 +360,12 @@ public final class ContainerEnvironment {
   /**
    * The kernel's form, for {@code execve} and {@code posix_spawn}.
    *
-   * @return {@code NAME=VALUE} byte strings, sorted, each a new array
+   * @return {@code NAME=VALUE} byte strings, sorted, each a new array; the list is unmodifiable
    */
   public List<byte[]> toEnviron() {
     List<byte[]> strings = new ArrayList<>(variables.size());
     variables.forEach((name, value) -> strings.add(environString(name, value)));
-    return strings;
+    return Collections.unmodifiableList(strings);
   }
 
   static byte[] environString(ByteString name, ByteString value) {
@@ -384,6 +384,32 @@ public final class ContainerEnvironment {
               + "': empty, or holds '=' or a NUL byte");
     }
     return name;
+  }
+
+  /**
+   * The UTF-8 bytes of {@code text}, which must be whole characters: a lone surrogate has no UTF-8
+   * bytes, and {@link String#getBytes} would silently write {@code ?} for it.
+   */
+  private static ByteString utf8(String text, ByteString nameOfValue) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            (nameOfValue == null
+                    ? "a variable name"
+                    : "the value of variable '"
+                        + FileNames.display(nameOfValue.toByteArray())
+                        + "'")
+                + " holds a lone surrogate (char "
+                + i
+                + "), which is no character and has no UTF-8 bytes");
+      }
+    }
+    return ByteString.of(text);
   }
 
   private static <T> T requireValue(T value, ByteString name) {
@@ -421,6 +447,12 @@ public final class ContainerEnvironment {
    */
   @Override
   public String toString() {
-    return "ContainerEnvironment" + variables.keySet();
+    StringBuilder names = new StringBuilder("ContainerEnvironment[");
+    String separator = "";
+    for (ByteString name : variables.keySet()) {
+      names.append(separator).append(FileNames.display(name.toByteArray()));
+      separator = ", ";
+    }
+    return names.append(']').toString();
   }
 }

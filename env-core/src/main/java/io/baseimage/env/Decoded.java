@@ -27,4 +27,17 @@ public record Decoded<T>(T value, List<Problem> problems) {
     Objects.requireNonNull(value, "value");
     problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
   }
+
+  /**
+   * The problems, and the value only where it shows no values ({@link ContainerEnvironment} shows
+   * names): a decoded environment holds secrets.
+   *
+   * @return for example {@code Decoded[value=ContainerEnvironment[A], problems=[]]}
+   */
+  @Override
+  public String toString() {
+    String shown =
+        value instanceof ContainerEnvironment ? value.toString() : value.getClass().getSimpleName();
+    return "Decoded[value=" + shown + ", problems=" + problems + "]";
+  }
 }

@@ -19,6 +19,8 @@ import java.util.Optional;
  *   log.warn(e.getMessage()); // read-only root: the environment still reaches children
  * }
  * }</pre>
+ *
+ * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class DumpFile {
   /** The group that may read the dumps, where it exists (gid 8377 in the image). */
@@ -80,7 +82,9 @@ public final class DumpFile {
    * @throws IOException if its directory cannot be listed
    */
   public static void removeLeftovers(Path target) throws IOException {
-    AtomicFile.removeLeftovers(
-        Objects.requireNonNull(target, "target").toAbsolutePath().getParent());
+    Path parent = Objects.requireNonNull(target, "target").toAbsolutePath().getParent();
+    if (parent != null) {
+      AtomicFile.removeLeftovers(parent);
+    }
   }
 }

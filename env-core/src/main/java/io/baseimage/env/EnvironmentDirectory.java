@@ -30,10 +30,11 @@ import java.util.TreeMap;
  * value round-trips byte for byte.
  *
  * <pre>{@code
- * Path dir = Path.of("/etc/container_environment");
- * Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir);
+ * Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(Path.of("/etc/container_environment"));
  * read.problems().forEach(System.err::println);
- * EnvironmentDirectory.write(dir, read.value().with("GREETING", "hi\n"));
+ * // A directory of your own: my_init rewrites the image's at every boot.
+ * Path mine = Files.createTempDirectory("environment");
+ * EnvironmentDirectory.write(mine, read.value().with("GREETING", "hi\n"));
  * }</pre>
  *
  * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
@@ -95,7 +96,7 @@ public final class EnvironmentDirectory {
     } catch (AccessDeniedException e) {
       // The JDK's exception holds the path alone: name the reason for callers that log it.
       AccessDeniedException named =
-          new AccessDeniedException(dir.toString(), null, "permission denied");
+          new AccessDeniedException(FileNames.display(dir), null, "permission denied");
       named.initCause(e);
       throw named;
     } catch (DirectoryIteratorException e) {
@@ -192,11 +193,12 @@ public final class EnvironmentDirectory {
   }
 
   /**
-   * Writes one file per variable, except {@link ContainerEnvironment#IDENTITY_VARIABLES} and names
-   * that cannot be file names. Creates a missing {@code dir} with mode 0700; new files get 0640,
-   * group {@value DumpFile#READER_GROUP} where it exists; existing files keep their owner and mode.
-   * Each file is replaced atomically, never written through a symbolic link. Files of variables not
-   * in {@code env} are left alone.
+   * Writes one file per variable, except {@link ContainerEnvironment#IDENTITY_VARIABLES} and, each
+   * with a problem, names that cannot be file names or that are the writer's own temporary names,
+   * and variables over the kernel's 128 KiB limit, which no process could get. Creates a missing
+   * {@code dir} with mode 0700; new files get 0640, group {@value DumpFile#READER_GROUP} where it
+   * exists; existing files keep their owner and mode. Each file is replaced atomically, never
+   * written through a symbolic link. Files of variables not in {@code env} are left alone.
    *
    * @param dir the directory, {@code /etc/container_environment} in the image
    * @param env the variables
@@ -218,6 +220,26 @@ public final class EnvironmentDirectory {
     for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
       ByteString name = variable.getKey();
       if (ContainerEnvironment.IDENTITY_VARIABLES.contains(name.toString())) {
+        continue;
+      }
+      if (name.startsWith(TEMPORARY_PREFIX)) {
+        problems.add(
+            new Problem(
+                Problem.Kind.INVALID_NAME,
+                FileNames.display(name.toByteArray()),
+                "not written to "
+                    + FileNames.display(dir)
+                    + ": names starting with "
+                    + AtomicFile.TEMPORARY_PREFIX
+                    + " are the writer's temporary files, which readers skip"));
+        continue;
+      }
+      if (name.length() + variable.getValue().length() + 2 > MAX_VARIABLE_BYTES) {
+        problems.add(
+            new Problem(
+                Problem.Kind.TOO_LARGE,
+                subject(dir, name),
+                "not written: larger than the kernel's 128 KiB limit for a variable"));
         continue;
       }
       if (!isFileName(name)) {
@@ -243,7 +265,7 @@ public final class EnvironmentDirectory {
             new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + reason(e)));
       }
     }
-    return problems;
+    return List.copyOf(problems);
   }
 
   private static boolean isFileName(ByteString name) {

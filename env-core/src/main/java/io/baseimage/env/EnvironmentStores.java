@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -47,7 +48,8 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: an init calls it from the one thread that runs its boot.
+ * <p>Not thread-safe: an init calls it from the one thread that runs its boot. No argument may be
+ * null: each method throws {@link NullPointerException} naming it.
  */
 public final class EnvironmentStores {
   private final Path directory;
@@ -114,7 +116,7 @@ public final class EnvironmentStores {
     if (directoryReadable && directorySeen == null) {
       directorySeen = readDirectory(problems);
     }
-    return problems;
+    return List.copyOf(problems);
   }
 
   /**
@@ -239,7 +241,10 @@ public final class EnvironmentStores {
     return new StoreProblem.WriteFailed(
         store,
         EnvironmentDirectory.reason(e),
-        e.getMessage() != null ? e.getMessage() : e.toString());
+        // The JDK's message holds the path as it is: a name may hold a line break.
+        FileNames.display(
+            (e.getMessage() != null ? e.getMessage() : e.toString())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private void reportAll(List<Problem> found, List<StoreProblem> problems) {

@@ -7,11 +7,18 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.baseimage.env.internal.FileNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +44,18 @@ import java.util.TreeMap;
  * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class JsonDump {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /**
+   * Names as long as a variable may be (Jackson's default allows 50,000 characters): whatever the
+   * directory holds, its dump reads back.
+   */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNameLength(EnvironmentDirectory.MAX_VARIABLE_BYTES)
+                  .maxStringLength(EnvironmentDirectory.MAX_ENVIRONMENT_BYTES)
+                  .build())
+          .build();
 
   private JsonDump() {}
 
@@ -144,11 +162,29 @@ public final class JsonDump {
    * @throws MalformedDumpException if {@code json} is not such an object: the message names the
    *     line and column (and the variable, where known), never a value
    */
+  public static Decoded<ContainerEnvironment> parse(ByteString json) throws MalformedDumpException {
+    return parse(Objects.requireNonNull(json, "json").array());
+  }
+
+  /**
+   * Reads back a JSON object of string values from its bytes (see {@link #parse(ByteString)}).
+   *
+   * @param json the dump's bytes
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException if {@code json} is not such an object
+   */
   public static Decoded<ContainerEnvironment> parse(byte[] json) throws MalformedDumpException {
     Objects.requireNonNull(json, "json");
+    requireUtf8(json);
     Map<ByteString, ByteString> variables = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    JsonParser parser;
+    try {
+      parser = FACTORY.createParser(json);
+    } catch (IOException e) {
+      throw new MalformedDumpException("not valid JSON", 1, 1);
+    }
+    try (parser) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw malformed(parser, "expected a JSON object");
       }
@@ -188,15 +224,57 @@ public final class JsonDump {
     } catch (MalformedDumpException e) {
       throw e;
     } catch (JsonProcessingException e) {
-      // Jackson's message quotes the input: only its position is kept.
-      JsonLocation at = e.getLocation();
+      // Jackson's message quotes the input: only its position is kept. A limit (a number of more
+      // than 1,000 digits) has no location of its own: the parser's is where it stopped.
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
       throw new MalformedDumpException(
-          "not valid JSON",
-          at != null ? Math.max(1, at.getLineNr()) : 1,
-          at != null ? Math.max(1, at.getColumnNr()) : 1);
+          "not valid JSON", Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()));
     } catch (IOException e) {
-      throw new MalformedDumpException("not valid JSON", 1, 1);
+      JsonLocation at = parser.currentLocation();
+      throw new MalformedDumpException(
+          "not valid JSON", Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()));
     }
+  }
+
+  /**
+   * The dump is UTF-8 (RFC 8259 for JSON between systems): Jackson would also take UTF-16 and
+   * UTF-32, and read overlong UTF-8 sequences as other characters.
+   */
+  private static void requireUtf8(byte[] json) throws MalformedDumpException {
+    CharsetDecoder strict =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(json);
+    CharBuffer out = CharBuffer.allocate(4096);
+    while (true) {
+      CoderResult result = strict.decode(in, out, true);
+      if (result.isError()) {
+        throw malformedAt(json, in.position(), "not UTF-8");
+      }
+      if (result.isUnderflow()) {
+        break;
+      }
+      out.clear();
+    }
+    for (int i = 0; i < json.length; i++) {
+      if (json[i] == 0) {
+        throw malformedAt(json, i, "a NUL byte (UTF-16 or UTF-32 text?)");
+      }
+    }
+  }
+
+  private static MalformedDumpException malformedAt(byte[] json, int offset, String problem) {
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (json[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new MalformedDumpException(problem, line, offset - lineStart + 1);
   }
 
   private static MalformedDumpException malformed(JsonParser parser, String problem) {

@@ -31,11 +31,16 @@ public final class MalformedDumpException extends IOException {
    * @param problem what is wrong there, without the position
    * @param line the line, counted from 1
    * @param column the column, counted from 1 in bytes
+   * @throws NullPointerException if {@code problem} is null
+   * @throws IllegalArgumentException if {@code line} or {@code column} is below 1
    */
   public MalformedDumpException(String problem, int line, int column) {
     // No cause: another parser's message may quote the input, values and all.
     super(
         "line " + line + ", column " + column + ": " + Objects.requireNonNull(problem, "problem"));
+    if (line < 1 || column < 1) {
+      throw new IllegalArgumentException("line and column count from 1: " + line + ", " + column);
+    }
     this.line = line;
     this.column = column;
   }

@@ -53,6 +53,7 @@ public final class NotWritableException extends IOException {
    * @param path the store, or the file in it that could not be written
    * @param reason why
    * @param cause the I/O error that says so, or null
+   * @throws NullPointerException if {@code path} or {@code reason} is null
    */
   public NotWritableException(Path path, Reason reason, Throwable cause) {
     super(

@@ -28,11 +28,41 @@ import java.util.TreeMap;
  */
 public final class ShellDump {
   /**
-   * Names bash keeps read-only: {@code export PPID=1} is an error there, and in POSIX mode (bash as
-   * {@code sh}) an error that ends the script sourcing the dump.
+   * Names a shell keeps for itself, which an {@code export} cannot set to the given bytes: bash
+   * keeps some read-only ({@code export PPID=1} is an error, and in POSIX mode, bash as {@code sh},
+   * one that ends the script sourcing the dump); dash refuses an {@code OPTIND} that is not a
+   * number and stops; the others bash computes at each use ({@code RANDOM}, {@code SECONDS}, {@code
+   * _}) or rejects ({@code BASH_XTRACEFD=x}).
    */
-  private static final Set<String> READ_ONLY_IN_BASH =
-      Set.of("BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS");
+  private static final Set<String> KEPT_BY_THE_SHELL =
+      Set.of(
+          "BASHOPTS",
+          "BASH_VERSINFO",
+          "EUID",
+          "PPID",
+          "SHELLOPTS",
+          "OPTIND",
+          "RANDOM",
+          "SRANDOM",
+          "SECONDS",
+          "LINENO",
+          "BASHPID",
+          "HISTCMD",
+          "EPOCHSECONDS",
+          "EPOCHREALTIME",
+          "BASH_SUBSHELL",
+          "BASH_COMMAND",
+          "BASH_LINENO",
+          "BASH_SOURCE",
+          "BASH_ARGC",
+          "BASH_ARGV",
+          "BASH_ARGV0",
+          "BASH_XTRACEFD",
+          "FUNCNAME",
+          "GROUPS",
+          "DIRSTACK",
+          "PIPESTATUS",
+          "_");
 
   private ShellDump() {}
 
@@ -40,9 +70,9 @@ public final class ShellDump {
    * Formats {@code env}, without {@link ContainerEnvironment#IDENTITY_VARIABLES}. Names become
    * shell names: each character outside {@code [A-Za-z0-9_]} becomes {@code _}, a leading digit
    * gets a {@code _} prefix, each with a {@link Problem.Kind#RENAMED} problem. Where two names
-   * become one, the later in byte order wins ({@link Problem.Kind#MERGED}). Names that bash keeps
-   * read-only ({@code PPID}, {@code EUID}, ...) are left out ({@link Problem.Kind#LEFT_OUT}), so
-   * that sourcing the dump never fails.
+   * become one, the later in byte order wins ({@link Problem.Kind#MERGED}). Names the shell keeps
+   * for itself ({@code PPID}, {@code OPTIND}, {@code RANDOM}, {@code _}, ...) are left out ({@link
+   * Problem.Kind#LEFT_OUT}), so that sourcing the dump never fails and yields what it says.
    *
    * @param env the variables
    * @return the script and what it does not carry as given
@@ -59,12 +89,12 @@ public final class ShellDump {
       }
       String subject = FileNames.display(variable.getKey().toByteArray());
       String shellName = shellName(name);
-      if (READ_ONLY_IN_BASH.contains(shellName)) {
+      if (KEPT_BY_THE_SHELL.contains(shellName)) {
         problems.add(
             new Problem(
                 Problem.Kind.LEFT_OUT,
                 subject,
-                "left out of the shell dump: bash keeps " + shellName + " read-only"));
+                "left out of the shell dump: the shell keeps " + shellName + " for itself"));
         continue;
       }
       if (!shellName.equals(name)) {
@@ -103,8 +133,9 @@ public final class ShellDump {
    * @throws IOException if writing fails otherwise; the old file stays whole
    */
   public static List<Problem> write(Path target, ContainerEnvironment env) throws IOException {
+    Objects.requireNonNull(target, "target");
     Encoded script = format(env);
-    DumpFile.write(Objects.requireNonNull(target, "target"), script.bytes());
+    DumpFile.write(target, script.bytes());
     return script.problems();
   }
 
@@ -197,6 +228,18 @@ public final class ShellDump {
    * @return the variables, and the names given twice
    * @throws MalformedDumpException naming the line and column that break that form (never a value)
    */
+  public static Decoded<ContainerEnvironment> parse(ByteString script)
+      throws MalformedDumpException {
+    return parse(Objects.requireNonNull(script, "script").array());
+  }
+
+  /**
+   * Reads back a dump from its bytes (see {@link #parse(ByteString)}).
+   *
+   * @param script the dump's bytes
+   * @return the variables, and the names given twice
+   * @throws MalformedDumpException naming the line and column that break the form (never a value)
+   */
   public static Decoded<ContainerEnvironment> parse(byte[] script) throws MalformedDumpException {
     Objects.requireNonNull(script, "script");
     Map<ByteString, ByteString> variables = new TreeMap<>();
@@ -213,7 +256,13 @@ public final class ShellDump {
         throw reader.malformed("expected 'export NAME=VALUE'");
       }
       String subject = FileNames.display(name.toByteArray());
-      if (variables.put(name, reader.word(subject)) != null) {
+      int line = reader.line;
+      ByteString value = reader.word(subject);
+      if (value.indexOf((byte) 0) >= 0) {
+        throw new MalformedDumpException(
+            "variable '" + subject + "': the value holds a NUL byte", line, 1);
+      }
+      if (variables.put(name, value) != null) {
         problems.add(
             new Problem(
                 Problem.Kind.DUPLICATE,

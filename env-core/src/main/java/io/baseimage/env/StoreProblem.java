@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -36,7 +37,11 @@ public sealed interface StoreProblem
 
     @Override
     public String toString() {
-      return "cannot read " + directory + " (" + reason + "); its variables are not imported";
+      return "cannot read "
+          + FileNames.display(directory)
+          + " ("
+          + reason
+          + "); its variables are not imported";
     }
   }
 
@@ -58,7 +63,7 @@ public sealed interface StoreProblem
     @Override
     public String toString() {
       return "cannot save the environment to "
-          + store
+          + FileNames.display(store)
           + " ("
           + reason
           + "); the dumps are not updated, but every process started still gets the environment";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -177,5 +178,100 @@ class NothingSilentTest {
     assertThatThrownBy(() -> new Decoded<>(null, java.util.List.of()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("value");
+  }
+
+  @Test
+  void namesTheShellKeepsForItselfAreLeftOutSoThatDashCanSourceTheDump(@TempDir Path dir)
+      throws Exception {
+    ContainerEnvironment env =
+        ContainerEnvironment.of(
+            Map.of("OPTIND", "x", "RANDOM", "7", "_", "/bin/sh", "ZZZ", "after"));
+
+    assertThat(ShellDump.write(dir.resolve("env.sh"), env))
+        .extracting(Problem::kind, Problem::subject)
+        .containsExactly(
+            tuple(Problem.Kind.LEFT_OUT, "OPTIND"),
+            tuple(Problem.Kind.LEFT_OUT, "RANDOM"),
+            tuple(Problem.Kind.LEFT_OUT, "_"));
+    for (String shell : java.util.List.of("/bin/dash", "/bin/bash")) {
+      Commands.assume(Files.isExecutable(Path.of(shell)), "skipped: no " + shell);
+      Process sourcing =
+          new ProcessBuilder(shell, "-c", ". \"$1\" && echo \"$ZZZ\"", "sh", dir + "/env.sh")
+              .redirectErrorStream(true)
+              .start();
+      assertThat(new String(sourcing.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .as(shell)
+          .isEqualTo("after\n");
+      assertThat(sourcing.waitFor()).as(shell).isZero();
+    }
+  }
+
+  @Test
+  void aNulInAShellDumpValueIsAMalformedDump() {
+    assertThatThrownBy(() -> ShellDump.parse(utf8("export A=1\nexport B='x\0'\n")))
+        .isInstanceOfSatisfying(
+            MalformedDumpException.class, e -> assertThat(e.line()).isEqualTo(2))
+        .hasMessageContaining("variable 'B': the value holds a NUL byte");
+  }
+
+  @Test
+  void namesAreShownEscapedWhereverTheyArePrinted() {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("A\r\u202eB", "1", "C\\xff", "2"));
+
+    assertThat(env).hasToString("ContainerEnvironment[A\\r\\u202eB, C\\\\xff]");
+    assertThat(env.asStringMap().toString())
+        .isEqualTo("Decoded[value=UnmodifiableSortedMap, problems=[]]")
+        .doesNotContain("1", "2");
+  }
+
+  @Test
+  void whatTheDirectoryCannotHoldIsReportedWhenWritingNotOnlyWhenReading(@TempDir Path dir)
+      throws Exception {
+    ContainerEnvironment env =
+        ContainerEnvironment.of(
+            Map.of(".baseimage-tmp.KEEP", "x", "BIG", "v".repeat(200 * 1024), "OK", "1"));
+
+    assertThat(EnvironmentDirectory.write(dir, env))
+        .extracting(Problem::kind)
+        .containsExactly(Problem.Kind.INVALID_NAME, Problem.Kind.TOO_LARGE);
+    assertThat(EnvironmentDirectory.read(dir).value().asMap()).hasSize(1);
+  }
+
+  @Test
+  void aLoneSurrogateIsRejectedNotWrittenAsAQuestionMark() {
+    assertThatThrownBy(() -> ContainerEnvironment.of(Map.of("A", "x\uD800")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the value of variable 'A' holds a lone surrogate");
+    assertThatThrownBy(() -> ContainerEnvironment.empty().with("A\uDC00", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aJsonDumpWithAVariableOfAnyLegalLengthReadsBack() throws Exception {
+    ContainerEnvironment env = ContainerEnvironment.of(Map.of("N".repeat(60_000), "v"));
+
+    assertThat(JsonDump.parse(JsonDump.format(env).bytes()).value()).isEqualTo(env);
+  }
+
+  @Test
+  void aJsonDumpThatIsNotUtf8IsMalformed() {
+    // an overlong '/', and UTF-16LE text
+    assertThatThrownBy(
+            () ->
+                JsonDump.parse(
+                    new byte[] {
+                      '{', '"', 'A', '"', ':', '"', (byte) 0xe0, (byte) 0x80, (byte) 0xaf, '"', '}'
+                    }))
+        .hasMessage("line 1, column 7: not UTF-8");
+    assertThatThrownBy(() -> JsonDump.parse("{\"A\":\"1\"}".getBytes(StandardCharsets.UTF_16LE)))
+        .hasMessage("line 1, column 2: a NUL byte (UTF-16 or UTF-32 text?)");
+  }
+
+  @Test
+  void returnedListsAreUnmodifiableAndPositionsCountFromOne() {
+    assertThatThrownBy(() -> ContainerEnvironment.empty().toEnviron().add(new byte[0]))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> new MalformedDumpException("x", 0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -312,9 +312,11 @@ final class MyInit {
   }
 
   private void report(StoreProblem problem) {
-    // A name that becomes a shell name (my.var as my_var) is how the shell dump works (SPEC 1.3),
-    // not a fault: said at debug level only. A collision of two names is a warning.
-    if (problem instanceof Problem entry && entry.kind() == Problem.Kind.RENAMED) {
+    // A name that becomes a shell name (my.var as my_var) or that the shell keeps for itself (_,
+    // which a shell puts in the environment of what it starts) is how the shell dump works (SPEC
+    // 1.3), not a fault: said at debug level only. A collision of two names is a warning.
+    if (problem instanceof Problem entry
+        && (entry.kind() == Problem.Kind.RENAMED || entry.kind() == Problem.Kind.LEFT_OUT)) {
       log.debug(problem.toString());
     } else {
       log.warn(problem.toString());

@@ -134,8 +134,9 @@ public final class FileNames {
 
   /**
    * {@code bytes} as text for a log line: UTF-8 where they are, each other byte as {@code \xNN},
-   * and control characters escaped ({@code \r}, {@code \n}, {@code \t}, else {@code \xNN} or {@code
-   * \u0085}), so that a name can neither break a log line nor hide in one.
+   * and control and invisible characters escaped ({@code \r}, {@code \n}, {@code \t}, {@code \\},
+   * else {@code \xNN} or {@code \u202e}), so that a name can neither break a log line nor hide in
+   * one.
    *
    * @param bytes a name or path
    * @return the text to log
@@ -147,43 +148,57 @@ public final class FileNames {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length * 4 + 1);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    StringBuilder text = new StringBuilder(bytes.length + 8);
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
+      appendEscaped(out.flip(), text);
+      out.clear();
       if (result.isUnderflow()) {
-        break;
+        return text.toString();
       }
       for (int i = 0; i < result.length(); i++) {
         int b = in.get() & 0xff;
-        out.put('\\')
-            .put('x')
-            .put(Character.forDigit(b >> 4, 16))
-            .put(Character.forDigit(b & 0xf, 16));
+        text.append("\\x").append(HEX_LOWER[b >> 4]).append(HEX_LOWER[b & 0xf]);
       }
     }
-    return withControlsEscaped(out.flip());
   }
 
-  private static String withControlsEscaped(CharSequence text) {
-    StringBuilder escaped = new StringBuilder(text.length());
+  /**
+   * Characters that change how a line reads without showing: format characters (bidi overrides such
+   * as U+202E, zero-width spaces) and the line and paragraph separators.
+   */
+  private static boolean isInvisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
+  }
+
+  private static void appendEscaped(CharSequence text, StringBuilder escaped) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
         case '\n' -> escaped.append("\\n");
         case '\r' -> escaped.append("\\r");
         case '\t' -> escaped.append("\\t");
+        case '\\' -> escaped.append("\\\\");
         default -> {
           if (c < 0x20 || c == 0x7f) {
             escaped.append("\\x").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xf]);
-          } else if (c >= 0x80 && c <= 0x9f) {
-            escaped.append("\\u00").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xf]);
+          } else if ((c >= 0x80 && c <= 0x9f) || isInvisible(c)) {
+            escaped
+                .append("\\u")
+                .append(HEX_LOWER[c >> 12])
+                .append(HEX_LOWER[(c >> 8) & 0xf])
+                .append(HEX_LOWER[(c >> 4) & 0xf])
+                .append(HEX_LOWER[c & 0xf]);
           } else {
             escaped.append(c);
           }
         }
       }
     }
-    return escaped.toString();
   }
 
   /**
