@@ -391,6 +391,21 @@ public final class ContainerEnvironment {
    * bytes, and {@link String#getBytes} would silently write {@code ?} for it.
    */
   private static ByteString utf8(String text, ByteString nameOfValue) {
+    int at = loneSurrogateAt(text);
+    if (at >= 0) {
+      throw new IllegalArgumentException(
+          (nameOfValue == null
+                  ? "a variable name"
+                  : "the value of variable '" + FileNames.display(nameOfValue.toByteArray()) + "'")
+              + " holds a lone surrogate (char "
+              + at
+              + "), which is no character and has no UTF-8 bytes");
+    }
+    return ByteString.of(text);
+  }
+
+  /** Where {@code text} holds a surrogate that is not half of a pair, or -1. */
+  static int loneSurrogateAt(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)
@@ -398,18 +413,10 @@ public final class ContainerEnvironment {
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(
-            (nameOfValue == null
-                    ? "a variable name"
-                    : "the value of variable '"
-                        + FileNames.display(nameOfValue.toByteArray())
-                        + "'")
-                + " holds a lone surrogate (char "
-                + i
-                + "), which is no character and has no UTF-8 bytes");
+        return i;
       }
     }
-    return ByteString.of(text);
+    return -1;
   }
 
   private static <T> T requireValue(T value, ByteString name) {
