@@ -240,12 +240,11 @@ public final class ContainerEnvironment {
     Map<String, ByteString> byText = new TreeMap<>();
     variables.forEach(
         (name, value) -> {
-          String subject = FileNames.display(name.toByteArray());
           if (!name.isValidUtf8() || !value.isValidUtf8()) {
             problems.add(
                 new Problem(
                     Problem.Kind.NOT_UTF8,
-                    subject,
+                    FileNames.display(name.toByteArray()),
                     "not valid UTF-8: written to " + where + " with U+FFFD for each invalid byte"));
           }
           String text = name.toString();
@@ -254,7 +253,7 @@ public final class ContainerEnvironment {
             problems.add(
                 new Problem(
                     Problem.Kind.MERGED,
-                    subject,
+                    FileNames.display(name.toByteArray()),
                     "replaces "
                         + FileNames.display(earlier.toByteArray())
                         + " as "

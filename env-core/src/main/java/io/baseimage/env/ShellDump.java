@@ -81,34 +81,36 @@ public final class ShellDump {
     Objects.requireNonNull(env, "env");
     List<Problem> problems = new ArrayList<>();
     Map<String, ByteString> byShellName = new TreeMap<>();
-    Map<String, String> originalName = new TreeMap<>();
+    Map<String, ByteString> originalName = new TreeMap<>();
     for (Map.Entry<ByteString, ByteString> variable : env.asMap().entrySet()) {
-      String name = variable.getKey().toString();
+      ByteString key = variable.getKey();
+      String name = key.toString();
       if (ContainerEnvironment.IDENTITY_VARIABLES.contains(name)) {
         continue;
       }
-      String subject = FileNames.display(variable.getKey().toByteArray());
       String shellName = shellName(name);
       if (KEPT_BY_THE_SHELL.contains(shellName)) {
         problems.add(
             new Problem(
                 Problem.Kind.LEFT_OUT,
-                subject,
+                shown(key),
                 "left out of the shell dump: the shell keeps " + shellName + " for itself"));
         continue;
       }
       if (!shellName.equals(name)) {
         problems.add(
             new Problem(
-                Problem.Kind.RENAMED, subject, "written as " + shellName + " in the shell dump"));
+                Problem.Kind.RENAMED,
+                shown(key),
+                "written as " + shellName + " in the shell dump"));
       }
-      String previous = originalName.put(shellName, subject);
+      ByteString previous = originalName.put(shellName, key);
       if (previous != null) {
         problems.add(
             new Problem(
                 Problem.Kind.MERGED,
-                subject,
-                "replaces " + previous + " as " + shellName + " in the shell dump"));
+                shown(key),
+                "replaces " + shown(previous) + " as " + shellName + " in the shell dump"));
       }
       byShellName.put(shellName, variable.getValue());
     }
@@ -164,6 +166,11 @@ public final class ShellDump {
    */
   public static Decoded<ContainerEnvironment> read(Path dump) throws IOException {
     return parse(Files.readAllBytes(Objects.requireNonNull(dump, "dump")));
+  }
+
+  /** A name as problems show it; made only for a problem, not for every variable. */
+  private static String shown(ByteString name) {
+    return FileNames.display(name.toByteArray());
   }
 
   /**
