@@ -2,6 +2,7 @@ package io.baseimage.env;
 
 import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,7 +224,7 @@ public final class EnvironmentStores {
     // triples in JSON, and an init's heap is small (my_init's -Xmx96m,
     // jlink-image/src/main/sh/build-overlay.sh).
     reportAll(JsonDump.problems(env), problems);
-    writeDump(jsonDump, out -> JsonDump.write(out, env), problems);
+    writeDump(jsonDump, out -> JsonDump.writeJson(out, env), problems);
   }
 
   private void writeDump(Path dump, DumpFile.Content content, List<StoreProblem> problems) {
@@ -244,7 +245,7 @@ public final class EnvironmentStores {
         // The JDK's message holds the path as it is: a name may hold a line break.
         FileNames.display(
             (e.getMessage() != null ? e.getMessage() : e.toString())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .getBytes(StandardCharsets.UTF_8)));
   }
 
   private void reportAll(List<Problem> found, List<StoreProblem> problems) {

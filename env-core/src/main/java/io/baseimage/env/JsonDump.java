@@ -110,7 +110,8 @@ public final class JsonDump {
     return problems(env);
   }
 
-  private static void writeJson(OutputStream out, ContainerEnvironment env) throws IOException {
+  /** The dump of {@code env} to {@code out}, without its problems (see {@link #problems}). */
+  static void writeJson(OutputStream out, ContainerEnvironment env) throws IOException {
     try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       json.writeStartObject();

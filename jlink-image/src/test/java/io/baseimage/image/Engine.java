@@ -218,11 +218,12 @@ final class Engine {
   }
 
   /**
-   * The environment a build needs: docker's BuildKit (the Containerfile must build with it,
-   * docs/testing.md; Debian's docker 20.10 client has it built in and uses it only when asked).
+   * The environment a build needs, as {@code env} takes it: docker's BuildKit (the Containerfile
+   * must build with it, docs/testing.md; Debian's docker 20.10 client has it built in and uses it
+   * only when asked).
    */
-  Map<String, String> buildEnvironment() {
-    return this == DOCKER ? Map.of("DOCKER_BUILDKIT", "1") : Map.of();
+  List<String> buildEnvironment() {
+    return this == DOCKER ? List.of("DOCKER_BUILDKIT=1") : List.of();
   }
 
   /**
@@ -240,7 +241,7 @@ final class Engine {
    */
   Result build(Path context, String tag) {
     List<String> command = new ArrayList<>(List.of("env"));
-    buildEnvironment().forEach((key, value) -> command.add(key + "=" + value));
+    command.addAll(buildEnvironment());
     command.addAll(
         command("build", "-q", "-t", tag, "-f", context.resolve("Containerfile").toString()));
     command.addAll(buildOptions());

@@ -72,7 +72,7 @@ final class TestImage {
     }
     Path log = BASEDIR.resolve("target/image-it-build-" + engine + ".log");
     List<String> command = new ArrayList<>(List.of("env", "CONTAINER_TOOL=" + engine.executable()));
-    engine.buildEnvironment().forEach((key, value) -> command.add(key + "=" + value));
+    command.addAll(engine.buildEnvironment());
     command.addAll(
         List.of("sh", BASEDIR.resolve("scripts/build-image.sh").toString(), "--debian", "--tag"));
     command.add(image);

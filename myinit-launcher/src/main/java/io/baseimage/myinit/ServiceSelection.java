@@ -73,9 +73,12 @@ final class ServiceSelection {
 
   /** Whether runit can run {@code service} as {@code uid}; if not, the log says why. */
   private boolean canStart(Path service, int uid) {
-    String name = FileNames.display(service);
     if (uid != 0 && Files.exists(service.resolve(ROOT_ONLY), LinkOption.NOFOLLOW_LINKS)) {
-      log.info(name + " needs root: not started (my_init runs as uid " + uid + ").");
+      log.info(
+          FileNames.display(service)
+              + " needs root: not started (my_init runs as uid "
+              + uid
+              + ").");
       return false;
     }
     boolean hasLog = Files.isDirectory(service.resolve("log"));
@@ -86,7 +89,7 @@ final class ServiceSelection {
             : List.of(service.resolve("run"))) {
       if (uid != 0 && !Files.isExecutable(run)) {
         log.warn(
-            name
+            FileNames.display(service)
                 + " not started: "
                 + FileNames.display(run)
                 + " is not executable as uid "
@@ -103,7 +106,7 @@ final class ServiceSelection {
       Optional<String> problem = uid == 0 ? readOnlyAsRoot(state) : cannotKeep(state);
       if (problem.isPresent()) {
         log.warn(
-            name
+            FileNames.display(service)
                 + " not started: runit cannot keep its state in "
                 + FileNames.display(state)
                 + " as uid "
@@ -123,13 +126,12 @@ final class ServiceSelection {
    * not exist yet may still appear (a service can make it), and runsvdir then recovers by itself.
    */
   private static Optional<String> readOnlyAsRoot(Path state) {
-    boolean linked = Files.isSymbolicLink(state);
-    Path directory;
-    try {
-      directory = linked ? state.resolveSibling(Files.readSymbolicLink(state)) : state;
-    } catch (IOException e) {
+    Optional<Path> target = stateDirectory(state);
+    if (target.isEmpty()) {
       return Optional.empty(); // runsv will say what it cannot read
     }
+    Path directory = target.get();
+    boolean linked = !directory.equals(state);
     Path place = Files.exists(directory) ? directory : directory.toAbsolutePath().getParent();
     if (place == null || !Files.isDirectory(place) || Files.isWritable(place)) {
       return Optional.empty();
@@ -171,14 +173,11 @@ final class ServiceSelection {
   }
 
   private static Optional<String> notWritable(Path state) {
-    Path directory = state;
-    if (Files.isSymbolicLink(state)) {
-      try {
-        directory = state.resolveSibling(Files.readSymbolicLink(state));
-      } catch (IOException e) {
-        return Optional.of("unreadable symlink");
-      }
+    Optional<Path> target = stateDirectory(state);
+    if (target.isEmpty()) {
+      return Optional.of("unreadable symlink");
     }
+    Path directory = target.get();
     if (!Files.exists(directory)) {
       Path parent = directory.toAbsolutePath().getParent();
       if (!Files.isDirectory(parent)) {
@@ -200,6 +199,21 @@ final class ServiceSelection {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The directory runsv keeps its state in: {@code state} itself, or the target of a {@code
+   * supervise} symlink, which runsv creates one level deep; empty for a symlink it cannot read.
+   */
+  private static Optional<Path> stateDirectory(Path state) {
+    if (!Files.isSymbolicLink(state)) {
+      return Optional.of(state);
+    }
+    try {
+      return Optional.of(state.resolveSibling(Files.readSymbolicLink(state)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean isEmptyDirectory(Path directory) {

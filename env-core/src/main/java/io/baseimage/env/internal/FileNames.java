@@ -186,7 +186,7 @@ public final class FileNames {
         default -> {
           if (c < 0x20 || c == 0x7f) {
             escaped.append("\\x").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xf]);
-          } else if ((c >= 0x80 && c <= 0x9f) || isInvisible(c)) {
+          } else if (c >= 0x80 && (c <= 0x9f || isInvisible(c))) {
             escaped
                 .append("\\u")
                 .append(HEX_LOWER[c >> 12])
