@@ -337,7 +337,7 @@ one_supervised() {
             "/proc/$pid/smaps_rollup" >> "$raw"
         record threads "$s" "$(awk '/^Threads:/{print $2}' /proc/$pid/status)"
         if [ "$s" = ours ] && [ "$i" = 1 ]; then
-            grep -q 'my_init.aot' "/proc/$pid/maps" || echo "- my_init (PID 1, idle): my_init.aot is not mapped — the AOT cache is not used" >> "$odd"
+            grep -q 'launchers.aot' "/proc/$pid/maps" || echo "- my_init (PID 1, idle): launchers.aot is not mapped — the AOT cache is not used" >> "$odd"
             cp "/proc/$pid/smaps_rollup" "$log/smaps_rollup-ours.txt"; cp "/proc/$pid/status" "$log/status-ours.txt"
         fi
     else

@@ -28,6 +28,7 @@ REQUIRED = [
     ("io.baseimage", "startup-core", None),
     ("io.baseimage", "setuser", None),
     ("io.baseimage", "myinit-launcher", None),
+    ("io.baseimage", "launchers", None),
     ("com.fasterxml.jackson.core", "jackson-core", None),
     ("com.github.jnr", "jffi", None),
     ("com.github.jnr", "jffi", "native"),

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Builds the rootfs overlay: a jlink'd runtime with my_init and setuser, their /sbin launchers and
-# the default environment directory, plus an AOT cache made by training runs of both launchers.
+# the default environment directory, plus one AOT cache made by a training run of both launchers.
 #
 #   build-overlay.sh JAVA_HOME MODULES_DIR OVERLAY_DIR WORK_DIR
 #
@@ -56,7 +56,7 @@ done
 
 # 2. The runtime: only what the two launchers need.
 jdk jlink --module-path "$work/explicit" \
-  --add-modules io.baseimage.myinit,io.baseimage.setuser \
+  --add-modules io.baseimage.launchers \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$runtime"
 # Linked from a runtime without jmods/ (Temurin 25), jlink writes only JAVA_VERSION and MODULES
@@ -78,10 +78,9 @@ cc -O2 -s -Wall -Wextra -Werror -o "$runtime/bin/launcher" "$launcher_source"
 flags() { # RUNTIME_DIR MODULE/CLASS: the JVM options of src/main/jvm/launcher.args, filled in
   sed -e '/^#/d' -e '/^$/d' -e "s#@RUNTIME@#$1#g" -e "s#@MAIN@#$2#g" "$jvm_options"
 }
-launcher() { # NAME MODULE/CLASS
-  { echo "-XX:AOTCache=$runtime_path/lib/$1.aot"; flags "$runtime_path" "$2"; } > "$runtime/$1.args"
-  # The training runs use the runtime where it is now.
-  flags "$runtime" "$2" > "$work/$1.training.args"
+launcher() { # NAME CLASS
+  { echo "-XX:AOTCache=$runtime_path/lib/launchers.aot"; flags "$runtime_path" "io.baseimage.launchers/$2"; } \
+    > "$runtime/$1.args"
   mkdir -p "$overlay/sbin"
   cat > "$overlay/sbin/$1" <<SHIM
 #!$runtime_path/bin/launcher @$runtime_path/$1.args
@@ -89,13 +88,19 @@ exec $runtime_path/bin/launcher @$runtime_path/$1.args "\$0" "\$@"
 SHIM
   chmod 755 "$overlay/sbin/$1"
 }
-launcher my_init io.baseimage.myinit/io.baseimage.myinit.Main
-launcher setuser io.baseimage.setuser/io.baseimage.setuser.Main
+launcher my_init io.baseimage.launchers.MyInit
+launcher setuser io.baseimage.launchers.Setuser
+# The training run uses the runtime where it is now, and no "#!" script comes before its arguments.
+flags "$runtime" io.baseimage.launchers/io.baseimage.launchers.AotTraining \
+  | sed 's/^-Dbaseimage.launcher.shebang=true$/-Dbaseimage.launcher.shebang=false/' > "$work/training.args"
 # What a non-root my_init hands runsvdir when it may run none of the services and has nowhere to
 # write a list of them (docs/architecture.md, "Not root").
 mkdir -p "$runtime/no-services"
 
-# 4. The AOT caches, from training runs with the same flags on the launchers' real paths. my_init
+# 4. The AOT cache, from one training run with the same flags on the launchers' real paths: the
+#    JVM shares a cache only between runs of one main module (docs/architecture.md, "One AOT
+#    cache"), and one JVM takes both launchers' paths (io.baseimage.launchers.AotTraining).
+#    setuser goes first, up to its exec: its command does not exist, so it returns. my_init then
 #    runs a whole boot (environment import and dumps, a startup script, runit with a service, a
 #    command, shutdown) in a scratch root, so the build machine's /etc is never touched. The
 #    service makes the shutdown's service stop part of the cache: without it, the classes that
@@ -116,17 +121,11 @@ chmod 755 "$train/etc/my_init.d/10-train"
 pid1=()
 if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid --fork --mount-proc --kill-child); fi
 (cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "${pid1[@]}" "$runtime/bin/java" \
-  -XX:AOTCacheOutput="$runtime/lib/my_init.aot" -Dbaseimage.root="$train" @"$work/my_init.training.args" \
-  /sbin/my_init --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
-  > "$work/train-my_init.log" 2>&1 \
-  || { cat "$work/train-my_init.log"; exit 1; }
-# setuser's exec would end the JVM before it writes the cache: train on the path up to it.
-(cd "$train" && env -i PATH=/usr/bin:/bin "$runtime/bin/java" \
-  -XX:AOTCacheOutput="$runtime/lib/setuser.aot" @"$work/setuser.training.args" \
-  /sbin/setuser "$(id -un)" /nonexistent/command) > "$work/train-setuser.log" 2>&1 || true
-for cache in my_init setuser; do
-  [ -s "$runtime/lib/$cache.aot" ] || { echo "no AOT cache for $cache"; cat "$work/train-$cache.log"; exit 1; }
-done
+  -XX:AOTCacheOutput="$runtime/lib/launchers.aot" -Dbaseimage.root="$train" @"$work/training.args" \
+  "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
+  > "$work/train.log" 2>&1 \
+  || { cat "$work/train.log"; exit 1; }
+[ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }
 
 # What java.base ships that neither launcher ever opens (no TLS, no keystore, no ProcessBuilder,
 # no jrt:/ file system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. Only now:

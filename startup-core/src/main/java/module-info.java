@@ -11,5 +11,6 @@ module io.baseimage.startup {
   // The launchers' shared code, not a library of its own (env-core is the one to embed).
   exports io.baseimage.startup to
       io.baseimage.myinit,
-      io.baseimage.setuser;
+      io.baseimage.setuser,
+      io.baseimage.launchers;
 }

@@ -5,7 +5,6 @@ import io.baseimage.posix.JffiProcessControl;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.Signals;
 import io.baseimage.startup.ExitCodes;
-import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.Output;
 import io.baseimage.startup.Reaper;
@@ -34,14 +33,17 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
-    System.exit(
-        run(
-            LauncherArguments.of(args),
-            LauncherEnvironment::ofProcessUnchecked,
-            JffiProcessControl::load,
-            new FileOutputStream(FileDescriptor.out),
-            new FileOutputStream(FileDescriptor.err)));
+  /**
+   * Runs my_init with {@code args}, exact bytes, and returns its exit status. The process's entry
+   * point is {@code io.baseimage.launchers.MyInit}.
+   */
+  public static int run(List<byte[]> args) {
+    return run(
+        args,
+        LauncherEnvironment::ofProcessUnchecked,
+        JffiProcessControl::load,
+        new FileOutputStream(FileDescriptor.out),
+        new FileOutputStream(FileDescriptor.err));
   }
 
   /**

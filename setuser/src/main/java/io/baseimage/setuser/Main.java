@@ -6,7 +6,6 @@ import io.baseimage.posix.JffiUserSwitch;
 import io.baseimage.posix.UserSwitch;
 import io.baseimage.startup.Executables;
 import io.baseimage.startup.ExitCodes;
-import io.baseimage.startup.LauncherArguments;
 import io.baseimage.startup.LauncherEnvironment;
 import io.baseimage.startup.Output;
 import io.baseimage.startup.SpawnException;
@@ -58,27 +57,28 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  /**
+   * Runs setuser with {@code args}, exact bytes, and returns its exit status; returns only if it
+   * fails. The process's entry point is {@code io.baseimage.launchers.Setuser}.
+   */
+  public static int run(List<byte[]> args) {
     OutputStream err = new FileOutputStream(FileDescriptor.err);
-    int status;
     try {
-      status =
-          run(
-              LauncherArguments.of(args),
-              LauncherEnvironment::ofProcessUnchecked,
-              JffiUserSwitch::load,
-              new FileOutputStream(FileDescriptor.out),
-              err);
+      return run(
+          args,
+          LauncherEnvironment::ofProcessUnchecked,
+          JffiUserSwitch::load,
+          new FileOutputStream(FileDescriptor.out),
+          err);
     } catch (UncheckedIOException e) {
       Output.print(
           err, "setuser: cannot read the environment: " + e.getCause().getMessage() + "\n");
-      status = ExitCodes.FAILURE;
+      return ExitCodes.FAILURE;
     } catch (RuntimeException | Error e) {
       // A bug or a broken runtime (a missing native library): one line, no stack trace.
       Output.print(err, "setuser: failed: " + Output.describe(e) + "\n");
-      status = ExitCodes.FAILURE;
+      return ExitCodes.FAILURE;
     }
-    System.exit(status);
   }
 
   /**

@@ -11,9 +11,15 @@ class ModulePackagesTest implements ModuleLayoutContract {
     return Main.class;
   }
 
-  /** A command-line tool: nothing reads its packages, so it exports none. */
+  /** A command-line tool: only the runtime's main module, its entry point, reads its package. */
   @Test
-  void exportsNothing() throws Exception {
-    assertThat(descriptor().exports()).isEmpty();
+  void exportsItsPackageOnlyToTheMainModule() throws Exception {
+    assertThat(descriptor().exports())
+        .singleElement()
+        .satisfies(
+            export -> {
+              assertThat(export.source()).isEqualTo("io.baseimage.setuser");
+              assertThat(export.targets()).containsExactly("io.baseimage.launchers");
+            });
   }
 }

@@ -19,7 +19,8 @@ class ModulePackagesTest implements ModuleLayoutContract {
             export -> {
               assertThat(export.source()).isEqualTo("io.baseimage.startup");
               assertThat(export.targets())
-                  .containsExactlyInAnyOrder("io.baseimage.myinit", "io.baseimage.setuser");
+                  .containsExactlyInAnyOrder(
+                      "io.baseimage.myinit", "io.baseimage.setuser", "io.baseimage.launchers");
             });
   }
 }
