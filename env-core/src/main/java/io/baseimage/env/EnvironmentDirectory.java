@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,6 +73,16 @@ public final class EnvironmentDirectory {
    * @throws IOException if listing it fails otherwise
    */
   public static Decoded<ContainerEnvironment> read(Path dir) throws IOException {
+    return read(dir, new HashMap<>());
+  }
+
+  /**
+   * As {@link #read(Path)}, and puts into {@code asWritten} each variable whose file is a regular
+   * file (not a link) that holds exactly what {@link #write} would write for it: a write right
+   * after the read need not read those files again.
+   */
+  static Decoded<ContainerEnvironment> read(Path dir, Map<ByteString, ByteString> asWritten)
+      throws IOException {
     Objects.requireNonNull(dir, "dir");
     // Names as exact bytes (not Path.toString(), which loses non-ASCII bytes without a locale),
     // read in byte order so that problems come in a stable order.
@@ -116,7 +127,7 @@ public final class EnvironmentDirectory {
     Map<ByteString, ByteString> variables = new TreeMap<>();
     long total = 0;
     for (Map.Entry<ByteString, Path> entry : entries.entrySet()) {
-      ByteString value = readVariable(dir, entry.getValue(), entry.getKey(), problems);
+      ByteString value = readVariable(dir, entry.getValue(), entry.getKey(), problems, asWritten);
       if (value == null) {
         continue;
       }
@@ -138,7 +149,11 @@ public final class EnvironmentDirectory {
   }
 
   private static ByteString readVariable(
-      Path dir, Path file, ByteString name, List<Problem> problems) {
+      Path dir,
+      Path file,
+      ByteString name,
+      List<Problem> problems,
+      Map<ByteString, ByteString> asWritten) {
     String subject = subject(dir, name);
     if (name.indexOf((byte) '=') >= 0) {
       problems.add(
@@ -147,8 +162,13 @@ public final class EnvironmentDirectory {
       return null;
     }
     BasicFileAttributes attributes;
+    boolean link;
     try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      link = attributes.isSymbolicLink();
+      if (link) {
+        attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      }
     } catch (NoSuchFileException e) {
       problems.add(
           new Problem(Problem.Kind.NOT_A_FILE, subject, "skipped: dangling symbolic link"));
@@ -189,7 +209,13 @@ public final class EnvironmentDirectory {
               Problem.Kind.INVALID_VALUE, subject, "skipped: a value cannot contain a NUL byte"));
       return null;
     }
-    return ByteString.copyOf(content, 0, length);
+    ByteString value = ByteString.copyOf(content, 0, length);
+    // write() adds a newline only to a value that ends in one: "v\n" read as "v" is rewritten.
+    boolean endsInNewline = length > 0 && content[length - 1] == '\n';
+    if (!link && (length == content.length || endsInNewline)) {
+      asWritten.put(name, value);
+    }
+    return value;
   }
 
   /**
@@ -207,6 +233,17 @@ public final class EnvironmentDirectory {
    * @throws IOException if it cannot be created otherwise
    */
   public static List<Problem> write(Path dir, ContainerEnvironment env) throws IOException {
+    return write(dir, env, Map.of());
+  }
+
+  /**
+   * As {@link #write(Path, ContainerEnvironment)}, except that the files of {@code asWritten} (as
+   * {@link #read(Path, Map)} just found them) are taken to hold their values and are not read
+   * again: at boot most values come from their own files.
+   */
+  static List<Problem> write(
+      Path dir, ContainerEnvironment env, Map<ByteString, ByteString> asWritten)
+      throws IOException {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(env, "env");
     List<Problem> problems = new ArrayList<>();
@@ -248,6 +285,9 @@ public final class EnvironmentDirectory {
                 Problem.Kind.INVALID_NAME,
                 FileNames.display(name.toByteArray()),
                 "not written to " + FileNames.display(dir) + ": not a valid file name"));
+        continue;
+      }
+      if (variable.getValue().equals(asWritten.get(name))) {
         continue;
       }
       try {

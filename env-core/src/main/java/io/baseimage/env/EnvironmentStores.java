@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -101,8 +103,9 @@ public final class EnvironmentStores {
     Objects.requireNonNull(process, "process");
     List<StoreProblem> problems = new ArrayList<>();
     removeLeftovers();
-    ContainerEnvironment env = readDirectory(problems).overlaidWith(process);
-    write(env, problems);
+    Map<ByteString, ByteString> asWritten = new HashMap<>();
+    ContainerEnvironment env = readDirectory(problems, asWritten).overlaidWith(process);
+    write(env, asWritten, problems);
     return new Synced(env, problems);
   }
 
@@ -115,7 +118,7 @@ public final class EnvironmentStores {
   public List<StoreProblem> beforeScript() {
     List<StoreProblem> problems = new ArrayList<>();
     if (directoryReadable && directorySeen == null) {
-      directorySeen = readDirectory(problems);
+      directorySeen = readDirectory(problems, new HashMap<>());
     }
     return List.copyOf(problems);
   }
@@ -138,12 +141,13 @@ public final class EnvironmentStores {
     if (directorySeen == null) {
       throw new IllegalStateException("beforeScript() was not called before the script");
     }
-    ContainerEnvironment after = readDirectory(problems);
+    Map<ByteString, ByteString> asWritten = new HashMap<>();
+    ContainerEnvironment after = readDirectory(problems, asWritten);
     if (!directoryReadable) {
       return new Synced(current, problems);
     }
     ContainerEnvironment env = withScriptChanges(current, directorySeen, after);
-    write(env, problems);
+    write(env, asWritten, problems);
     return new Synced(env, problems);
   }
 
@@ -192,9 +196,11 @@ public final class EnvironmentStores {
     }
   }
 
-  private ContainerEnvironment readDirectory(List<StoreProblem> problems) {
+  /** Reads the directory; {@code asWritten} gets what {@link EnvironmentDirectory#read} says. */
+  private ContainerEnvironment readDirectory(
+      List<StoreProblem> problems, Map<ByteString, ByteString> asWritten) {
     try {
-      Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(directory);
+      Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(directory, asWritten);
       reportAll(read.problems(), problems);
       return read.value();
     } catch (IOException e) {
@@ -208,10 +214,14 @@ public final class EnvironmentStores {
     }
   }
 
-  private void write(ContainerEnvironment env, List<StoreProblem> problems) {
+  /** Writes all three stores; the files of {@code asWritten} were just read and are not again. */
+  private void write(
+      ContainerEnvironment env,
+      Map<ByteString, ByteString> asWritten,
+      List<StoreProblem> problems) {
     if (directoryReadable) {
       try {
-        reportAll(EnvironmentDirectory.write(directory, env), problems);
+        reportAll(EnvironmentDirectory.write(directory, env, asWritten), problems);
       } catch (IOException e) {
         report(notWritten(directory, e), problems);
       }

@@ -1,8 +1,6 @@
 package io.baseimage.env;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -44,18 +42,7 @@ import java.util.TreeMap;
  * <p>No argument may be null: each method throws {@link NullPointerException} naming it.
  */
 public final class JsonDump {
-  /**
-   * Names as long as a variable may be (Jackson's default allows 50,000 characters): whatever the
-   * directory holds, its dump reads back.
-   */
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNameLength(EnvironmentDirectory.MAX_VARIABLE_BYTES)
-                  .maxStringLength(EnvironmentDirectory.MAX_ENVIRONMENT_BYTES)
-                  .build())
-          .build();
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private JsonDump() {}
 
@@ -110,17 +97,90 @@ public final class JsonDump {
     return problems(env);
   }
 
-  /** The dump of {@code env} to {@code out}, without its problems (see {@link #problems}). */
+  /**
+   * The dump of {@code env} to {@code out}, without its problems (see {@link #problems}): one line,
+   * the bytes Jackson's generator writes (JsonDumpTest compares them), escaping only what JSON
+   * requires. Not Jackson's generator itself: its set-up costs every boot ~1.5 ms, interpreted
+   * (docs/architecture.md, "Dependencies"); Jackson parses.
+   */
   static void writeJson(OutputStream out, ContainerEnvironment env) throws IOException {
-    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-      json.writeStartObject();
-      for (Map.Entry<String, ByteString> field : fields(env)) {
-        json.writeStringField(field.getKey(), field.getValue().toString());
+    out.write('{');
+    boolean first = true;
+    for (Map.Entry<String, ByteString> field : fields(env)) {
+      if (!first) {
+        out.write(',');
       }
-      json.writeEndObject();
+      first = false;
+      writeString(out, field.getKey());
+      out.write(':');
+      writeString(out, field.getValue().toString());
     }
+    out.write('}');
     out.write('\n');
+  }
+
+  /**
+   * A JSON string: UTF-8, with '"', '\\' and the control characters escaped, and a character beyond
+   * U+FFFF as its escaped UTF-16 pair, as Jackson writes it.
+   */
+  private static void writeString(OutputStream out, String text) throws IOException {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    out.write('"');
+    int plain = 0;
+    for (int i = 0; i < utf8.length; i++) {
+      int b = utf8[i] & 0xFF;
+      if (b >= 0x20 && b != '"' && b != '\\' && b < 0xF0) {
+        continue;
+      }
+      out.write(utf8, plain, i - plain);
+      if (b >= 0xF0) {
+        // The 4-byte sequence of a supplementary character (String.getBytes writes no other).
+        int codePoint =
+            (b & 0x07) << 18
+                | (utf8[i + 1] & 0x3F) << 12
+                | (utf8[i + 2] & 0x3F) << 6
+                | (utf8[i + 3] & 0x3F);
+        writeEscaped(out, Character.highSurrogate(codePoint));
+        writeEscaped(out, Character.lowSurrogate(codePoint));
+        i += 3;
+      } else if (b == '"' || b == '\\') {
+        out.write('\\');
+        out.write(b);
+      } else {
+        writeControl(out, b);
+      }
+      plain = i + 1;
+    }
+    out.write(utf8, plain, utf8.length - plain);
+    out.write('"');
+  }
+
+  private static void writeControl(OutputStream out, int b) throws IOException {
+    int shortForm =
+        switch (b) {
+          case '\b' -> 'b';
+          case '\t' -> 't';
+          case '\n' -> 'n';
+          case '\f' -> 'f';
+          case '\r' -> 'r';
+          default -> -1;
+        };
+    if (shortForm < 0) {
+      writeEscaped(out, (char) b);
+    } else {
+      out.write('\\');
+      out.write(shortForm);
+    }
+  }
+
+  /** {@code \\uXXXX}, upper-case hex. */
+  private static void writeEscaped(OutputStream out, char c) throws IOException {
+    out.write('\\');
+    out.write('u');
+    out.write(HEX[c >> 12]);
+    out.write(HEX[(c >> 8) & 0xF]);
+    out.write(HEX[(c >> 4) & 0xF]);
+    out.write(HEX[c & 0xF]);
   }
 
   /** What {@link #write} cannot carry exactly: values and names that are not UTF-8, merged keys. */
@@ -181,7 +241,7 @@ public final class JsonDump {
     List<Problem> problems = new ArrayList<>();
     JsonParser parser;
     try {
-      parser = FACTORY.createParser(json);
+      parser = Parsing.FACTORY.createParser(json);
     } catch (IOException e) {
       throw new MalformedDumpException("not valid JSON", 1, 1);
     }
@@ -286,5 +346,23 @@ public final class JsonDump {
 
   private static boolean hasLoneSurrogate(String text) {
     return ContainerEnvironment.loneSurrogateAt(text) >= 0;
+  }
+
+  /** Jackson's parser, set up only by the first parse: a boot only writes. */
+  private static final class Parsing {
+    /**
+     * Names as long as a variable may be (Jackson's default allows 50,000 characters): whatever the
+     * directory holds, its dump reads back.
+     */
+    static final JsonFactory FACTORY =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNameLength(EnvironmentDirectory.MAX_VARIABLE_BYTES)
+                    .maxStringLength(EnvironmentDirectory.MAX_ENVIRONMENT_BYTES)
+                    .build())
+            .build();
+
+    private Parsing() {}
   }
 }

@@ -72,6 +72,67 @@ class EnvironmentDirectoryTest {
     return text.replace("\\n", "\n").replace("\\r", "\r");
   }
 
+  @ParameterizedTest(name = "file {0} is as written: {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "hello           | true",
+        "\"\"            | true",
+        "hello\\n\\n     | true",
+        "\\n\\n          | true",
+        // what `echo hello >` leaves: read as "hello", which write() writes without the newline
+        "hello\\n        | false",
+        "\\n             | false",
+      })
+  void tellsWhichFilesHoldExactlyWhatWriteWouldWrite(String content, boolean asWritten)
+      throws Exception {
+    Path dir = dir();
+    Files.write(dir.resolve("V"), utf8(unescape(content)));
+    Map<ByteString, ByteString> found = new HashMap<>();
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir, found);
+
+    if (asWritten) {
+      assertThat(found).containsExactly(Map.entry(ByteString.of("V"), value(read, "V")));
+    } else {
+      assertThat(found).isEmpty();
+    }
+  }
+
+  @Test
+  void aSymbolicLinkIsNeverAsWritten() throws Exception {
+    Path dir = dir();
+    Files.writeString(temp.resolve("target"), "hello");
+    Files.createSymbolicLink(dir.resolve("V"), temp.resolve("target"));
+    Map<ByteString, ByteString> found = new HashMap<>();
+
+    Decoded<ContainerEnvironment> read = EnvironmentDirectory.read(dir, found);
+
+    assertThat(value(read, "V").toString()).isEqualTo("hello");
+    assertThat(found).isEmpty();
+  }
+
+  @Test
+  void aWriteRightAfterAReadLeavesTheFilesItReadAlone() throws Exception {
+    Path dir = dir();
+    Path file = dir.resolve("V");
+    Files.writeString(file, "old");
+    Map<ByteString, ByteString> found = new HashMap<>();
+    EnvironmentDirectory.read(dir, found);
+    // Changed behind the reader's back: the write trusts what the read found and does not look.
+    Files.writeString(file, "changed");
+
+    List<Problem> problems =
+        EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("V", "old")), found);
+
+    assertThat(problems).isEmpty();
+    assertThat(Files.readString(file)).isEqualTo("changed");
+    // Without what the read found, the write compares and rewrites.
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("V", "old")));
+    assertThat(Files.readString(file)).isEqualTo("old");
+  }
+
   @Test
   void readsEmptyFileAsEmptyValue() throws Exception {
     Path dir = dir();

@@ -6,8 +6,15 @@ import static io.baseimage.env.Commands.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,6 +44,54 @@ class JsonDumpTest {
   @Test
   void formatsEmptyEnvironment() {
     assertThat(format(ContainerEnvironment.empty())).isEqualTo("{}\n");
+  }
+
+  /**
+   * The dump is written by hand (no generator set-up at boot); Jackson's generator, with its
+   * defaults, is the oracle: every byte the same, for every kind of character.
+   */
+  @Test
+  void writesTheBytesJacksonsGeneratorWrites() throws Exception {
+    Random random = new Random(17);
+    int[] kinds = {0x01, 0x1f, '"', '\\', '/', 0x7f, 0xe9, 0x2028, 0xfffd, 0x1f600};
+    for (int round = 0; round < 300; round++) {
+      // In the dump's order: code points (UTF-8 bytes), not UTF-16 as String sorts.
+      Map<String, String> variables = new TreeMap<>(Comparator.comparing(ByteString::of));
+      for (int v = random.nextInt(6); v >= 0; v--) {
+        variables.put(randomText(random, kinds, 1), randomText(random, kinds, 0));
+      }
+      ContainerEnvironment env = ContainerEnvironment.of(variables);
+
+      assertThat(JsonDump.format(env).bytes().toByteArray())
+          .as("%s", variables)
+          .isEqualTo(jacksonsDump(variables));
+    }
+  }
+
+  private static String randomText(Random random, int[] kinds, int minLength) {
+    StringBuilder text = new StringBuilder();
+    for (int i = minLength + random.nextInt(12); i > 0; i--) {
+      int codePoint =
+          random.nextBoolean()
+              ? kinds[random.nextInt(kinds.length)]
+              : random.nextInt(3) == 0 ? 1 + random.nextInt(0x1f) : 0x20 + random.nextInt(0x60);
+      // No NUL (no environment holds one) and, for names' sake, no '='.
+      text.appendCodePoint(codePoint == '=' ? '+' : codePoint);
+    }
+    return text.toString();
+  }
+
+  private static byte[] jacksonsDump(Map<String, String> sortedVariables) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      for (Map.Entry<String, String> variable : sortedVariables.entrySet()) {
+        json.writeStringField(variable.getKey(), variable.getValue());
+      }
+      json.writeEndObject();
+    }
+    out.write('\n');
+    return out.toByteArray();
   }
 
   @Test
