@@ -4,6 +4,7 @@ import static io.baseimage.env.Commands.bytes;
 import static io.baseimage.env.Commands.concat;
 import static io.baseimage.env.Commands.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -11,6 +12,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -601,6 +604,40 @@ class EnvironmentDirectoryTest {
 
     assertThat(temporaryFiles(dir)).isEmpty();
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
+  }
+
+  @Test
+  void removesLeftoversBesideNamesThatAreNotUtf8AndOnlyRegularFiles() throws Exception {
+    Path dir = dir();
+    Files.writeString(dir.resolve(".baseimage-tmp.77.1"), "a secret");
+    Files.createDirectory(dir.resolve(".baseimage-tmp.not-ours"));
+    Files.createSymbolicLink(dir.resolve(".baseimage-tmp.link"), dir.resolve("nowhere"));
+    // A name the JVM cannot decode without a locale lists as something else: it must stay.
+    Commands.checked(
+        "/bin/sh",
+        "-c",
+        "printf v > \"$1/.baseimage-tmp.$(printf '\\377')\"; printf v > \"$1/N$(printf '\\377')\"",
+        "sh",
+        dir.toString());
+
+    EnvironmentDirectory.removeLeftovers(dir);
+
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(path -> path.getFileName().toString()))
+          .hasSize(4)
+          .contains(".baseimage-tmp.not-ours", ".baseimage-tmp.link")
+          .doesNotContain(".baseimage-tmp.77.1");
+    }
+  }
+
+  @Test
+  void saysWhyLeftoversCannotBeLookedFor() throws Exception {
+    Path file = Files.writeString(temp.resolve("container_environment"), "not a directory");
+
+    assertThatThrownBy(() -> EnvironmentDirectory.removeLeftovers(file))
+        .isInstanceOf(NotDirectoryException.class);
+    // No directory at all holds no leftovers.
+    EnvironmentDirectory.removeLeftovers(temp.resolve("missing"));
   }
 
   @Test

@@ -171,6 +171,7 @@ public final class Main {
     public void run() {
       try {
         loaded = load.get();
+        loaded.prepareForBoot();
       } catch (RuntimeException | Error e) {
         failure = e;
       }

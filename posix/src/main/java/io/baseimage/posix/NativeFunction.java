@@ -96,6 +96,20 @@ final class NativeFunction {
     return new ErrnoException(call, errno, description);
   }
 
+  /**
+   * Looks the function up and makes its call context now, instead of at its first call. A thread
+   * that calls it later must see what this one did (start it, or join this one, afterwards).
+   */
+  void prepare() {
+    address();
+    context();
+  }
+
+  /** {@link #prepare} for the function that describes error numbers. */
+  static void prepareFailures() {
+    STRERROR.prepare();
+  }
+
   /** Whether the C library has the function (glibc versions differ). */
   boolean exists() {
     return Library.getDefault().getSymbolAddress(name) != 0;

@@ -10,6 +10,12 @@ import java.util.Optional;
  */
 public interface ProcessControl {
   /**
+   * Gets ready now what every boot calls, so that the first spawn and signal wait do not pay for
+   * it: my_init calls this on the thread that loads the layer. Optional; does nothing by default.
+   */
+  default void prepareForBoot() {}
+
+  /**
    * Starts {@code path} with an empty signal mask, default handlers for every signal and only file
    * descriptors 0-2 open, in {@code directory} if one is given.
    *

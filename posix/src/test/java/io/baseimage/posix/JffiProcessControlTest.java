@@ -59,6 +59,21 @@ class JffiProcessControlTest {
   }
 
   @Test
+  void preparesWhatABootCallsFromAnotherThread() throws Exception {
+    // my_init's native-layer thread prepares, the main and reaper threads call: every function
+    // must exist under the name given, and work when called after the preparing thread ended.
+    Thread preparing = new Thread(processes::prepareForBoot);
+    preparing.start();
+    preparing.join();
+    int pid = spawn("exit 4");
+
+    assertThat(processes.waitAny().orElseThrow().pid()).isEqualTo(pid);
+    assertThatThrownBy(() -> processes.kill(Integer.MAX_VALUE, 0))
+        .isInstanceOf(ErrnoException.class)
+        .hasMessageContaining("No such process");
+  }
+
+  @Test
   void reapsAChildWithItsExitCode() throws ErrnoException {
     int pid = spawn("exit 3");
 
