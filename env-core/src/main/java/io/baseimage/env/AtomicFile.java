@@ -3,6 +3,9 @@ package io.baseimage.env;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +19,8 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +45,8 @@ final class AtomicFile {
       PosixFilePermissions.fromString("rw-r-----");
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING =
+      EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   private static final AtomicLong COUNTER = new AtomicLong();
 
   private AtomicFile() {}
@@ -47,55 +54,134 @@ final class AtomicFile {
   /**
    * Replaces {@code target} with {@code content}. The new file takes the mode, owner and group of
    * {@code keep} (the file it replaces) where given and allowed, else mode 0640 and group {@value
-   * #READER_GROUP} if that group exists.
+   * #READER_GROUP} if that group exists ({@code readers}, shared by the files of one write).
    */
-  static void replace(Path target, byte[] content, Optional<PosixFileAttributes> keep)
+  static void replace(
+      Path target, byte[] content, Optional<PosixFileAttributes> keep, ReaderGroup readers)
       throws IOException {
-    replace(target, out -> out.write(content), keep);
+    Path dir = target.toAbsolutePath().getParent();
+    Temporary temp = Temporary.createIn(dir);
+    try (SeekableByteChannel channel = temp.channel) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    } catch (IOException e) {
+      throw removed(temp.path, e);
+    }
+    finish(temp.path, target, keep, readers);
   }
 
   /**
-   * As {@link #replace(Path, byte[], Optional)}, with the content streamed to the temporary file.
+   * As {@link #replace(Path, byte[], Optional, ReaderGroup)}, with the content streamed to the
+   * temporary file.
    */
-  static void replace(Path target, DumpFile.Content content, Optional<PosixFileAttributes> keep)
+  static void replace(
+      Path target,
+      DumpFile.Content content,
+      Optional<PosixFileAttributes> keep,
+      ReaderGroup readers)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path temp = createTemporary(dir);
+    Temporary temp = Temporary.createIn(dir);
+    try (OutputStream out =
+        new BufferedOutputStream(Channels.newOutputStream(temp.channel), 64 * 1024)) {
+      content.writeTo(out);
+    } catch (IOException e) {
+      throw removed(temp.path, e);
+    }
+    finish(temp.path, target, keep, readers);
+  }
+
+  /**
+   * Gives the written temporary file its owner, group and mode and renames it over {@code target}.
+   * No fsync: the rename already keeps readers from half a file, and what a power failure loses is
+   * written again at the next boot; a sync would cost every boot milliseconds.
+   */
+  private static void finish(
+      Path temp, Path target, Optional<PosixFileAttributes> keep, ReaderGroup readers)
+      throws IOException {
     try {
-      try (OutputStream out =
-          new BufferedOutputStream(
-              Files.newOutputStream(temp, StandardOpenOption.WRITE), 64 * 1024)) {
-        content.writeTo(out);
-        // No fsync: the rename already keeps readers from half a file, and what a power failure
-        // loses is written again at the next boot; a sync would cost every boot milliseconds.
-      }
       PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
       // No lambdas on this path: one that the image's AOT training never ran (the build machine
       // has no docker_env group) would be spun at every boot (docs/benchmarks.md, "Levers").
       if (keep.isPresent()) {
-        try {
-          view.setOwner(keep.get().owner());
-        } catch (IOException e) {
-          // see giveAway
-        }
-        giveAway(view, keep.get().group());
+        keepOwners(temp, target, view, keep.get());
         view.setPermissions(keep.get().permissions());
       } else {
-        Optional<GroupPrincipal> readers = readerGroup(temp);
-        if (readers.isPresent()) {
-          giveAway(view, readers.get());
+        Optional<GroupPrincipal> group = readers.lookUp(temp);
+        if (group.isPresent()) {
+          giveAway(view, group.get());
         }
         // Explicitly, because the umask applies to the mode given at creation.
         view.setPermissions(READER_MODE);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
+      throw removed(temp, e);
+    }
+  }
+
+  /**
+   * Gives {@code temp} the owner and group of {@code target}, where allowed, by number: {@code
+   * keep}'s principals would ask the name service for their names first (getpwuid and getgrgid read
+   * /etc/passwd and /etc/group, for every file a boot replaces). Through the principals only where
+   * the file system has no "unix" attribute view.
+   */
+  private static void keepOwners(
+      Path temp, Path target, PosixFileAttributeView view, PosixFileAttributes keep)
+      throws IOException {
+    Map<String, Object> ids;
+    try {
+      ids = Files.readAttributes(target, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
       try {
-        Files.deleteIfExists(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
+        view.setOwner(keep.owner());
+      } catch (IOException notAllowed) {
+        // see giveAway
       }
-      throw e;
+      giveAway(view, keep.group());
+      return;
+    }
+    for (String id : new String[] {"uid", "gid"}) {
+      try {
+        Files.setAttribute(temp, "unix:" + id, ids.get(id), LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException notAllowed) {
+        // see giveAway
+      }
+    }
+  }
+
+  /** {@code e}, after {@code temp} is deleted. */
+  private static IOException removed(Path temp, IOException e) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException cleanup) {
+      e.addSuppressed(cleanup);
+    }
+    return e;
+  }
+
+  /**
+   * The group {@value #READER_GROUP}, looked up once for the files of one write (the directory's
+   * files, or a dump): each lookup asks the name service, which reads /etc/group.
+   */
+  static final class ReaderGroup {
+    private Optional<GroupPrincipal> group;
+
+    Optional<GroupPrincipal> lookUp(Path file) throws IOException {
+      if (group == null) {
+        try {
+          group =
+              Optional.of(
+                  file.getFileSystem()
+                      .getUserPrincipalLookupService()
+                      .lookupPrincipalByGroupName(READER_GROUP));
+        } catch (UserPrincipalNotFoundException e) {
+          group = Optional.empty();
+        }
+      }
+      return group;
     }
   }
 
@@ -122,32 +208,33 @@ final class AtomicFile {
     }
   }
 
-  /**
-   * A new private file in {@code dir}. Not {@code Files.createTempFile}: its random name costs a
-   * {@code SecureRandom}, slow to seed at boot and pointless for a file only we create. Nor the
-   * pid, whose {@code ProcessHandle} costs a millisecond of class set-up at boot: the clock makes
-   * the name unlikely to be taken, and a name that is taken is skipped.
-   */
-  private static Path createTemporary(Path dir) throws IOException {
-    String process = Long.toHexString(System.nanoTime());
-    while (true) {
-      Path temp = dir.resolve(TEMPORARY_PREFIX + process + "." + COUNTER.incrementAndGet());
-      try {
-        return Files.createFile(temp, PRIVATE);
-      } catch (FileAlreadyExistsException e) {
-        // Another writer's, or left over by an earlier one: take the next name.
-      }
-    }
-  }
+  /** A new private file, open for writing. */
+  private static final class Temporary {
+    final Path path;
+    final SeekableByteChannel channel;
 
-  private static Optional<GroupPrincipal> readerGroup(Path file) throws IOException {
-    try {
-      return Optional.of(
-          file.getFileSystem()
-              .getUserPrincipalLookupService()
-              .lookupPrincipalByGroupName(READER_GROUP));
-    } catch (UserPrincipalNotFoundException e) {
-      return Optional.empty();
+    private Temporary(Path path, SeekableByteChannel channel) {
+      this.path = path;
+      this.channel = channel;
+    }
+
+    /**
+     * A new file in {@code dir}, created with its mode and opened at once (one {@code open}). Not
+     * {@code Files.createTempFile}: its random name costs a {@code SecureRandom}, slow to seed at
+     * boot and pointless for a file only we create. Nor the pid, whose {@code ProcessHandle} costs
+     * a millisecond of class set-up at boot: the clock makes the name unlikely to be taken, and a
+     * name that is taken is skipped.
+     */
+    static Temporary createIn(Path dir) throws IOException {
+      String process = Long.toHexString(System.nanoTime());
+      while (true) {
+        Path temp = dir.resolve(TEMPORARY_PREFIX + process + "." + COUNTER.incrementAndGet());
+        try {
+          return new Temporary(temp, Files.newByteChannel(temp, CREATE_NEW_FOR_WRITING, PRIVATE));
+        } catch (FileAlreadyExistsException e) {
+          // Another writer's, or left over by an earlier one: take the next name.
+        }
+      }
     }
   }
 

@@ -56,7 +56,7 @@ public final class DumpFile {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(content, "content");
     try {
-      AtomicFile.replace(target, content, Optional.empty());
+      AtomicFile.replace(target, content, Optional.empty(), new AtomicFile.ReaderGroup());
     } catch (IOException e) {
       throw NotWritableException.classify(e, target);
     }

@@ -154,11 +154,13 @@ public final class EnvironmentDirectory {
       ByteString name,
       List<Problem> problems,
       Map<ByteString, ByteString> asWritten) {
-    String subject = subject(dir, name);
+    // The subject of a problem is made only for a problem: it escapes every byte, interpreted.
     if (name.indexOf((byte) '=') >= 0) {
       problems.add(
           new Problem(
-              Problem.Kind.INVALID_NAME, subject, "skipped: a variable name cannot contain '='"));
+              Problem.Kind.INVALID_NAME,
+              subject(dir, name),
+              "skipped: a variable name cannot contain '='"));
       return null;
     }
     BasicFileAttributes attributes;
@@ -171,15 +173,17 @@ public final class EnvironmentDirectory {
       }
     } catch (NoSuchFileException e) {
       problems.add(
-          new Problem(Problem.Kind.NOT_A_FILE, subject, "skipped: dangling symbolic link"));
+          new Problem(
+              Problem.Kind.NOT_A_FILE, subject(dir, name), "skipped: dangling symbolic link"));
       return null;
     } catch (IOException e) {
-      problems.add(new Problem(Problem.Kind.UNREADABLE, subject, "skipped: " + reason(e)));
+      problems.add(
+          new Problem(Problem.Kind.UNREADABLE, subject(dir, name), "skipped: " + reason(e)));
       return null;
     }
     if (!attributes.isRegularFile()) {
       String kind = attributes.isDirectory() ? "a directory" : "not a regular file";
-      problems.add(new Problem(Problem.Kind.NOT_A_FILE, subject, "skipped: " + kind));
+      problems.add(new Problem(Problem.Kind.NOT_A_FILE, subject(dir, name), "skipped: " + kind));
       return null;
     }
     int limit = MAX_VARIABLE_BYTES - name.length() - 2;
@@ -188,7 +192,8 @@ public final class EnvironmentDirectory {
       // A file longer than the limit (+1 for a trailing newline) is never read whole.
       content = in.readNBytes(limit + 2);
     } catch (IOException e) {
-      problems.add(new Problem(Problem.Kind.UNREADABLE, subject, "skipped: " + reason(e)));
+      problems.add(
+          new Problem(Problem.Kind.UNREADABLE, subject(dir, name), "skipped: " + reason(e)));
       return null;
     }
     int length = content.length;
@@ -199,14 +204,16 @@ public final class EnvironmentDirectory {
       problems.add(
           new Problem(
               Problem.Kind.TOO_LARGE,
-              subject,
+              subject(dir, name),
               "skipped: larger than the kernel's 128 KiB limit for a variable"));
       return null;
     }
     if (indexOfNul(content, length) >= 0) {
       problems.add(
           new Problem(
-              Problem.Kind.INVALID_VALUE, subject, "skipped: a value cannot contain a NUL byte"));
+              Problem.Kind.INVALID_VALUE,
+              subject(dir, name),
+              "skipped: a value cannot contain a NUL byte"));
       return null;
     }
     ByteString value = ByteString.copyOf(content, 0, length);
@@ -247,6 +254,7 @@ public final class EnvironmentDirectory {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(env, "env");
     List<Problem> problems = new ArrayList<>();
+    AtomicFile.ReaderGroup readers = new AtomicFile.ReaderGroup();
     if (!Files.isDirectory(dir)) {
       try {
         createPrivateDirectory(dir);
@@ -291,7 +299,7 @@ public final class EnvironmentDirectory {
         continue;
       }
       try {
-        String refused = writeValue(FileNames.resolve(dir, name), variable.getValue());
+        String refused = writeValue(FileNames.resolve(dir, name), variable.getValue(), readers);
         if (refused != null) {
           problems.add(
               new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + refused));
@@ -323,7 +331,8 @@ public final class EnvironmentDirectory {
    *
    * @return why the file was not written, or null
    */
-  private static String writeValue(Path file, ByteString value) throws IOException {
+  private static String writeValue(Path file, ByteString value, AtomicFile.ReaderGroup readers)
+      throws IOException {
     byte[] bytes = value.array();
     boolean endsInNewline = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
     byte[] content = endsInNewline ? Arrays.copyOf(bytes, bytes.length + 1) : bytes;
@@ -352,7 +361,7 @@ public final class EnvironmentDirectory {
       return null;
     }
     // A file that replaces an existing one keeps the owner and mode the image gave that one.
-    AtomicFile.replace(file, content, Optional.ofNullable(existing));
+    AtomicFile.replace(file, content, Optional.ofNullable(existing), readers);
     return null;
   }
 

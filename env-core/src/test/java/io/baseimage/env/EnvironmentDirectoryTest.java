@@ -571,6 +571,22 @@ class EnvironmentDirectoryTest {
   }
 
   @Test
+  void replacesAFileOfAnotherUserKeepingItsIdsEvenWithoutNames() throws Exception {
+    Commands.assumeRoot("only root gives a file away");
+    Path dir = dir();
+    Path file = Files.writeString(dir.resolve("A"), "old");
+    // Ids that no user or group database entry names: the replacement keeps them by number.
+    Files.setAttribute(file, "unix:uid", 54321);
+    Files.setAttribute(file, "unix:gid", 43210);
+
+    EnvironmentDirectory.write(dir, ContainerEnvironment.of(Map.of("A", "new")));
+
+    assertThat(Files.readString(file)).isEqualTo("new");
+    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(54321);
+    assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(43210);
+  }
+
+  @Test
   void aSymbolicLinkThatHoldsTheValueAsEchoWroteItNeedsNoWrite() throws Exception {
     Path dir = dir();
     Path target = Files.writeString(dir.getParent().resolve("linked-target"), "orig\n");

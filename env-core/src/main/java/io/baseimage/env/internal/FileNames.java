@@ -76,10 +76,19 @@ public final class FileNames {
    * @return its bytes
    */
   public static byte[] bytesOf(Path path) {
+    Path absolute = path.toAbsolutePath();
+    String text = absolute.toString();
     if (path.getFileSystem() != FileSystems.getDefault()) {
-      return path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
+      return text.getBytes(StandardCharsets.UTF_8);
     }
-    String raw = path.toAbsolutePath().toUri().getRawPath();
+    // The JDK decodes a path's bytes with the file name encoding (sun.jnu.encoding), which keeps
+    // ASCII bytes as they are and decodes no other byte to ASCII: a text that is all ASCII is the
+    // bytes themselves. Most names are, and toUri() costs a stat and a percent-encoding of the
+    // whole path (~50 us a name, interpreted, on every boot's directory read).
+    if (isAscii(text)) {
+      return text.getBytes(StandardCharsets.US_ASCII);
+    }
+    String raw = absolute.toUri().getRawPath();
     int end = raw.length();
     // toUri() appends '/' for a directory.
     while (end > 1 && raw.charAt(end - 1) == '/') {
@@ -209,5 +218,14 @@ public final class FileNames {
    */
   public static String display(Path path) {
     return display(bytesOf(path));
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }

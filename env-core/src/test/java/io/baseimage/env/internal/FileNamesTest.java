@@ -43,6 +43,18 @@ class FileNamesTest {
   }
 
   @Test
+  void anAsciiPathIsItsTextWhetherOrNotItExists() throws Exception {
+    // The ASCII fast path: no percent-decoding of '%', no '/' added or left for a directory.
+    Path directory = Files.createDirectory(dir.resolve("a%41 b?+"));
+
+    assertThat(FileNames.bytesOf(directory))
+        .isEqualTo((dir + "/a%41 b?+").getBytes(StandardCharsets.US_ASCII));
+    assertThat(FileNames.nameOf(directory)).isEqualTo(ByteString.of("a%41 b?+"));
+    assertThat(FileNames.nameOf(dir.resolve("missing%2F"))).isEqualTo(ByteString.of("missing%2F"));
+    assertThat(FileNames.bytesOf(Path.of("/"))).isEqualTo(new byte[] {'/'});
+  }
+
+  @Test
   void aRelativePathIsUnderTheWorkingDirectory() {
     assertThat(FileNames.bytesOf(FileNames.pathOf("bin".getBytes(StandardCharsets.UTF_8))))
         .isEqualTo(FileNames.bytesOf(Path.of("bin")));
