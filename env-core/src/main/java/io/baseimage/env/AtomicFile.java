@@ -6,7 +6,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -187,10 +190,14 @@ final class AtomicFile {
 
   /** Removes the temporary files that a process which crashed mid-write left in {@code dir}. */
   static void removeLeftovers(Path dir) throws IOException {
+    if (dir.getFileSystem() != FileSystems.getDefault()) {
+      removeLeftoversOf(dir);
+      return;
+    }
     // File.list, not a DirectoryStream: one native call makes all the names, where the stream
     // makes and checks a Path per entry, interpreted (~2 ms for the ~150 entries of a large /etc;
-    // docs/benchmarks.md). Our temporary names are ASCII, so the names' decoding loses none of
-    // them. Not a glob either: it compiles to a regular expression matched against every entry.
+    // docs/benchmarks.md). Not a glob either: it compiles to a regular expression matched against
+    // every entry.
     String[] names = dir.toFile().list();
     if (names == null) {
       // It cannot be listed: opening it as a stream throws why (if it opens after all, the
@@ -199,13 +206,40 @@ final class AtomicFile {
       return;
     }
     for (String name : names) {
-      if (name.startsWith(TEMPORARY_PREFIX)) {
-        Path leftover = dir.resolve(name);
-        if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
-          Files.deleteIfExists(leftover);
-        }
+      // Our temporary names are ASCII. Any other name was decoded with the file name encoding,
+      // which without a locale turns its other bytes into U+FFFD: not ours, and not a path.
+      if (name.startsWith(TEMPORARY_PREFIX) && isAscii(name)) {
+        removeIfRegularFile(dir.resolve(name));
       }
     }
+  }
+
+  /** As {@link #removeLeftovers}, for any file system. */
+  private static void removeLeftoversOf(Path dir) throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path entry : stream) {
+        if (entry.getFileName().toString().startsWith(TEMPORARY_PREFIX)) {
+          removeIfRegularFile(entry);
+        }
+      }
+    } catch (DirectoryIteratorException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static void removeIfRegularFile(Path leftover) throws IOException {
+    if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(leftover);
+    }
+  }
+
+  private static boolean isAscii(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A new private file, open for writing. */

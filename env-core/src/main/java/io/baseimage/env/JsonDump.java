@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.baseimage.env.internal.FileNames;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -93,7 +94,10 @@ public final class JsonDump {
   public static List<Problem> write(OutputStream out, ContainerEnvironment env) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(env, "env");
-    writeJson(out, env);
+    // writeJson writes a few bytes at a time: a system call each on a bare FileOutputStream.
+    BufferedOutputStream buffered = new BufferedOutputStream(out, 64 * 1024);
+    writeJson(buffered, env);
+    buffered.flush();
     return problems(env);
   }
 

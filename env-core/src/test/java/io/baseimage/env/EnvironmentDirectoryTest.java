@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
@@ -643,6 +646,23 @@ class EnvironmentDirectoryTest {
           .hasSize(4)
           .contains(".baseimage-tmp.not-ours", ".baseimage-tmp.link")
           .doesNotContain(".baseimage-tmp.77.1");
+    }
+  }
+
+  @Test
+  void removesLeftoversOnAnyFileSystem() throws Exception {
+    Path zip = temp.resolve("store.zip");
+    try (FileSystem zipFs =
+        FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("create", "true"))) {
+      Path dir = Files.createDirectory(zipFs.getPath("/container_environment"));
+      Files.writeString(dir.resolve(".baseimage-tmp.77.1"), "a secret");
+      Files.writeString(dir.resolve("A"), "1");
+
+      EnvironmentDirectory.removeLeftovers(dir);
+
+      try (Stream<Path> left = Files.list(dir)) {
+        assertThat(left.map(path -> path.getFileName().toString())).containsExactly("A");
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +67,37 @@ class JsonDumpTest {
           .as("%s", variables)
           .isEqualTo(jacksonsDump(variables));
     }
+  }
+
+  @Test
+  void writesToAStreamInLargeChunks() throws Exception {
+    Map<String, String> variables = new TreeMap<>();
+    for (int i = 0; i < 200; i++) {
+      variables.put("V" + i, "value \"" + i + "\"\n");
+    }
+    int[] writes = {0};
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    OutputStream counting =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            writes[0]++;
+            written.write(b);
+          }
+
+          @Override
+          public void write(byte[] bytes, int offset, int length) {
+            writes[0]++;
+            written.write(bytes, offset, length);
+          }
+        };
+
+    JsonDump.write(counting, ContainerEnvironment.of(variables));
+
+    // A bare FileOutputStream makes a system call of each: not one per escape and quote.
+    assertThat(writes[0]).isEqualTo(1);
+    assertThat(written.toByteArray())
+        .isEqualTo(JsonDump.format(ContainerEnvironment.of(variables)).bytes().toByteArray());
   }
 
   private static String randomText(Random random, int[] kinds, int minLength) {

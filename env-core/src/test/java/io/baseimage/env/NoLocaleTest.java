@@ -32,7 +32,10 @@ class NoLocaleTest {
     Commands.checked(
         "/bin/sh",
         "-c",
-        "printf 'w\\303\\251rld\\n' > \"$1/$(printf 'h\\303\\251llo')\"; printf 'v\\377' > \"$1/$(printf 'N\\377')\"",
+        "printf 'w\\303\\251rld\\n' > \"$1/$(printf 'h\\303\\251llo')\"; printf 'v\\377' > \"$1/$(printf 'N\\377')\"; "
+            // A writer's leftover, and a name with the writer's prefix that no writer of ours
+            // made (ours are ASCII), which the JVM cannot even decode without a locale.
+            + "printf s > \"$1/.baseimage-tmp.77.1\"; printf s > \"$1/.baseimage-tmp.$(printf 'h\\303\\251')\"",
         "sh",
         from.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -58,6 +61,12 @@ class NoLocaleTest {
             to.toString());
 
     assertThat(result.stdoutText()).contains("sun.jnu.encoding=ANSI_X3.4-1968");
+    assertThat(Files.exists(from.resolve(".baseimage-tmp.77.1"))).as("leftover removed").isFalse();
+    try (var left = Files.list(from)) {
+      assertThat(left.filter(f -> f.getFileName().toString().startsWith(".baseimage-tmp.")))
+          .as("the name that is not ours")
+          .hasSize(1);
+    }
     assertThat(result.stdoutText().lines().filter(l -> !l.startsWith("sun.jnu.encoding")))
         .as("problems")
         .isEmpty();
