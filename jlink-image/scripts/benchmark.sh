@@ -240,6 +240,17 @@ export_env "${hf[@]}" --export-json "$out/setuser.json" "${setcmds[@]}" > "$log/
     die "hyperfine (setuser) failed: see $log/setuser.hyperfine"
 $PY "$here/hyperfine_samples.py" "$out/start.json" "$out/setuser.json" "${subjects[*]} python3 floor jvm" "${setnames[*]}" >> "$raw"
 
+# The budgets of 1. and 3. are multiples of the JVM floor: their verdicts come from runs of ours
+# and the floor interleaved round by round (3 x RUNS rounds), not from two hyperfine batches.
+say "1./3. start and setuser, interleaved with their JVM floors ($((3 * runs)) rounds)"
+reset_state
+export_env $PY "$here/interleaved.py" start_il_ms $((3 * runs)) 2 \
+    ours "${NS[*]} ${ONESHOT[ours]}" jvm "${NS[*]} ${ONESHOT[jvm]}" >> "$raw" ||
+    die "interleaved start runs failed"
+export_env $PY "$here/interleaved.py" setuser_il_ms $((3 * runs)) 2 \
+    ours "/usr/sbin/chroot $R /sbin/setuser nobody /bin/true" jvm "/usr/sbin/chroot $R /sbin/setuser --version" >> "$raw" ||
+    die "interleaved setuser runs failed"
+
 # ---------------------------------------------------------------------------------------------
 # 2. idle memory with runit + two services, and 4. SIGTERM -> exit (two services that stop at once;
 # one that ignores TERM, with KILL_PROCESS_TIMEOUT=1); 7. SIGTERM -> exit with a crash-looping

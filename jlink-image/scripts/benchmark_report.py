@@ -65,8 +65,14 @@ def over_floor(measure, limit):
     if o is None or not f:
         return "n/a (no JVM floor)"
     return verdict(o <= limit * f, f"{o / f:.2f}× floor = floor + {o - f:.1f} ms")
+# The verdicts of budgets relative to the floor come from the interleaved runs where there are some.
+def floor_measure(measure):
+    return measure.replace("_ms", "_il_ms") if med(measure.replace("_ms", "_il_ms"), "ours") is not None else measure
 out.append(row("1. start → `/bin/true` done, as PID 1", "start_ms", "ms", ["ours", "jvm", "phusion", "tini", "dumb-init", "python3", "floor"],
-               budget="≤ 1.20× JVM floor", verdict=over_floor("start_ms", 1.20)))
+               budget="≤ 1.20× JVM floor", verdict="" if floor_measure("start_ms") != "start_ms" else over_floor("start_ms", 1.20)))
+if floor_measure("start_ms") != "start_ms":
+    out.append(row(f"1. … interleaved with the floor ({len(data[('start_il_ms', 'ours')])} rounds)", "start_il_ms", "ms", ["ours", "jvm"],
+                   budget="≤ 1.20× JVM floor", verdict=over_floor("start_il_ms", 1.20)))
 # 2 memory
 o = med("rss_kb", "ours")
 out.append(row("2. idle PID 1 RSS (runit + 2 services)", "rss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 16 MiB",
@@ -79,7 +85,10 @@ out.append(row("2. idle PID 1 threads", "threads", "n", ["ours", "phusion", "tin
 out.append(row("boot → both services up", "boot_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"]))
 # 3 setuser
 out.append(row("3. `setuser nobody /bin/true`", "setuser_ms", "ms", ["ours", "jvm", "phusion", "python3", "chpst", "floor"],
-               budget="≤ 1.10× JVM floor", verdict=over_floor("setuser_ms", 1.10)))
+               budget="≤ 1.10× JVM floor", verdict="" if floor_measure("setuser_ms") != "setuser_ms" else over_floor("setuser_ms", 1.10)))
+if floor_measure("setuser_ms") != "setuser_ms":
+    out.append(row(f"3. … interleaved with the floor ({len(data[('setuser_il_ms', 'ours')])} rounds)", "setuser_il_ms", "ms", ["ours", "jvm"],
+                   budget="≤ 1.10× JVM floor", verdict=over_floor("setuser_il_ms", 1.10)))
 # 4 shutdown
 o = med("stop_ms_coop", "ours")
 out.append(row("4. SIGTERM → exit, 2 services stop at once", "stop_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 50 ms",
