@@ -1,5 +1,6 @@
 package io.baseimage.env;
 
+import io.baseimage.env.internal.FileNames;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -208,7 +209,7 @@ final class AtomicFile {
     for (String name : names) {
       // Our temporary names are ASCII. Any other name was decoded with the file name encoding,
       // which without a locale turns its other bytes into U+FFFD: not ours, and not a path.
-      if (name.startsWith(TEMPORARY_PREFIX) && isAscii(name)) {
+      if (name.startsWith(TEMPORARY_PREFIX) && FileNames.isAscii(name)) {
         removeIfRegularFile(dir.resolve(name));
       }
     }
@@ -231,15 +232,6 @@ final class AtomicFile {
     if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(leftover);
     }
-  }
-
-  private static boolean isAscii(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A new private file, open for writing. */

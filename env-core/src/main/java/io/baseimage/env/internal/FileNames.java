@@ -220,7 +220,8 @@ public final class FileNames {
     return display(bytesOf(path));
   }
 
-  private static boolean isAscii(String text) {
+  /** Whether every character of {@code text} is ASCII. */
+  public static boolean isAscii(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= 0x80) {
         return false;
