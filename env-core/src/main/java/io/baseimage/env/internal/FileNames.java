@@ -220,7 +220,12 @@ public final class FileNames {
     return display(bytesOf(path));
   }
 
-  /** Whether every character of {@code text} is ASCII. */
+  /**
+   * Whether every character of {@code text} is ASCII.
+   *
+   * @param text a text
+   * @return true if it holds no character above U+007F
+   */
   public static boolean isAscii(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= 0x80) {
