@@ -65,14 +65,17 @@ def over_floor(measure, limit):
     if o is None or not f:
         return "n/a (no JVM floor)"
     return verdict(o <= limit * f, f"{o / f:.2f}× floor = floor + {o - f:.1f} ms")
-# The verdicts of budgets relative to the floor come from the interleaved runs where there are some.
-def floor_measure(measure):
-    return measure.replace("_ms", "_il_ms") if med(measure.replace("_ms", "_il_ms"), "ours") is not None else measure
-out.append(row("1. start → `/bin/true` done, as PID 1", "start_ms", "ms", ["ours", "jvm", "phusion", "tini", "dumb-init", "python3", "floor"],
-               budget="≤ 1.20× JVM floor", verdict="" if floor_measure("start_ms") != "start_ms" else over_floor("start_ms", 1.20)))
-if floor_measure("start_ms") != "start_ms":
-    out.append(row(f"1. … interleaved with the floor ({len(data[('start_il_ms', 'ours')])} rounds)", "start_il_ms", "ms", ["ours", "jvm"],
-                   budget="≤ 1.20× JVM floor", verdict=over_floor("start_il_ms", 1.20)))
+def floor_rows(label, measure, peers, limit):
+    """The row of a budget relative to the JVM floor, and the row of its interleaved runs (MEASURE
+    with _il_), which carries the verdict where there are some."""
+    interleaved = measure.replace("_ms", "_il_ms")
+    rounds = len(data.get((interleaved, "ours"), []))
+    budget = f"≤ {limit:.2f}× JVM floor"
+    out.append(row(label, measure, "ms", peers, budget=budget, verdict="" if rounds else over_floor(measure, limit)))
+    if rounds:
+        out.append(row(f"{label.split()[0]} … interleaved with the floor ({rounds} rounds)", interleaved, "ms", ["ours", "jvm"],
+                       budget=budget, verdict=over_floor(interleaved, limit)))
+floor_rows("1. start → `/bin/true` done, as PID 1", "start_ms", ["ours", "jvm", "phusion", "tini", "dumb-init", "python3", "floor"], 1.20)
 # 2 memory
 o = med("rss_kb", "ours")
 out.append(row("2. idle PID 1 RSS (runit + 2 services)", "rss_kb", "kB", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 16 MiB",
@@ -84,11 +87,7 @@ out.append(row("2. idle PID 1 PSS", "pss_kb", "kB", ["ours", "phusion", "tini", 
 out.append(row("2. idle PID 1 threads", "threads", "n", ["ours", "phusion", "tini", "dumb-init"], ratios=False))
 out.append(row("boot → both services up", "boot_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"]))
 # 3 setuser
-out.append(row("3. `setuser nobody /bin/true`", "setuser_ms", "ms", ["ours", "jvm", "phusion", "python3", "chpst", "floor"],
-               budget="≤ 1.10× JVM floor", verdict="" if floor_measure("setuser_ms") != "setuser_ms" else over_floor("setuser_ms", 1.10)))
-if floor_measure("setuser_ms") != "setuser_ms":
-    out.append(row(f"3. … interleaved with the floor ({len(data[('setuser_il_ms', 'ours')])} rounds)", "setuser_il_ms", "ms", ["ours", "jvm"],
-                   budget="≤ 1.10× JVM floor", verdict=over_floor("setuser_il_ms", 1.10)))
+floor_rows("3. `setuser nobody /bin/true`", "setuser_ms", ["ours", "jvm", "phusion", "python3", "chpst", "floor"], 1.10)
 # 4 shutdown
 o = med("stop_ms_coop", "ours")
 out.append(row("4. SIGTERM → exit, 2 services stop at once", "stop_ms_coop", "ms", ["ours", "phusion", "tini", "dumb-init"], budget="≤ 50 ms",

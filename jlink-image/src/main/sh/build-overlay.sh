@@ -90,16 +90,16 @@ SHIM
 }
 launcher my_init io.baseimage.launchers.MyInit
 launcher setuser io.baseimage.launchers.Setuser
-# The training run uses the runtime where it is now, and no "#!" script comes before its arguments.
-flags "$runtime" io.baseimage.launchers/io.baseimage.launchers.AotTraining \
-  | sed 's/^-Dbaseimage.launcher.shebang=true$/-Dbaseimage.launcher.shebang=false/' > "$work/training.args"
+# The training run uses the runtime where it is now.
+flags "$runtime" io.baseimage.launchers/io.baseimage.launchers.AotTraining > "$work/training.args"
 # What a non-root my_init hands runsvdir when it may run none of the services and has nowhere to
 # write a list of them (docs/architecture.md, "Not root").
 mkdir -p "$runtime/no-services"
 
 # 4. The AOT cache, from one training run with the same flags on the launchers' real paths: the
 #    JVM shares a cache only between runs of one main module (docs/architecture.md, "One AOT
-#    cache"), and one JVM takes both launchers' paths (io.baseimage.launchers.AotTraining).
+#    cache"), and one JVM takes both launchers' paths (io.baseimage.launchers.AotTraining; its
+#    first argument stands for the script path the kernel passes a launcher, and is dropped).
 #    setuser goes first, up to its exec: its command does not exist, so it returns. my_init then
 #    runs a whole boot (environment import and dumps, a startup script, runit with a service, a
 #    command, shutdown) in a scratch root, so the build machine's /etc is never touched. The
@@ -122,7 +122,7 @@ pid1=()
 if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid --fork --mount-proc --kill-child); fi
 (cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "${pid1[@]}" "$runtime/bin/java" \
   -XX:AOTCacheOutput="$runtime/lib/launchers.aot" -Dbaseimage.root="$train" @"$work/training.args" \
-  "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
+  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
   > "$work/train.log" 2>&1 \
   || { cat "$work/train.log"; exit 1; }
 [ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }

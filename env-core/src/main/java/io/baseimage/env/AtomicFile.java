@@ -4,7 +4,6 @@ import io.baseimage.env.internal.FileNames;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryIteratorException;
@@ -13,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -63,17 +63,7 @@ final class AtomicFile {
   static void replace(
       Path target, byte[] content, Optional<PosixFileAttributes> keep, ReaderGroup readers)
       throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Temporary temp = Temporary.createIn(dir);
-    try (SeekableByteChannel channel = temp.channel) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-    } catch (IOException e) {
-      throw removed(temp.path, e);
-    }
-    finish(temp.path, target, keep, readers);
+    replace(target, out -> out.write(content), keep, readers);
   }
 
   /**
@@ -138,6 +128,8 @@ final class AtomicFile {
     Map<String, Object> ids;
     try {
       ids = Files.readAttributes(target, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return; // removed since it was read: the new file is ours, with keep's mode
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       try {
         view.setOwner(keep.owner());

@@ -1,16 +1,18 @@
 package io.baseimage.launchers;
 
 import io.baseimage.startup.LauncherArguments;
+import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.util.List;
 
 /**
  * The build's AOT training run (jlink-image/src/main/sh/build-overlay.sh), never started in a
  * container: one JVM takes setuser's path and then my_init's, so that the one cache holds the
- * classes of both. Started without the launcher's script path ({@code
- * -Dbaseimage.launcher.shebang=false}):
+ * classes of both. Started with the launchers' JVM options, so with a first argument in the place
+ * of the script path that the kernel passes a launcher, which is dropped:
  *
  * <pre>{@code
- * AotTraining USER /nonexistent/command MY_INIT_ARGS...
+ * AotTraining AotTraining USER /nonexistent/command MY_INIT_ARGS...
  * }</pre>
  *
  * <p>setuser's command must not exist: setuser then fails before it would replace the JVM, and
@@ -26,6 +28,14 @@ public final class AotTraining {
     if (all.size() <= SETUSER_ARGS) {
       throw new IllegalArgumentException(
           "usage: AotTraining USER /nonexistent/command MY_INIT_ARGS...");
+    }
+    // The image has the dumps' reader group (docker_env) and the build machine has not: look up a
+    // group every machine has, so that a boot's successful lookup loads no class from outside the
+    // cache.
+    try {
+      FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName("root");
+    } catch (IOException e) {
+      // No group root: the boot then reads two classes from the module image.
     }
     Setuser.run(all.subList(0, SETUSER_ARGS));
     System.exit(MyInit.run(all.subList(SETUSER_ARGS, all.size())));

@@ -58,8 +58,9 @@ public final class Main {
   private Main() {}
 
   /**
-   * Runs setuser with {@code args}, exact bytes, and returns its exit status; returns only if it
-   * fails. The process's entry point is {@code io.baseimage.launchers.Setuser}.
+   * Runs setuser with {@code args}, exact bytes, and returns its exit status; it does not return
+   * when it has replaced the process with the command. The process's entry point is {@code
+   * io.baseimage.launchers.Setuser}.
    */
   public static int run(List<byte[]> args) {
     OutputStream err = new FileOutputStream(FileDescriptor.err);
