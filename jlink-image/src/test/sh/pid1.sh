@@ -7,7 +7,8 @@
 #
 # With PID1_READ_ONLY=yes in the environment the root is remounted read-only before the command
 # starts, as `docker run --read-only` does (no writable /tmp either); the variable itself does not
-# reach the command.
+# reach the command. PID1_READ_ONLY=/some/dir makes that directory of the root read-only instead
+# (a ConfigMap mounted there, say).
 set -euo pipefail
 . "$(dirname "$0")/../../../scripts/lib.sh"
 lower=$1 upper=$2 work=$3
@@ -23,6 +24,9 @@ mkdir -p "$root" "$work/work"
 mount_root "$lower" "$upper" "$work/work" "$root"
 if [ "$read_only" = yes ]; then
   mount -o remount,ro "$root"
+elif [ "$read_only" != no ]; then
+  mount --bind "$root$read_only" "$root$read_only"
+  mount -o remount,bind,ro "$root$read_only"
 fi
 # bash added _, SHLVL and PWD to the environment: take them out again. Start the command with
 # default signal dispositions, as a container runtime does: the test JVM starts this script

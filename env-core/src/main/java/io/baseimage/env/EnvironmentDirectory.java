@@ -236,7 +236,8 @@ public final class EnvironmentDirectory {
    * @param dir the directory, {@code /etc/container_environment} in the image
    * @param env the variables
    * @return the variables that were not written, with a problem of their {@link Problem.Kind}
-   * @throws NotWritableException if the directory is read-only or not ours to write
+   * @throws NotWritableException if the directory is read-only or not ours to write: no variable
+   *     can be written
    * @throws IOException if it cannot be created otherwise
    */
   public static List<Problem> write(Path dir, ContainerEnvironment env) throws IOException {
@@ -305,9 +306,11 @@ public final class EnvironmentDirectory {
               new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + refused));
         }
       } catch (IOException e) {
-        IOException classified = NotWritableException.classify(e, dir);
-        if (classified instanceof NotWritableException) {
-          throw classified;
+        // One file that may not be replaced (an immutable file, another user's in a sticky
+        // directory) costs that variable alone; a directory we may not write costs them all.
+        if (NotWritableException.classify(e, dir) instanceof NotWritableException notWritable
+            && !Files.isWritable(dir)) {
+          throw notWritable;
         }
         problems.add(
             new Problem(Problem.Kind.NOT_WRITTEN, subject(dir, name), "not written: " + reason(e)));

@@ -1,11 +1,10 @@
 package io.baseimage.env;
 
-import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,8 +61,8 @@ public final class EnvironmentStores {
   /** The lines of the problems returned so far: none is returned twice. */
   private final Set<String> reported = new HashSet<>();
 
-  /** One store that cannot be written is returned for all: they share /etc and the user. */
-  private boolean notWritableReported;
+  /** The stores named so far by a {@link StoreProblem.NotWritable}: each is named once. */
+  private final Set<Path> notWritable = new HashSet<>();
 
   /** False once the directory could not be read: there is nothing to re-import. */
   private boolean directoryReadable = true;
@@ -219,43 +218,59 @@ public final class EnvironmentStores {
       ContainerEnvironment env,
       Map<ByteString, ByteString> asWritten,
       List<StoreProblem> problems) {
+    // A read-only /etc fails all three stores alike: one line names them.
+    Map<NotWritableException.Reason, List<Path>> notWritableNow =
+        new EnumMap<>(NotWritableException.Reason.class);
     if (directoryReadable) {
       try {
         reportAll(EnvironmentDirectory.write(directory, env, asWritten), problems);
       } catch (IOException e) {
-        report(notWritten(directory, e), problems);
+        failed(directory, e, notWritableNow, problems);
       }
       directorySeen = null;
     }
     Encoded shell = ShellDump.format(env);
     reportAll(shell.problems(), problems);
-    writeDump(shellDump, out -> out.write(shell.bytes().array()), problems);
+    writeDump(shellDump, out -> out.write(shell.bytes().array()), notWritableNow, problems);
     // Streamed: a directory of up to EnvironmentDirectory.MAX_ENVIRONMENT_BYTES that is not UTF-8
     // triples in JSON, and an init's heap is small (my_init's -Xmx96m,
     // jlink-image/src/main/sh/build-overlay.sh).
     reportAll(JsonDump.problems(env), problems);
-    writeDump(jsonDump, out -> JsonDump.writeJson(out, env), problems);
+    writeDump(jsonDump, out -> JsonDump.writeJson(out, env), notWritableNow, problems);
+    for (var stores : notWritableNow.entrySet()) {
+      report(new StoreProblem.NotWritable(stores.getValue(), stores.getKey()), problems);
+    }
   }
 
-  private void writeDump(Path dump, DumpFile.Content content, List<StoreProblem> problems) {
+  private void writeDump(
+      Path dump,
+      DumpFile.Content content,
+      Map<NotWritableException.Reason, List<Path>> notWritableNow,
+      List<StoreProblem> problems) {
     try {
       DumpFile.write(dump, content);
     } catch (IOException e) {
-      report(notWritten(dump, e), problems);
+      failed(dump, e, notWritableNow, problems);
     }
   }
 
-  private static StoreProblem notWritten(Path store, IOException e) {
-    if (e instanceof NotWritableException notWritable) {
-      return new StoreProblem.NotWritable(notWritable.path(), notWritable.reason());
+  /**
+   * Reports why {@code store} could not be written: at once, or, if it may not be written at all,
+   * into {@code notWritableNow}, unless it was named so before.
+   */
+  private void failed(
+      Path store,
+      IOException e,
+      Map<NotWritableException.Reason, List<Path>> notWritableNow,
+      List<StoreProblem> problems) {
+    if (e instanceof NotWritableException refused) {
+      if (notWritable.add(store)) {
+        notWritableNow.putIfAbsent(refused.reason(), new ArrayList<>());
+        notWritableNow.get(refused.reason()).add(store);
+      }
+      return;
     }
-    return new StoreProblem.WriteFailed(
-        store,
-        EnvironmentDirectory.reason(e),
-        // The JDK's message holds the path as it is: a name may hold a line break.
-        FileNames.display(
-            (e.getMessage() != null ? e.getMessage() : e.toString())
-                .getBytes(StandardCharsets.UTF_8)));
+    report(new StoreProblem.WriteFailed(store, EnvironmentDirectory.reason(e)), problems);
   }
 
   private void reportAll(List<Problem> found, List<StoreProblem> problems) {
@@ -269,18 +284,7 @@ public final class EnvironmentStores {
   }
 
   private boolean isNew(StoreProblem problem) {
-    if (problem instanceof StoreProblem.NotWritable) {
-      boolean first = !notWritableReported;
-      notWritableReported = true;
-      return first;
-    }
-    boolean newLine = reported.add(problem.toString());
-    if (problem instanceof StoreProblem.WriteFailed failed) {
-      // Its line may name the temporary file, new at every write: the same store failing for the
-      // same reason is a repeat too.
-      return reported.add("write " + failed.store() + ": " + failed.reason()) && newLine;
-    }
-    return newLine;
+    return reported.add(problem.toString());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.baseimage.env;
 
 import io.baseimage.env.internal.FileNames;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -46,50 +47,68 @@ public sealed interface StoreProblem
   }
 
   /**
-   * A store that this process may not write: a read-only file system ({@code docker run
-   * --read-only}) or missing permission (not root). The stores keep their old content; every
-   * process started still gets the environment.
+   * Stores that this process may not write, for one reason: a read-only file system ({@code docker
+   * run --read-only}) or missing permission (not root). They keep their old content; every process
+   * started still gets the environment. One problem names all the stores of one step that fail for
+   * the same reason, and a store is named once per {@link EnvironmentStores}.
    *
-   * @param store the directory or dump that could not be written
+   * @param stores the directory or dumps that could not be written, at least one
    * @param reason read-only file system or permission denied
    */
-  record NotWritable(Path store, NotWritableException.Reason reason) implements StoreProblem {
-    /** Checks that no component is null. */
+  record NotWritable(List<Path> stores, NotWritableException.Reason reason)
+      implements StoreProblem {
+    /**
+     * Checks that no component is null and that a store is given, and copies {@code stores}.
+     *
+     * @throws IllegalArgumentException if {@code stores} is empty
+     */
     public NotWritable {
-      Objects.requireNonNull(store, "store");
+      stores = List.copyOf(Objects.requireNonNull(stores, "stores"));
       Objects.requireNonNull(reason, "reason");
+      if (stores.isEmpty()) {
+        throw new IllegalArgumentException("stores is empty");
+      }
     }
 
     @Override
     public String toString() {
+      StringBuilder names = new StringBuilder();
+      for (int i = 0; i < stores.size(); i++) {
+        if (i > 0) {
+          names.append(i == stores.size() - 1 ? " and " : ", ");
+        }
+        names.append(FileNames.display(stores.get(i)));
+      }
       return "cannot save the environment to "
-          + FileNames.display(store)
+          + names
           + " ("
           + reason
-          + "); the dumps are not updated, but every process started still gets the environment";
+          + (stores.size() == 1 ? "); it keeps its" : "); they keep their")
+          + " old content, but every process started still gets the environment";
     }
   }
 
   /**
    * Another I/O error while writing a dump or creating the directory (a full disk): the old file
-   * stays whole. Not returned again when the same store fails for the same reason, although the
-   * message may then name another temporary file.
+   * stays whole. Returned once per store and reason.
    *
    * @param store the directory or dump that could not be written
    * @param reason why, as the C library says it ({@code No space left on device})
-   * @param message the error's message, which is also {@link #toString()}
    */
-  record WriteFailed(Path store, String reason, String message) implements StoreProblem {
+  record WriteFailed(Path store, String reason) implements StoreProblem {
     /** Checks that no component is null. */
     public WriteFailed {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(reason, "reason");
-      Objects.requireNonNull(message, "message");
     }
 
     @Override
     public String toString() {
-      return message;
+      return "cannot write "
+          + FileNames.display(store)
+          + " ("
+          + reason
+          + "); its old content stays whole";
     }
   }
 }

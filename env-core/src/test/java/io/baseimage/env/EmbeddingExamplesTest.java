@@ -134,7 +134,7 @@ class EmbeddingExamplesTest {
           .forEach(problem -> System.err.println("warning: " + problem));
     } catch (NotWritableException e) {
       // docker run --read-only, or not root: say so once and carry on.
-      System.err.println("warning: " + e.getMessage() + " (" + e.reason() + ")");
+      System.err.println("warning: " + e.getMessage()); // cannot write PATH: read-only file system
     }
     ContainerEnvironment back = ShellDump.read(dir.resolve("environment.sh")).value();
   }

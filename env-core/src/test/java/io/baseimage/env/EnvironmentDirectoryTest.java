@@ -727,6 +727,31 @@ class EnvironmentDirectoryTest {
   }
 
   @Test
+  void aFileThatMayNotBeReplacedCostsOnlyItsOwnVariable() throws Exception {
+    Commands.assumeRoot("making a file immutable needs root");
+    Path dir = dir();
+    Path immutable = Files.writeString(dir.resolve("B"), "old");
+    Commands.checked("chattr", "+i", immutable.toString());
+    try {
+      // Replacing an immutable file fails with EPERM, as an unwritable directory would.
+      List<Problem> problems =
+          EnvironmentDirectory.write(
+              dir, ContainerEnvironment.of(Map.of("A", "1", "B", "2", "C", "3")));
+
+      assertThat(problems)
+          .containsExactly(
+              new Problem(
+                  Problem.Kind.NOT_WRITTEN, dir + "/B", "not written: Operation not permitted"));
+      assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
+      assertThat(Files.readString(immutable)).isEqualTo("old");
+      assertThat(Files.readString(dir.resolve("C"))).isEqualTo("3");
+      assertThat(temporaryFiles(dir)).isEmpty();
+    } finally {
+      Commands.checked("chattr", "-i", immutable.toString());
+    }
+  }
+
+  @Test
   void stopsReadingWhereTheVariablesExceedWhatAnyProcessCanGet() throws Exception {
     Path dir = Files.createDirectory(temp.resolve("env"));
     byte[] value = new byte[120 * 1024];

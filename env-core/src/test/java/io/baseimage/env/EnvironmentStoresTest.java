@@ -272,9 +272,11 @@ class EnvironmentStoresTest {
             failed -> {
               assertThat(failed.store()).isEqualTo(etc.resolve("container_environment.json"));
               assertThat(failed.reason()).isEqualTo("Is a directory");
-              assertThat(failed.toString())
-                  .isEqualTo(failed.message())
-                  .endsWith("container_environment.json: Is a directory");
+              assertThat(failed)
+                  .hasToString(
+                      "cannot write "
+                          + etc.resolve("container_environment.json")
+                          + " (Is a directory); its old content stays whole");
             });
     assertThat(after.problems())
         .as("the same failure, although it names another temporary file")
@@ -282,6 +284,36 @@ class EnvironmentStoresTest {
     assertThat(Files.readString(etc.resolve("container_environment.sh")))
         .isEqualTo("export A=1\nexport B=b\n");
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
+  }
+
+  @Test
+  void aReadOnlyDirectoryIsNamedAloneAndTheDumpsAreStillWritten() throws IOException {
+    // A ConfigMap or Secret mounted at /etc/container_environment is read-only; /etc is not.
+    Files.writeString(dir.resolve("A"), "old");
+    Commands.mountTmpfs(dir, "1m");
+    try {
+      Files.writeString(dir.resolve("A"), "from the mount");
+      Commands.checked("mount", "-o", "remount,ro", dir.toString());
+
+      EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("B", "2")));
+
+      assertThat(boot.problems())
+          .singleElement()
+          .isEqualTo(
+              new StoreProblem.NotWritable(
+                  List.of(dir), NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
+          .hasToString(
+              "cannot save the environment to "
+                  + dir
+                  + " (read-only file system); it keeps its old content, but every process"
+                  + " started still gets the environment");
+      assertThat(Files.readString(etc.resolve("container_environment.sh")))
+          .isEqualTo("export A='from the mount'\nexport B=2\n");
+      assertThat(stores.beforeScript()).isEmpty();
+      assertThat(stores.afterScript(boot.environment()).problems()).as("named once").isEmpty();
+    } finally {
+      Commands.unmount(dir);
+    }
   }
 
   @Test

@@ -88,11 +88,17 @@ class FullDiskTest {
     assertThat(stores.beforeScript()).isEmpty();
     EnvironmentStores.Synced after = stores.afterScript(boot.environment());
 
-    // The dumps fail with the same line: it is returned once.
+    // Each failure names its store, and is returned once.
     assertThat(boot.problems())
         .extracting(StoreProblem::toString)
         .containsExactly(
-            dir + "/BIG: not written: No space left on device", "No space left on device");
+            dir + "/BIG: not written: No space left on device",
+            "cannot write "
+                + etc.resolve("container_environment.sh")
+                + " (No space left on device); its old content stays whole",
+            "cannot write "
+                + etc.resolve("container_environment.json")
+                + " (No space left on device); its old content stays whole");
     assertThat(after.problems()).isEmpty();
     assertThat(after.environment().get("BIG")).hasValue(BIG);
     assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");

@@ -129,12 +129,21 @@ class ReadOnlyFileSystemTest {
     assertThat(boot.problems())
         .singleElement()
         .isEqualTo(
-            new StoreProblem.NotWritable(dir, NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
+            new StoreProblem.NotWritable(
+                List.of(
+                    dir,
+                    etc.resolve("container_environment.sh"),
+                    etc.resolve("container_environment.json")),
+                NotWritableException.Reason.READ_ONLY_FILE_SYSTEM))
         .hasToString(
             "cannot save the environment to "
                 + dir
-                + " (read-only file system); the dumps are not"
-                + " updated, but every process started still gets the environment");
+                + ", "
+                + dir
+                + ".sh and "
+                + dir
+                + ".json (read-only file system); they keep their old content, but every process"
+                + " started still gets the environment");
     assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, List.of()));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");
   }

@@ -1546,12 +1546,37 @@ class MyInitIT {
     // The service's supervise/ would be on the read-only root: left out, not crash-looping.
     assertThat(result.stderr().lines().filter(l -> l.contains("WARNING")))
         .containsExactly(
-            "*** WARNING: cannot save the environment to /etc/container_environment (read-only file system); the dumps"
-                + " are not updated, but every process started still gets the environment",
+            "*** WARNING: cannot save the environment to /etc/container_environment,"
+                + " /etc/container_environment.sh and /etc/container_environment.json (read-only"
+                + " file system); they keep their old content, but every process started still"
+                + " gets the environment",
             "*** WARNING: /etc/service/svc not started: runit cannot keep its state in"
                 + " /etc/service/svc/supervise as uid 0 (/etc/service/svc is on a read-only file"
                 + " system; make it a symlink into /run, as the image's services have:"
                 + " docs/operations.md, read-only root).");
+  }
+
+  @Test
+  void aReadOnlyEnvironmentDirectoryIsOneWarningAndTheDumpsAreStillWritten() throws Exception {
+    sandbox.write("/etc/container_environment/FROM_IMAGE", "image\n");
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment("PID1_READ_ONLY", "/etc/container_environment", "FOO", "bar"),
+            "/sbin/my_init",
+            "--quiet",
+            "--",
+            "/bin/sh",
+            "-c",
+            ". /etc/container_environment.sh; echo \"$FROM_IMAGE $FOO\"");
+
+    result.hasStatus(0);
+    assertThat(result.stdout()).isEqualTo("image bar\n");
+    assertThat(result.stderr().lines())
+        .containsExactly(
+            "*** WARNING: cannot save the environment to /etc/container_environment (read-only"
+                + " file system); it keeps its old content, but every process started still gets"
+                + " the environment");
   }
 
   @Test
@@ -1577,7 +1602,7 @@ class MyInitIT {
     result.hasStatus(7);
     assertThat(result.stdout()).isEqualTo("500 500 500 bar\n");
     List<String> warnings = result.stderr().lines().filter(l -> l.contains("WARNING")).toList();
-    assertThat(warnings).filteredOn(l -> l.contains("dumps")).hasSize(1);
+    assertThat(warnings).filteredOn(l -> l.contains("cannot save the environment")).hasSize(1);
     // Each warning says what went wrong, not just a path.
     assertThat(warnings).allMatch(l -> l.contains("permission denied"), "names the reason");
     assertThat(result.stderr())
