@@ -104,10 +104,14 @@ mkdir -p "$runtime/no-services"
 #    runs a whole boot (environment import and dumps, a startup script, runit with a service, a
 #    command, shutdown) in a scratch root, so the build machine's /etc is never touched. The
 #    service makes the shutdown's service stop part of the cache: without it, the classes that
-#    stop services would be loaded and linked, interpreted, during every docker stop.
+#    stop services would be loaded and linked, interpreted, during every docker stop. The command
+#    outlasts the second of quiet after which my_init gives memory back, and a post-shutdown script
+#    runs: a class that only those paths need would otherwise be read from the module image
+#    (MyInitIT checks that a boot takes every class from the cache).
 train=$work/train
 # run/: my_init publishes its state there (my_init.state, for --status) at every phase of the boot.
-mkdir -p "$train/etc/my_init.d" "$train/etc/container_environment" "$train/etc/service/train" "$train/run"
+mkdir -p "$train/etc/my_init.d" "$train/etc/my_init.post_shutdown.d" "$train/etc/container_environment" \
+  "$train/etc/service/train" "$train/run"
 printf '#!/bin/sh
 exec sleep 60
 ' > "$train/etc/service/train/run"
@@ -116,13 +120,15 @@ printf 'x\n' > "$train/etc/container_environment/FROM_FILE"
 printf '#!/bin/sh\necho y > "$1/etc/container_environment/FROM_SCRIPT"\n' > "$train/etc/my_init.d/10-train"
 sed -i "s#\\\$1#$train#" "$train/etc/my_init.d/10-train"
 chmod 755 "$train/etc/my_init.d/10-train"
+printf '#!/bin/sh\ntrue\n' > "$train/etc/my_init.post_shutdown.d/10-train"
+chmod 755 "$train/etc/my_init.post_shutdown.d/10-train"
 # As PID 1 of a pid namespace of its own where the build may make one (root, as in CI): a
 # container's my_init is PID 1, and its shutdown's kill(-1) is then part of the cache too.
 pid1=()
 if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid --fork --mount-proc --kill-child); fi
 (cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "${pid1[@]}" "$runtime/bin/java" \
   -XX:AOTCacheOutput="$runtime/lib/launchers.aot" -Dbaseimage.root="$train" @"$work/training.args" \
-  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && exit; sleep 0.05; done") \
+  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && break; sleep 0.05; done; sleep 1.5") \
   > "$work/train.log" 2>&1 \
   || { cat "$work/train.log"; exit 1; }
 [ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }

@@ -1557,6 +1557,41 @@ class MyInitIT {
   }
 
   @Test
+  void aBootWithAScriptAServiceAndACommandTakesEveryClassFromTheAotCache() throws Exception {
+    // The launcher's own flags, with class loading logged. A class from outside the cache is read
+    // from the compressed module image, or (a pattern switch's) spun at run time, at every boot.
+    String traced =
+        sandbox
+            .read("/usr/lib/baseimage-java/my_init.args")
+            .replace("-Xlog:disable\n", "")
+            .replace("\n-m ", "\n-Xlog:class+load=info:file=/tmp/classes.log\n-m ");
+    sandbox.write("/traced.args", traced);
+    sandbox.script("/etc/my_init.d/10-script", "echo ran > /tmp/script-ran");
+    sandbox.script("/etc/my_init.post_shutdown.d/10-script", "true");
+    sandbox.service("svc", "touch /tmp/svc-up; exec sleep 1000");
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment(),
+            "/usr/lib/baseimage-java/bin/launcher",
+            "@/traced.args",
+            "/sbin/my_init",
+            "--",
+            "/bin/sh",
+            "-c",
+            "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+
+    result.hasStatus(0);
+    assertThat(sandbox.read("/tmp/script-ran")).isEqualTo("ran\n");
+    List<String> loaded = sandbox.read("/tmp/classes.log").lines().toList();
+    assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+    assertThat(loaded)
+        .filteredOn(line -> !line.endsWith(" source: shared objects file"))
+        .as("classes not from the AOT cache")
+        .isEmpty();
+  }
+
+  @Test
   void aReadOnlyEnvironmentDirectoryIsOneWarningAndTheDumpsAreStillWritten() throws Exception {
     sandbox.write("/etc/container_environment/FROM_IMAGE", "image\n");
 

@@ -37,7 +37,27 @@ public final class AotTraining {
     } catch (IOException e) {
       // No group root: the boot then reads two classes from the module image.
     }
+    preload();
     Setuser.run(all.subList(0, SETUSER_ARGS));
     System.exit(MyInit.run(all.subList(SETUSER_ARGS, all.size())));
+  }
+
+  /**
+   * Loads the classes that a boot needs only after a race the training cannot count on: whether
+   * runit's first write to a service's {@code supervise/} reaches my_init's watch before the
+   * training ends, and which class jffi's set-up (on its own thread) finds not yet initialised. A
+   * class that is not in the cache is read from the compressed module image at boot.
+   */
+  private static void preload() {
+    for (String name :
+        new String[] {
+          "io.baseimage.posix.DirectoryWatch$Change", "java.lang.invoke.DirectMethodHandle$1"
+        }) {
+      try {
+        Class.forName(name, false, AotTraining.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("AotTraining preloads a class that is gone: " + name, e);
+      }
+    }
   }
 }

@@ -274,33 +274,30 @@ final class MyInit {
       log.info("Running " + FileNames.display(script) + "...");
       stores.beforeScript().forEach(this::report);
       Outcome outcome = runner.runAtBoot(script, env);
-      switch (outcome) {
-        case Outcome.Finished finished when finished.status().succeeded() ->
-            env = logged(stores.afterScript(env));
-        case Outcome.Finished finished -> {
-          log.error(FileNames.display(script) + " " + failure(finished.status()) + ".");
-          return false;
-        }
-        case Outcome.TimedOut timedOut -> {
-          log.error(
-              FileNames.display(script)
-                  + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
-                  + seconds(timedOut.limit())
-                  + ") and was stopped.");
-          return false;
-        }
-        case Outcome.Aborted aborted -> {
-          abortSignal = aborted.signal();
-          reaper.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
-          return false;
-        }
-        case Outcome.DeadlinePassed passed ->
-            throw new IllegalStateException("a startup script has no deadline");
-        case Outcome.NotStarted notStarted -> {
-          log.error(notStarted.cause().getMessage());
-          return false;
-        }
+      // Not pattern switches here and below: each one's bootstrap spins a class at run time, which
+      // no AOT cache holds, and that cost every boot with a startup script milliseconds
+      // (docs/benchmarks.md, "Levers").
+      if (outcome instanceof Outcome.Finished finished && finished.status().succeeded()) {
+        env = logged(stores.afterScript(env));
+        continue;
       }
+      if (outcome instanceof Outcome.Aborted aborted) {
+        abortSignal = aborted.signal();
+        reaper.terminate(aborted.pid(), shutdownDeadline(), settings.killProcessTimeout());
+      } else if (outcome instanceof Outcome.Finished finished) {
+        log.error(FileNames.display(script) + " " + failure(finished.status()) + ".");
+      } else if (outcome instanceof Outcome.TimedOut timedOut) {
+        log.error(
+            FileNames.display(script)
+                + " did not finish within MY_INIT_SCRIPT_TIMEOUT ("
+                + seconds(timedOut.limit())
+                + ") and was stopped.");
+      } else if (outcome instanceof Outcome.NotStarted notStarted) {
+        log.error(notStarted.cause().getMessage());
+      } else {
+        throw new IllegalStateException("a startup script has no deadline: " + outcome);
+      }
+      return false;
     }
     return true;
   }
@@ -332,28 +329,25 @@ final class MyInit {
     Duration limit = settings.waitForServices().orElseThrow();
     ServiceReadiness readiness =
         new ServiceReadiness(reaper, env, settings.killProcessTimeout(), runitStarted, log);
-    switch (readiness.await(services, limit, essentials)) {
-      case ServiceReadiness.Outcome.Ready ready -> {
-        log.info("Services ready after " + ready.took().toMillis() + " ms");
-        return Optional.empty();
-      }
-      case ServiceReadiness.Outcome.NotReady notReady -> {
-        log.error(
-            "Services not ready within MY_INIT_WAIT_FOR_SERVICES ("
-                + seconds(limit)
-                + "): "
-                + String.join(", ", notReady.services().stream().map(RunitService::name).toList())
-                + "; the command is not started.");
-        return Optional.of(EXIT_FAILED);
-      }
-      case ServiceReadiness.Outcome.Aborted aborted -> {
-        abortSignal = aborted.signal();
-        return Optional.of(EXIT_ABORTED);
-      }
-      case ServiceReadiness.Outcome.EssentialEnded ended -> {
-        return Optional.of(endedBy(ended.ended()));
-      }
+    ServiceReadiness.Outcome outcome = readiness.await(services, limit, essentials);
+    if (outcome instanceof ServiceReadiness.Outcome.Ready ready) {
+      log.info("Services ready after " + ready.took().toMillis() + " ms");
+      return Optional.empty();
     }
+    if (outcome instanceof ServiceReadiness.Outcome.NotReady notReady) {
+      log.error(
+          "Services not ready within MY_INIT_WAIT_FOR_SERVICES ("
+              + seconds(limit)
+              + "): "
+              + String.join(", ", notReady.services().stream().map(RunitService::name).toList())
+              + "; the command is not started.");
+      return Optional.of(EXIT_FAILED);
+    }
+    if (outcome instanceof ServiceReadiness.Outcome.Aborted aborted) {
+      abortSignal = aborted.signal();
+      return Optional.of(EXIT_ABORTED);
+    }
+    return Optional.of(endedBy(((ServiceReadiness.Outcome.EssentialEnded) outcome).ended()));
   }
 
   /** An essential service that ServiceSelection had to leave out, not being root. */

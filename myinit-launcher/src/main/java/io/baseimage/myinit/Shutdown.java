@@ -112,21 +112,22 @@ final class Shutdown {
         return;
       }
       log.info("Running " + FileNames.display(script) + "...");
-      switch (runner.runAtShutdown(script, env, deadline)) {
-        case Outcome.Finished finished when finished.status().succeeded() -> {}
-        case Outcome.Finished finished ->
-            log.warn(FileNames.display(script) + " " + MyInit.failure(finished.status()) + ".");
-        case Outcome.TimedOut timedOut ->
-            log.warn(
-                FileNames.display(script)
-                    + " did not finish within "
-                    + MyInit.seconds(timedOut.limit())
-                    + " and was stopped.");
-        case Outcome.DeadlinePassed passed ->
-            log.warn(FileNames.display(script) + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.");
-        case Outcome.Aborted aborted -> {}
-        case Outcome.NotStarted notStarted -> log.warn(notStarted.cause().getMessage());
+      // Not a pattern switch: MyInit.runStartupScripts says why.
+      Outcome outcome = runner.runAtShutdown(script, env, deadline);
+      if (outcome instanceof Outcome.Finished finished && !finished.status().succeeded()) {
+        log.warn(FileNames.display(script) + " " + MyInit.failure(finished.status()) + ".");
+      } else if (outcome instanceof Outcome.TimedOut timedOut) {
+        log.warn(
+            FileNames.display(script)
+                + " did not finish within "
+                + MyInit.seconds(timedOut.limit())
+                + " and was stopped.");
+      } else if (outcome instanceof Outcome.DeadlinePassed) {
+        log.warn(FileNames.display(script) + " was stopped at MY_INIT_SHUTDOWN_TIMEOUT.");
+      } else if (outcome instanceof Outcome.NotStarted notStarted) {
+        log.warn(notStarted.cause().getMessage());
       }
+      // Finished with success, or Aborted: nothing to say.
     }
   }
 
