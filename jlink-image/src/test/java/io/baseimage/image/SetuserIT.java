@@ -52,6 +52,37 @@ class SetuserIT {
         .append("/etc/group", "app:x:1500:\ng1:x:1601:app\ng2:x:1602:other,app\ng3:x:1603:other\n");
   }
 
+  /**
+   * A class from outside the AOT cache is read from the compressed module image, or (a lambda's)
+   * spun at run time: milliseconds of every setuser start.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"app", "1500", "app:g1", "app:1603", "4242:g2", "root"})
+  void takesEveryClassFromTheAotCache(String spec) throws Exception {
+    String traced =
+        sandbox
+            .read("/usr/lib/baseimage-java/setuser.args")
+            .replace("-Xlog:disable\n", "")
+            .replace("\n-m ", "\n-Xlog:class+load=info:file=/tmp/classes.log\n-m ");
+    sandbox.write("/traced.args", traced);
+
+    Sandbox.Result result =
+        sandbox.run(
+            "/usr/lib/baseimage-java/bin/launcher",
+            "@/traced.args",
+            "/sbin/setuser",
+            spec,
+            "/bin/true");
+
+    result.hasStatus(0);
+    List<String> loaded = sandbox.read("/tmp/classes.log").lines().toList();
+    assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+    assertThat(loaded)
+        .filteredOn(line -> !line.endsWith(" source: shared objects file"))
+        .as("classes not from the AOT cache")
+        .isEmpty();
+  }
+
   /** Started with root's supplementary groups 0, 4 and 27, which must not reach the command. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(

@@ -2,6 +2,7 @@ package io.baseimage.launchers;
 
 import io.baseimage.startup.LauncherArguments;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.util.List;
 
@@ -15,8 +16,9 @@ import java.util.List;
  * AotTraining AotTraining USER /nonexistent/command MY_INIT_ARGS...
  * }</pre>
  *
- * <p>setuser's command must not exist: setuser then fails before it would replace the JVM, and
- * returns. my_init's exit ends the JVM, which then writes the cache.
+ * <p>setuser runs twice, as {@code USER} and as {@code USER:root}. Its command must not exist:
+ * setuser then fails before it would replace the JVM, and returns. my_init's exit ends the JVM,
+ * which then writes the cache.
  */
 public final class AotTraining {
   private static final int SETUSER_ARGS = 2;
@@ -38,7 +40,12 @@ public final class AotTraining {
       // No group root: the boot then reads two classes from the module image.
     }
     preload();
-    Setuser.run(all.subList(0, SETUSER_ARGS));
+    List<byte[]> setuser = all.subList(0, SETUSER_ARGS);
+    Setuser.run(setuser);
+    // USER:GROUP takes a path of its own: the group's lookup.
+    // ISO-8859-1 maps every byte to one char and back.
+    String user = new String(setuser.get(0), StandardCharsets.ISO_8859_1);
+    Setuser.run(List.of((user + ":root").getBytes(StandardCharsets.ISO_8859_1), setuser.get(1)));
     System.exit(MyInit.run(all.subList(SETUSER_ARGS, all.size())));
   }
 
