@@ -105,9 +105,11 @@ mkdir -p "$runtime/no-services"
 #    command, shutdown) in a scratch root, so the build machine's /etc is never touched. The
 #    service makes the shutdown's service stop part of the cache: without it, the classes that
 #    stop services would be loaded and linked, interpreted, during every docker stop. The command
-#    outlasts the second of quiet after which my_init gives memory back, and a post-shutdown script
-#    runs: a class that only those paths need would otherwise be read from the module image
-#    (MyInitIT checks that a boot takes every class from the cache).
+#    outlasts the second of quiet after which my_init gives memory back, a post-shutdown script
+#    runs, the service is essential and waited for (MY_INIT_WAIT_FOR_SERVICES, which also parses a
+#    number of seconds), and my_init --status runs in the same JVM once the command has started
+#    (io.baseimage.launchers.StatusProbe): a class that only those paths need would otherwise be read
+#    from the module image (MyInitIT checks that a boot takes every class from the cache).
 train=$work/train
 # run/: my_init publishes its state there (my_init.state, for --status) at every phase of the boot.
 mkdir -p "$train/etc/my_init.d" "$train/etc/my_init.post_shutdown.d" "$train/etc/container_environment" \
@@ -116,6 +118,7 @@ printf '#!/bin/sh
 exec sleep 60
 ' > "$train/etc/service/train/run"
 chmod 755 "$train/etc/service/train/run"
+touch "$train/etc/service/train/essential"
 printf 'x\n' > "$train/etc/container_environment/FROM_FILE"
 printf '#!/bin/sh\necho y > "$1/etc/container_environment/FROM_SCRIPT"\n' > "$train/etc/my_init.d/10-train"
 sed -i "s#\\\$1#$train#" "$train/etc/my_init.d/10-train"
@@ -126,9 +129,9 @@ chmod 755 "$train/etc/my_init.post_shutdown.d/10-train"
 # container's my_init is PID 1, and its shutdown's kill(-1) is then part of the cache too.
 pid1=()
 if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid --fork --mount-proc --kill-child); fi
-(cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" "${pid1[@]}" "$runtime/bin/java" \
+(cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" MY_INIT_WAIT_FOR_SERVICES=30 "${pid1[@]}" "$runtime/bin/java" \
   -XX:AOTCacheOutput="$runtime/lib/launchers.aot" -Dbaseimage.root="$train" @"$work/training.args" \
-  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && break; sleep 0.05; done; sleep 1.5") \
+  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && break; sleep 0.05; done; touch '$train/run/training-command'; sleep 1.5") \
   > "$work/train.log" 2>&1 \
   || { cat "$work/train.log"; exit 1; }
 [ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }

@@ -237,8 +237,11 @@ public final class EnvironmentStores {
     // jlink-image/src/main/sh/build-overlay.sh).
     reportAll(JsonDump.problems(env), problems);
     writeDump(jsonDump, out -> JsonDump.writeJson(out, env), notWritableNow, problems);
-    for (var stores : notWritableNow.entrySet()) {
-      report(new StoreProblem.NotWritable(stores.getValue(), stores.getKey()), problems);
+    for (NotWritableException.Reason reason : NotWritableException.Reason.values()) {
+      List<Path> stores = notWritableNow.get(reason);
+      if (stores != null) {
+        report(new StoreProblem.NotWritable(stores, reason), problems);
+      }
     }
   }
 

@@ -3,14 +3,17 @@ package io.baseimage.image;
 import static io.baseimage.image.Sandbox.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -1556,39 +1559,104 @@ class MyInitIT {
                 + " docs/operations.md, read-only root).");
   }
 
-  @Test
-  void aBootWithAScriptAServiceAndACommandTakesEveryClassFromTheAotCache() throws Exception {
-    // The launcher's own flags, with class loading logged. A class from outside the cache is read
-    // from the compressed module image, or (a pattern switch's) spun at run time, at every boot.
+  /**
+   * The launcher with its own flags and class loading logged to {@code /tmp/LOG.log}: a class from
+   * outside the AOT cache is read from the compressed module image, or (a lambda's, a pattern
+   * switch's) spun at run time, on every run of that path (docs/benchmarks.md, "Levers").
+   */
+  private String[] tracedMyInit(String log, String... args) throws IOException {
     String traced =
         sandbox
             .read("/usr/lib/baseimage-java/my_init.args")
             .replace("-Xlog:disable\n", "")
-            .replace("\n-m ", "\n-Xlog:class+load=info:file=/tmp/classes.log\n-m ");
-    sandbox.write("/traced.args", traced);
+            .replace("\n-m ", "\n-Xlog:class+load=info:file=/tmp/" + log + ".log\n-m ");
+    sandbox.write("/" + log + ".args", traced);
+    List<String> argv =
+        new ArrayList<>(
+            List.of("/usr/lib/baseimage-java/bin/launcher", "@/" + log + ".args", "/sbin/my_init"));
+    argv.addAll(List.of(args));
+    return argv.toArray(String[]::new);
+  }
+
+  private void tookEveryClassFromTheAotCache(String log) throws IOException {
+    List<String> loaded = sandbox.read("/tmp/" + log + ".log").lines().toList();
+    assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+    assertThat(loaded)
+        .filteredOn(line -> !line.endsWith(" source: shared objects file"))
+        .as("classes not from the AOT cache")
+        .isEmpty();
+  }
+
+  @Test
+  void aBootWithAScriptAServiceAndACommandTakesEveryClassFromTheAotCache() throws Exception {
     sandbox.script("/etc/my_init.d/10-script", "echo ran > /tmp/script-ran");
     sandbox.script("/etc/my_init.post_shutdown.d/10-script", "true");
     sandbox.service("svc", "touch /tmp/svc-up; exec sleep 1000");
 
     Sandbox.Result result =
         sandbox.run(
-            environment(),
-            "/usr/lib/baseimage-java/bin/launcher",
-            "@/traced.args",
-            "/sbin/my_init",
-            "--",
-            "/bin/sh",
-            "-c",
-            "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done");
+            environment("KILL_PROCESS_TIMEOUT", "2.5"),
+            tracedMyInit(
+                "classes",
+                "--",
+                "/bin/sh",
+                "-c",
+                "while [ ! -e /tmp/svc-up ]; do sleep 0.05; done"));
 
     result.hasStatus(0);
     assertThat(sandbox.read("/tmp/script-ran")).isEqualTo("ran\n");
-    List<String> loaded = sandbox.read("/tmp/classes.log").lines().toList();
-    assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
-    assertThat(loaded)
-        .filteredOn(line -> !line.endsWith(" source: shared objects file"))
-        .as("classes not from the AOT cache")
-        .isEmpty();
+    tookEveryClassFromTheAotCache("classes");
+  }
+
+  @Test
+  void aDockerStopOfServicesTakesEveryClassFromTheAotCache() throws Exception {
+    // No command: the container's life is its services, and docker stop sends SIGTERM.
+    sandbox.service("quick", "touch /tmp/quick-up; exec sleep 1000");
+    sandbox.service(
+        "stubborn", "trap '' TERM; touch /tmp/stubborn-up; while :; do sleep 0.05; done");
+    Sandbox.Run run =
+        sandbox.start(environment("KILL_PROCESS_TIMEOUT", "0.5"), tracedMyInit("classes"));
+    sandbox.awaitFile(run, "/tmp/quick-up", READY);
+    sandbox.awaitFile(run, "/tmp/stubborn-up", READY);
+
+    // A health probe, as HEALTHCHECK runs it every few seconds.
+    Sandbox.Result status = run.exec(tracedMyInit("status", "--status"));
+    assertThat(status.stdout()).contains("quick: up (pid ");
+    tookEveryClassFromTheAotCache("status");
+
+    run.signal("TERM");
+    Sandbox.Result result = run.await(Duration.ofSeconds(30));
+    assertThat(result.stderr()).contains("/etc/service/stubborn did not stop within 500 ms");
+    tookEveryClassFromTheAotCache("classes");
+  }
+
+  @Test
+  void aNonRootBootTakesEveryClassFromTheAotCache() throws Exception {
+    sandbox.service("svc", "exec sleep 1000");
+    // supervise/ would be made in the image's /etc/service, which uid 500 may not write.
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment(),
+            Stream.concat(
+                    Stream.of("setpriv", "--reuid=500", "--regid=500", "--clear-groups"),
+                    Stream.of(tracedMyInit("classes", "--", "/bin/true")))
+                .toArray(String[]::new));
+
+    result.hasStatus(0);
+    assertThat(result.stderr()).contains("/etc/service/svc not started");
+    tookEveryClassFromTheAotCache("classes");
+  }
+
+  @Test
+  void anEssentialServiceThatEndsTakesEveryClassFromTheAotCache() throws Exception {
+    sandbox.service("web", "sleep 0.3; exit 3");
+    sandbox.write("/etc/service/web/essential", "");
+
+    Sandbox.Result result = sandbox.run(environment(), tracedMyInit("classes"));
+
+    result.hasStatus(3);
+    tookEveryClassFromTheAotCache("classes");
   }
 
   @Test

@@ -2,8 +2,13 @@ package io.baseimage.launchers;
 
 import io.baseimage.startup.LauncherArguments;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -40,25 +45,49 @@ public final class AotTraining {
       // No group root: the boot then reads two classes from the module image.
     }
     preload();
+    StatusProbe.startDuringTheBoot();
+    datePastAsANonRootBootDoes();
     List<byte[]> setuser = all.subList(0, SETUSER_ARGS);
     Setuser.run(setuser);
     // USER:GROUP takes a path of its own: the group's lookup.
     // ISO-8859-1 maps every byte to one char and back.
     String user = new String(setuser.get(0), StandardCharsets.ISO_8859_1);
     Setuser.run(List.of((user + ":root").getBytes(StandardCharsets.ISO_8859_1), setuser.get(1)));
-    System.exit(MyInit.run(all.subList(SETUSER_ARGS, all.size())));
+    // As the launchers end: see MyInit.main.
+    Runtime.getRuntime().halt(MyInit.run(all.subList(SETUSER_ARGS, all.size())));
   }
 
   /**
-   * Loads the classes that a boot needs only after a race the training cannot count on: whether
+   * A non-root boot gives runsvdir a directory of links whose time it sets back (ServiceSelection):
+   * the JDK's lambda for that is linked here, as the training runs as root.
+   */
+  private static void datePastAsANonRootBootDoes() {
+    Path run = Path.of(System.getProperty("baseimage.root", "/"), "run");
+    try {
+      Files.setLastModifiedTime(run, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Loads the classes that a boot needs only after a race the training cannot count on (whether
    * runit's first write to a service's {@code supervise/} reaches my_init's watch before the
-   * training ends, and which class jffi's set-up (on its own thread) finds not yet initialised. A
-   * class that is not in the cache is read from the compressed module image at boot.
+   * training ends; which class jffi's set-up, on its own thread, finds not yet initialised) or on a
+   * path it does not take (a startup script that a signal stops, a command a signal kills). A class
+   * that is not in the cache is read from the compressed module image.
    */
   private static void preload() {
     for (String name :
         new String[] {
-          "io.baseimage.posix.DirectoryWatch$Change", "java.lang.invoke.DirectMethodHandle$1"
+          "io.baseimage.posix.DirectoryWatch$Change",
+          "java.lang.invoke.DirectMethodHandle$1",
+          "io.baseimage.startup.ScriptRunner$Outcome$Aborted",
+          "io.baseimage.startup.SignalNames",
+          // A non-root boot's, and a read-only or full disk's.
+          "io.baseimage.env.StoreProblem$Unreadable",
+          "io.baseimage.env.StoreProblem$NotWritable",
+          "io.baseimage.env.StoreProblem$WriteFailed"
         }) {
       try {
         Class.forName(name, false, AotTraining.class.getClassLoader());

@@ -4,6 +4,7 @@ import io.baseimage.posix.Errno;
 import io.baseimage.posix.ErrnoException;
 import io.baseimage.posix.ProcessControl;
 import io.baseimage.posix.TrackedProcess;
+import io.baseimage.posix.WaitStatus;
 import io.baseimage.startup.ExitStatus;
 import java.time.Instant;
 import java.util.List;
@@ -33,11 +34,13 @@ final class EssentialServices implements AutoCloseable {
   record Ended(RunitService service, Optional<ExitStatus> status) {
     /** The container's exit status: the service's own, or 1 when it is unknown. */
     int exitStatus() {
-      return status.map(ExitStatus::shellStatus).orElse(MyInit.EXIT_FAILED);
+      // Not Optional.map: the AOT training's boot ends no essential service, and a method
+      // reference it never linked would be spun at run time, delaying the shutdown.
+      return status.isPresent() ? status.get().shellStatus() : MyInit.EXIT_FAILED;
     }
 
     String describe() {
-      return status.map(ExitStatus::describe).orElse("exit status unknown");
+      return status.isPresent() ? status.get().describe() : "exit status unknown";
     }
   }
 
@@ -197,9 +200,15 @@ final class EssentialServices implements AutoCloseable {
   }
 
   private static Optional<Ended> ended(Watched watched) {
-    return Optional.of(
-        new Ended(
-            watched.service, watched.process.flatMap(TrackedProcess::exit).map(ExitStatus::of)));
+    // Not Optional.flatMap and map: see Ended.exitStatus.
+    Optional<ExitStatus> status = Optional.empty();
+    if (watched.process.isPresent()) {
+      Optional<WaitStatus> exit = watched.process.get().exit();
+      if (exit.isPresent()) {
+        status = Optional.of(ExitStatus.of(exit.get()));
+      }
+    }
+    return Optional.of(new Ended(watched.service, status));
   }
 
   /** A run that ended before we could hold its process: its status is lost. */

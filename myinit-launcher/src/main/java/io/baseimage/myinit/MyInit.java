@@ -355,8 +355,11 @@ final class MyInit {
     if (scanned.equals(layout.serviceDirectory())) {
       return Optional.empty();
     }
-    List<ByteString> given =
-        RunitService.in(scanned).stream().map(s -> FileNames.nameOf(s.directory())).toList();
+    // A loop, not a stream: only a non-root boot comes here, and the AOT training runs as root.
+    List<ByteString> given = new ArrayList<>();
+    for (RunitService service : RunitService.in(scanned)) {
+      given.add(FileNames.nameOf(service.directory()));
+    }
     for (RunitService service : essentials.services()) {
       if (!given.contains(FileNames.nameOf(service.directory()))) {
         return Optional.of(service);
@@ -407,17 +410,7 @@ final class MyInit {
       giveTerminalTo(pid);
     }
     publish(StateFile.Phase.RUNNING);
-    Optional<ExitStatus> status =
-        awaitBooted(
-            pid,
-            signal -> {
-              if (isShutdownSignal(signal)) {
-                abortSignal = signal;
-                return true;
-              }
-              reaper.signal(pid, signal);
-              return false;
-            });
+    Optional<ExitStatus> status = awaitBooted(pid, passingSignalsTo(pid));
     if (status.isEmpty()) {
       reaper.terminate(pid, shutdownDeadline(), settings.killProcessTimeout());
     }
@@ -425,7 +418,7 @@ final class MyInit {
       takeTerminalBack();
     }
     if (status.isEmpty()) {
-      return essentialEnded.map(EssentialServices.Ended::exitStatus).orElse(EXIT_ABORTED);
+      return stoppedStatus();
     }
     log.info(command.displayName() + " " + status.get().describe() + ".");
     return status.get().shellStatus();
@@ -485,24 +478,39 @@ final class MyInit {
   }
 
   private int awaitRunsvdir() throws InterruptedException {
-    // Without a command, other signals are ignored (docs/user-guide.md, "my_init reference").
-    Optional<ExitStatus> status =
-        awaitBooted(
-            runsvdir,
-            signal -> {
-              if (isShutdownSignal(signal)) {
-                abortSignal = signal;
-                return true;
-              }
-              log.debug(
-                  "ignoring " + SignalNames.name(signal) + ": there is no command to pass it to");
-              return false;
-            });
+    Optional<ExitStatus> status = awaitBooted(runsvdir, passingSignalsTo(0));
     if (status.isPresent()) {
       log.info("runsvdir " + status.get().describe() + ".");
       return status.get().shellStatus();
     }
-    return essentialEnded.map(EssentialServices.Ended::exitStatus).orElse(EXIT_ABORTED);
+    return stoppedStatus();
+  }
+
+  /**
+   * What to do with a signal while my_init waits for {@code command} (0: none): a shutdown signal
+   * ends the wait, any other goes to the command, or without one is ignored (docs/user-guide.md,
+   * "my_init reference"). One lambda for both: the AOT training's boot has a command, and a lambda
+   * it never created would be spun at every `docker stop` of a container without one.
+   */
+  private IntPredicate passingSignalsTo(int command) {
+    return signal -> {
+      if (isShutdownSignal(signal)) {
+        abortSignal = signal;
+        return true;
+      }
+      if (command != 0) {
+        reaper.signal(command, signal);
+      } else {
+        log.debug("ignoring " + SignalNames.name(signal) + ": there is no command to pass it to");
+      }
+      return false;
+    };
+  }
+
+  /** The exit status of a boot that a signal or an essential service ended. */
+  private int stoppedStatus() {
+    // Not Optional.map: its method reference would be spun at run time (see passingSignalsTo).
+    return essentialEnded.isPresent() ? essentialEnded.get().exitStatus() : EXIT_ABORTED;
   }
 
   /**

@@ -116,13 +116,14 @@ final class RunitServices {
     if (up.isEmpty() || deadline.passed()) {
       return;
     }
-    up.forEach(
-        s ->
-            log.warn(
-                FileNames.display(s.directory())
-                    + " did not stop within "
-                    + killTimeout.toMillis()
-                    + " ms of SIGTERM; killing it"));
+    // Loops, not lambdas, from here on: see release().
+    for (Runsv service : up) {
+      log.warn(
+          FileNames.display(service.directory())
+              + " did not stop within "
+              + killTimeout.toMillis()
+              + " ms of SIGTERM; killing it");
+    }
     // runsv's kill reaches only a run script, and sent during a finish script it makes runsv run
     // finish once more when that ends (runsv.c): a finish script that hangs gets SIGKILL from us.
     List<Runsv> running = new ArrayList<>();
@@ -171,15 +172,15 @@ final class RunitServices {
       log.warn(
           FileNames.display(runsv.directory())
               + " still runs after it was stopped; killing it with its runsv");
-      // The service may have a session of its own (setsid), out of runsv's process group.
-      ServiceStatus.of(runsv.directory())
-          .map(ServiceStatus::pid)
-          .filter(pid -> pid > 0)
-          .ifPresent(
-              pid -> {
-                kill(-pid, Signals.SIGKILL);
-                kill(pid, Signals.SIGKILL);
-              });
+      // The service may have a session of its own (setsid), out of runsv's process group. No
+      // lambdas on the paths of a service that does not stop: the AOT training's stops in time,
+      // and a lambda it never linked would be spun here, in a shutdown already late.
+      Optional<ServiceStatus> status = ServiceStatus.of(runsv.directory());
+      int pid = status.isPresent() ? status.get().pid() : 0;
+      if (pid > 0) {
+        kill(-pid, Signals.SIGKILL);
+        kill(pid, Signals.SIGKILL);
+      }
       kill(-runsv.pid(), Signals.SIGKILL);
       kill(runsv.pid(), Signals.SIGKILL);
     }

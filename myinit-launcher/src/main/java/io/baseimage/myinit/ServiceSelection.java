@@ -4,15 +4,19 @@ import io.baseimage.env.ByteString;
 import io.baseimage.env.internal.FileNames;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which services runsvdir gets to supervise (docs/architecture.md, "Not root"). A service runit
@@ -37,6 +41,11 @@ final class ServiceSelection {
   static final String ROOT_ONLY = "root-only";
 
   private static final ByteString DOT = ByteString.of(".");
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+  /** Names taken in a row before giving up on a directory: someone is squatting on them. */
+  private static final int MAX_NAME_ATTEMPTS = 100;
 
   private final Layout layout;
   private final Log log;
@@ -166,10 +175,14 @@ final class ServiceSelection {
    * {@code ok} in it.
    */
   private static Optional<String> cannotKeep(Path state) {
+    // Not Optional.map: a non-root boot's lambda is never linked by the AOT training, which runs
+    // as root, and would be spun at run time.
     Optional<String> problem = notWritable(state);
-    return problem.map(
-        reason ->
-            reason + "; make it writable, or a symlink into /tmp: docs/operations.md, non-root");
+    return problem.isEmpty()
+        ? problem
+        : Optional.of(
+            problem.get()
+                + "; make it writable, or a symlink into /tmp: docs/operations.md, non-root");
   }
 
   private static Optional<String> notWritable(Path state) {
@@ -240,6 +253,26 @@ final class ServiceSelection {
   }
 
   /**
+   * A new directory in {@code parent}, mode 0700. Not {@code Files.createTempDirectory}: its random
+   * name costs a {@code SecureRandom}, whose providers are ~70 classes that no non-root boot should
+   * read from the module image. A name made from the clock is unlikely to be taken, and {@code
+   * mkdir} fails on a name that is (whatever it is, a symbolic link included): the next is tried.
+   */
+  private static Path newPrivateDirectory(Path parent) throws IOException {
+    String clock = Long.toHexString(System.nanoTime());
+    for (int attempt = 1; ; attempt++) {
+      Path dir = parent.resolve("baseimage-service." + clock + "." + attempt);
+      try {
+        return Files.createDirectory(dir, PRIVATE_DIRECTORY);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == MAX_NAME_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
    * A new directory of symlinks to {@code services}, in the first runtime directory we can write.
    */
   private Optional<Path> linkDirectory(List<Path> services) {
@@ -248,11 +281,7 @@ final class ServiceSelection {
         continue;
       }
       try {
-        Path links =
-            Files.createTempDirectory(
-                parent,
-                "baseimage-service.",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path links = newPrivateDirectory(parent);
         for (Path service : services) {
           Files.createSymbolicLink(FileNames.resolve(links, FileNames.nameOf(service)), service);
         }

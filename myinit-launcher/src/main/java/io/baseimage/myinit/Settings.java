@@ -3,7 +3,6 @@ package io.baseimage.myinit;
 import io.baseimage.env.ByteString;
 import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.env.internal.FileNames;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +16,12 @@ record Settings(
     Optional<Duration> scriptTimeout,
     Optional<Log.Level> logLevel,
     Optional<Duration> waitForServices) {
+
+  /** The longest limit: a year. */
+  static final long MAX_NANOS = 86_400L * 365 * 1_000_000_000L;
+
+  /** MAX_NANOS has 17 digits: a number with more is above it. */
+  private static final int MAX_NANOS_DIGITS = 17;
 
   static Settings from(ContainerEnvironment environment) throws SettingsException {
     return new Settings(
@@ -52,13 +57,8 @@ record Settings(
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    try {
-      BigDecimal seconds = new BigDecimal(text.get().trim());
-      if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
-        throw new NumberFormatException();
-      }
-      return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValue()));
-    } catch (NumberFormatException e) {
+    long nanos = nanosOf(text.get().trim());
+    if (nanos < 0) {
       throw new SettingsException(
           "invalid "
               + name
@@ -66,6 +66,106 @@ record Settings(
               + text.get()
               + "': expected a number of seconds, for example 5 or 0.5");
     }
+    return Optional.of(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * {@code seconds}, a decimal number as {@link java.math.BigDecimal#BigDecimal(String)} reads it
+   * ({@code 5}, {@code 0.5}, {@code .25}, {@code 1e1}), in nanoseconds, truncated; -1 if it is not
+   * such a number, is below zero or above {@link #MAX_NANOS}. Not BigDecimal itself: its class
+   * set-up links BigInteger's parallel arithmetic, ~35 classes with ForkJoinPool's, which a boot
+   * that sets a timeout would read from the module image (docs/benchmarks.md, "Levers").
+   */
+  static long nanosOf(String seconds) {
+    int at = 0;
+    int end = seconds.length();
+    boolean negative = false;
+    if (at < end && (seconds.charAt(at) == '+' || seconds.charAt(at) == '-')) {
+      negative = seconds.charAt(at) == '-';
+      at++;
+    }
+    // The significant digits (no leading zeros) and the power of ten they are multiplied by.
+    StringBuilder digits = new StringBuilder();
+    long power = 9;
+    boolean anyDigit = false;
+    boolean point = false;
+    for (; at < end; at++) {
+      char c = seconds.charAt(at);
+      if (c == '.' && !point) {
+        point = true;
+      } else if (c >= '0' && c <= '9') {
+        anyDigit = true;
+        if (digits.length() > 0 || c != '0') {
+          digits.append(c);
+        }
+        if (point) {
+          power--;
+        }
+      } else {
+        break;
+      }
+    }
+    if (!anyDigit) {
+      return -1;
+    }
+    if (at < end && (seconds.charAt(at) == 'e' || seconds.charAt(at) == 'E')) {
+      long exponent = exponentOf(seconds, at + 1);
+      if (exponent == Long.MIN_VALUE) {
+        return -1;
+      }
+      power += exponent;
+      at = end;
+    }
+    if (at != end) {
+      return -1;
+    }
+    if (negative && digits.length() > 0) {
+      return -1; // -0 is zero: BigDecimal's zero has no sign
+    }
+    if (power < 0) {
+      // Truncated below the nanosecond, as BigDecimal's longValue() does.
+      digits.setLength((int) Math.max(0, digits.length() + power));
+      power = 0;
+    }
+    if (digits.length() == 0) {
+      return 0;
+    }
+    if (digits.length() + power > MAX_NANOS_DIGITS) {
+      return -1;
+    }
+    long nanos = Long.parseLong(digits.toString());
+    for (long i = 0; i < power; i++) {
+      nanos *= 10;
+    }
+    return nanos <= MAX_NANOS ? nanos : -1;
+  }
+
+  /**
+   * The exponent written from {@code at} ({@code [+-]digits}), or {@link Long#MIN_VALUE} if there
+   * is none or, as for BigDecimal, it is beyond an {@code int}.
+   */
+  private static long exponentOf(String text, int at) {
+    int end = text.length();
+    boolean negative = false;
+    if (at < end && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
+      negative = text.charAt(at) == '-';
+      at++;
+    }
+    if (at == end) {
+      return Long.MIN_VALUE;
+    }
+    long exponent = 0;
+    for (; at < end; at++) {
+      char c = text.charAt(at);
+      if (c < '0' || c > '9') {
+        return Long.MIN_VALUE;
+      }
+      exponent = exponent * 10 + (c - '0');
+      if (exponent > Integer.MAX_VALUE) {
+        return Long.MIN_VALUE;
+      }
+    }
+    return negative ? -exponent : exponent;
   }
 
   /** A directory given by its exact bytes, in any encoding: a name is bytes, not text. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baseimage.env.ContainerEnvironment;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,6 +55,81 @@ class SettingsTest {
     Settings settings = from(Map.of("KILL_PROCESS_TIMEOUT", value));
 
     assertThat(settings.killProcessTimeout()).isEqualTo(Duration.parse(expected));
+  }
+
+  /** What the settings accepted when BigDecimal read them, the oracle here. */
+  private static long nanosAsBigDecimalReadsThem(String text) {
+    try {
+      BigDecimal seconds = new BigDecimal(text);
+      if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
+        return -1;
+      }
+      return seconds.movePointRight(9).longValue();
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "5",
+        "5.",
+        ".5",
+        "+.5",
+        "-0",
+        "-0.0",
+        "+0",
+        "00012.5000",
+        "1e1",
+        "1E+2",
+        "25e-1",
+        "1e-9",
+        "1e-10",
+        "0.0000000019",
+        "31536000",
+        "31536000.000000001",
+        "3.1536e7",
+        "315360000000000000000e-13",
+        "1e",
+        "1e+",
+        "e5",
+        ".",
+        "+",
+        "-",
+        "1.2.3",
+        "1e1.5",
+        " 5",
+        "5 ",
+        "0x10",
+        "-1e-10",
+        "0e5",
+        "0e9999999999",
+        "1e2147483647",
+        "123456789012345678901234567890e-30",
+        "9999999999999999999999999999999999999999"
+      })
+  void readsNumbersAsBigDecimalDid(String text) {
+    assertThat(Settings.nanosOf(text)).isEqualTo(nanosAsBigDecimalReadsThem(text));
+  }
+
+  @Test
+  void readsRandomNumbersAsBigDecimalDid() {
+    Random random = new Random(17);
+    String alphabet = "0123456789.eE+-";
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder text = new StringBuilder();
+      int length = 1 + random.nextInt(12);
+      for (int j = 0; j < length; j++) {
+        // Mostly digits, so that many of them are numbers.
+        text.append(
+            random.nextInt(3) == 0
+                ? alphabet.charAt(10 + random.nextInt(5))
+                : alphabet.charAt(random.nextInt(10)));
+      }
+      String number = text.toString();
+      assertThat(Settings.nanosOf(number)).as(number).isEqualTo(nanosAsBigDecimalReadsThem(number));
+    }
   }
 
   @Test
