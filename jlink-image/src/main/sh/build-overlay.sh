@@ -129,9 +129,17 @@ chmod 755 "$train/etc/my_init.post_shutdown.d/10-train"
 # container's my_init is PID 1, and its shutdown's kill(-1) is then part of the cache too.
 pid1=()
 if unshare --pid --fork --mount-proc true 2> /dev/null; then pid1=(unshare --pid --fork --mount-proc --kill-child); fi
-(cd "$train" && env -i PATH=/usr/bin:/bin HOME=/root "A.B=1" MY_INIT_WAIT_FOR_SERVICES=30 "${pid1[@]}" "$runtime/bin/java" \
+# A container's PATH: runsvdir finds runsv on it (runit built from source lives in /usr/local/sbin).
+container_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+for tool in runsvdir runsv sv; do
+  PATH=$container_path command -v "$tool" > /dev/null || { echo "build-overlay: the AOT training needs runit's $tool on $container_path"; exit 1; }
+done
+# The command starts once the service is ready (MY_INIT_WAIT_FOR_SERVICES), lets the status probe
+# run (it answers with run/training-probed, waited for at most 10 s) and then outlasts the second of
+# quiet after which my_init gives memory back.
+(cd "$train" && env -i PATH=$container_path HOME=/root "A.B=1" MY_INIT_WAIT_FOR_SERVICES=30 "${pid1[@]}" "$runtime/bin/java" \
   -XX:AOTCacheOutput="$runtime/lib/launchers.aot" -Dbaseimage.root="$train" @"$work/training.args" \
-  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "for i in \$(seq 100); do grep -qs ^run '$train/etc/service/train/supervise/stat' && break; sleep 0.05; done; touch '$train/run/training-command'; sleep 1.5") \
+  AotTraining "$(id -un)" /nonexistent/command --quiet -- /bin/sh -c "touch '$train/run/training-command'; for i in \$(seq 200); do [ -e '$train/run/training-probed' ] && break; sleep 0.05; done; sleep 1.5") \
   > "$work/train.log" 2>&1 \
   || { cat "$work/train.log"; exit 1; }
 [ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }

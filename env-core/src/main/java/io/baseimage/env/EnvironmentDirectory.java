@@ -6,10 +6,12 @@ import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -423,6 +425,19 @@ public final class EnvironmentDirectory {
       return "permission denied";
     }
     String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-    return reason != null ? reason : e.getClass().getSimpleName();
+    if (reason != null) {
+      return reason;
+    }
+    // The JDK's exceptions for these conditions carry no reason of their own.
+    if (e instanceof FileAlreadyExistsException) {
+      return "something that is not a directory is in the way";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "No such file or directory";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "Not a directory";
+    }
+    return e.getClass().getSimpleName();
   }
 }

@@ -48,7 +48,7 @@ public sealed interface StoreProblem
 
   /**
    * Stores that this process may not write, for one reason: a read-only file system ({@code docker
-   * run --read-only}) or missing permission (not root). They keep their old content; every process
+   * run --read-only}) or missing permission (not root). They are left as they were; every process
    * started still gets the environment. One problem names all the stores of one step that fail for
    * the same reason, and a store is named once per {@link EnvironmentStores}.
    *
@@ -83,8 +83,8 @@ public sealed interface StoreProblem
           + names
           + " ("
           + reason
-          + (stores.size() == 1 ? "); it keeps its" : "); they keep their")
-          + " old content, but every process started still gets the environment";
+          + (stores.size() == 1 ? "); it is left as it was" : "); they are left as they were")
+          + ", but every process started still gets the environment";
     }
   }
 
@@ -104,11 +104,7 @@ public sealed interface StoreProblem
 
     @Override
     public String toString() {
-      return "cannot write "
-          + FileNames.display(store)
-          + " ("
-          + reason
-          + "); its old content stays whole";
+      return "cannot write " + FileNames.display(store) + " (" + reason + "); it is left as it was";
     }
   }
 }

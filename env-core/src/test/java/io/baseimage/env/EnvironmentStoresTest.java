@@ -276,11 +276,9 @@ class EnvironmentStoresTest {
                   .hasToString(
                       "cannot write "
                           + etc.resolve("container_environment.json")
-                          + " (Is a directory); its old content stays whole");
+                          + " (Is a directory); it is left as it was");
             });
-    assertThat(after.problems())
-        .as("the same failure, although it names another temporary file")
-        .isEmpty();
+    assertThat(after.problems()).as("the same failure, returned once").isEmpty();
     assertThat(Files.readString(etc.resolve("container_environment.sh")))
         .isEqualTo("export A=1\nexport B=b\n");
     assertThat(Files.readString(dir.resolve("A"))).isEqualTo("1");
@@ -305,7 +303,7 @@ class EnvironmentStoresTest {
           .hasToString(
               "cannot save the environment to "
                   + dir
-                  + " (read-only file system); it keeps its old content, but every process"
+                  + " (read-only file system); it is left as it was, but every process"
                   + " started still gets the environment");
       assertThat(Files.readString(etc.resolve("container_environment.sh")))
           .isEqualTo("export A='from the mount'\nexport B=2\n");
@@ -314,6 +312,22 @@ class EnvironmentStoresTest {
     } finally {
       Commands.unmount(dir);
     }
+  }
+
+  @Test
+  void aDirectoryThatIsADanglingLinkIsOneProblemThatSaysWhy() throws IOException {
+    Files.delete(dir);
+    Files.createSymbolicLink(dir, etc.resolve("nowhere"));
+
+    EnvironmentStores.Synced boot = stores.atBoot(ContainerEnvironment.of(Map.of("A", "1")));
+
+    assertThat(boot.problems())
+        .singleElement()
+        .hasToString(
+            "cannot write "
+                + dir
+                + " (something that is not a directory is in the way); it is left as it was");
+    assertThat(Files.readString(etc.resolve("container_environment.sh"))).isEqualTo("export A=1\n");
   }
 
   @Test

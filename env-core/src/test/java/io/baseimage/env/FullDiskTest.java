@@ -95,10 +95,10 @@ class FullDiskTest {
             dir + "/BIG: not written: No space left on device",
             "cannot write "
                 + etc.resolve("container_environment.sh")
-                + " (No space left on device); its old content stays whole",
+                + " (No space left on device); it is left as it was",
             "cannot write "
                 + etc.resolve("container_environment.json")
-                + " (No space left on device); its old content stays whole");
+                + " (No space left on device); it is left as it was");
     assertThat(after.problems()).isEmpty();
     assertThat(after.environment().get("BIG")).hasValue(BIG);
     assertThat(Files.readString(dir.resolve("BIG"))).isEqualTo("old");

@@ -142,7 +142,7 @@ class ReadOnlyFileSystemTest {
                 + dir
                 + ".sh and "
                 + dir
-                + ".json (read-only file system); they keep their old content, but every process"
+                + ".json (read-only file system); they are left as they were, but every process"
                 + " started still gets the environment");
     assertThat(after).isEqualTo(new EnvironmentStores.Synced(ENV, List.of()));
     assertThat(Files.readString(dir.resolve("B"))).isEqualTo("old");

@@ -1551,7 +1551,7 @@ class MyInitIT {
         .containsExactly(
             "*** WARNING: cannot save the environment to /etc/container_environment,"
                 + " /etc/container_environment.sh and /etc/container_environment.json (read-only"
-                + " file system); they keep their old content, but every process started still"
+                + " file system); they are left as they were, but every process started still"
                 + " gets the environment",
             "*** WARNING: /etc/service/svc not started: runit cannot keep its state in"
                 + " /etc/service/svc/supervise as uid 0 (/etc/service/svc is on a read-only file"
@@ -1612,6 +1612,7 @@ class MyInitIT {
   void aDockerStopOfServicesTakesEveryClassFromTheAotCache() throws Exception {
     // No command: the container's life is its services, and docker stop sends SIGTERM.
     sandbox.service("quick", "touch /tmp/quick-up; exec sleep 1000");
+    sandbox.script("/etc/service/quick/check", "true");
     sandbox.service(
         "stubborn", "trap '' TERM; touch /tmp/stubborn-up; while :; do sleep 0.05; done");
     Sandbox.Run run =
@@ -1621,7 +1622,7 @@ class MyInitIT {
 
     // A health probe, as HEALTHCHECK runs it every few seconds.
     Sandbox.Result status = run.exec(tracedMyInit("status", "--status"));
-    assertThat(status.stdout()).contains("quick: up (pid ");
+    assertThat(status.stdout()).contains("quick: up (pid ").contains("check passed");
     tookEveryClassFromTheAotCache("status");
 
     run.signal("TERM");
@@ -1678,7 +1679,7 @@ class MyInitIT {
     assertThat(result.stderr().lines())
         .containsExactly(
             "*** WARNING: cannot save the environment to /etc/container_environment (read-only"
-                + " file system); it keeps its old content, but every process started still gets"
+                + " file system); it is left as it was, but every process started still gets"
                 + " the environment");
   }
 

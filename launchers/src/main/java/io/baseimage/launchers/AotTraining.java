@@ -46,7 +46,7 @@ public final class AotTraining {
     }
     preload();
     StatusProbe.startDuringTheBoot();
-    datePastAsANonRootBootDoes();
+    setTimesAsANonRootBootDoes();
     List<byte[]> setuser = all.subList(0, SETUSER_ARGS);
     Setuser.run(setuser);
     // USER:GROUP takes a path of its own: the group's lookup.
@@ -58,10 +58,11 @@ public final class AotTraining {
   }
 
   /**
-   * A non-root boot gives runsvdir a directory of links whose time it sets back (ServiceSelection):
-   * the JDK's lambda for that is linked here, as the training runs as root.
+   * A non-root boot gives runsvdir a directory of links whose modification time it sets back
+   * (ServiceSelection): the JDK's lambda for setting a time is linked here, as the training runs as
+   * root.
    */
-  private static void datePastAsANonRootBootDoes() {
+  private static void setTimesAsANonRootBootDoes() {
     Path run = Path.of(System.getProperty("baseimage.root", "/"), "run");
     try {
       Files.setLastModifiedTime(run, FileTime.from(Instant.now()));
@@ -81,9 +82,12 @@ public final class AotTraining {
     for (String name :
         new String[] {
           "io.baseimage.posix.DirectoryWatch$Change",
-          "java.lang.invoke.DirectMethodHandle$1",
           "io.baseimage.startup.ScriptRunner$Outcome$Aborted",
           "io.baseimage.startup.SignalNames",
+          "io.baseimage.myinit.ServiceReadiness$Outcome$NotReady",
+          // --status with a check script (the training's probe has none to run).
+          "io.baseimage.myinit.StatusCommand$Warning",
+          "io.baseimage.myinit.StatusCommand$Interruption",
           // A non-root boot's, and a read-only or full disk's.
           "io.baseimage.env.StoreProblem$Unreadable",
           "io.baseimage.env.StoreProblem$NotWritable",
@@ -94,6 +98,12 @@ public final class AotTraining {
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("AotTraining preloads a class that is gone: " + name, e);
       }
+    }
+    try {
+      // The JDK's own, so it may be gone in a later JDK: then nothing needs it.
+      Class.forName("java.lang.invoke.DirectMethodHandle$1", false, null);
+    } catch (ClassNotFoundException e) {
+      // see above
     }
   }
 }

@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -295,7 +296,8 @@ final class MyInit {
       } else if (outcome instanceof Outcome.NotStarted notStarted) {
         log.error(notStarted.cause().getMessage());
       } else {
-        throw new IllegalStateException("a startup script has no deadline: " + outcome);
+        // DeadlinePassed: a startup script has no deadline. MyInitTest pins the outcome kinds.
+        throw new IllegalStateException("unexpected outcome of a startup script: " + outcome);
       }
       return false;
     }
@@ -335,11 +337,15 @@ final class MyInit {
       return Optional.empty();
     }
     if (outcome instanceof ServiceReadiness.Outcome.NotReady notReady) {
+      StringJoiner names = new StringJoiner(", ");
+      for (RunitService service : notReady.services()) {
+        names.add(service.name());
+      }
       log.error(
           "Services not ready within MY_INIT_WAIT_FOR_SERVICES ("
               + seconds(limit)
               + "): "
-              + String.join(", ", notReady.services().stream().map(RunitService::name).toList())
+              + names
               + "; the command is not started.");
       return Optional.of(EXIT_FAILED);
     }
@@ -347,7 +353,10 @@ final class MyInit {
       abortSignal = aborted.signal();
       return Optional.of(EXIT_ABORTED);
     }
-    return Optional.of(endedBy(((ServiceReadiness.Outcome.EssentialEnded) outcome).ended()));
+    if (outcome instanceof ServiceReadiness.Outcome.EssentialEnded ended) {
+      return Optional.of(endedBy(ended.ended()));
+    }
+    throw new IllegalStateException("unexpected outcome of the wait for services: " + outcome);
   }
 
   /** An essential service that ServiceSelection had to leave out, not being root. */

@@ -253,23 +253,23 @@ final class ServiceSelection {
   }
 
   /**
-   * A new directory in {@code parent}, mode 0700. Not {@code Files.createTempDirectory}: its random
-   * name costs a {@code SecureRandom}, whose providers are ~70 classes that no non-root boot should
-   * read from the module image. A name made from the clock is unlikely to be taken, and {@code
-   * mkdir} fails on a name that is (whatever it is, a symbolic link included): the next is tried.
+   * A new directory in {@code parent}, mode 0700. Not {@code Files.createTempDirectory} first: its
+   * random name costs a {@code SecureRandom}, whose providers are ~70 classes that no non-root boot
+   * should read from the module image. A name made from the clock is unlikely to be taken, and
+   * {@code mkdir} fails on a name that is (whatever it is, a symbolic link included): the next is
+   * tried, and a random one after many.
    */
   private static Path newPrivateDirectory(Path parent) throws IOException {
     String clock = Long.toHexString(System.nanoTime());
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
       Path dir = parent.resolve("baseimage-service." + clock + "." + attempt);
       try {
         return Files.createDirectory(dir, PRIVATE_DIRECTORY);
       } catch (FileAlreadyExistsException e) {
-        if (attempt == MAX_NAME_ATTEMPTS) {
-          throw e;
-        }
+        // taken: the next
       }
     }
+    return Files.createTempDirectory(parent, "baseimage-service.", PRIVATE_DIRECTORY);
   }
 
   /**
@@ -280,8 +280,9 @@ final class ServiceSelection {
       if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
         continue;
       }
+      Path links = null;
       try {
-        Path links = newPrivateDirectory(parent);
+        links = newPrivateDirectory(parent);
         for (Path service : services) {
           Files.createSymbolicLink(FileNames.resolve(links, FileNames.nameOf(service)), service);
         }
@@ -290,7 +291,10 @@ final class ServiceSelection {
         Files.setLastModifiedTime(links, FileTime.from(Instant.now().minusSeconds(2)));
         return Optional.of(links);
       } catch (IOException e) {
-        // read-only after all, or full: try the next one
+        // read-only after all, or full: try the next one, leaving no half-made list behind
+        if (links != null) {
+          remove(links);
+        }
       }
     }
     if (services.isEmpty() && isEmptyDirectory(layout.noServices())) {

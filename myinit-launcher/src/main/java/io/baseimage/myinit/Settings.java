@@ -71,10 +71,11 @@ record Settings(
 
   /**
    * {@code seconds}, a decimal number as {@link java.math.BigDecimal#BigDecimal(String)} reads it
-   * ({@code 5}, {@code 0.5}, {@code .25}, {@code 1e1}), in nanoseconds, truncated; -1 if it is not
-   * such a number, is below zero or above {@link #MAX_NANOS}. Not BigDecimal itself: its class
-   * set-up links BigInteger's parallel arithmetic, ~35 classes with ForkJoinPool's, which a boot
-   * that sets a timeout would read from the module image (docs/benchmarks.md, "Levers").
+   * ({@code 5}, {@code 0.5}, {@code .25}, {@code 1e1}), but in ASCII digits only, in nanoseconds,
+   * truncated; -1 if it is not such a number, is below zero or above {@link #MAX_NANOS}. Not
+   * BigDecimal itself: its class set-up links BigInteger's parallel arithmetic, ~35 classes with
+   * ForkJoinPool's, which a boot that sets a timeout would read from the module image
+   * (docs/benchmarks.md, "Levers").
    */
   static long nanosOf(String seconds) {
     int at = 0;
@@ -122,9 +123,15 @@ record Settings(
     if (negative && digits.length() > 0) {
       return -1; // -0 is zero: BigDecimal's zero has no sign
     }
+    // A year and a fraction of a nanosecond is more than a year, though it reads as one.
+    boolean aboveTruncated = false;
     if (power < 0) {
       // Truncated below the nanosecond, as BigDecimal's longValue() does.
-      digits.setLength((int) Math.max(0, digits.length() + power));
+      int kept = (int) Math.max(0, digits.length() + power);
+      for (int i = kept; i < digits.length(); i++) {
+        aboveTruncated |= digits.charAt(i) != '0';
+      }
+      digits.setLength(kept);
       power = 0;
     }
     if (digits.length() == 0) {
@@ -137,7 +144,7 @@ record Settings(
     for (long i = 0; i < power; i++) {
       nanos *= 10;
     }
-    return nanos <= MAX_NANOS ? nanos : -1;
+    return nanos < MAX_NANOS || (nanos == MAX_NANOS && !aboveTruncated) ? nanos : -1;
   }
 
   /**

@@ -127,7 +127,7 @@ final class Shutdown {
       } else if (outcome instanceof Outcome.NotStarted notStarted) {
         log.warn(notStarted.cause().getMessage());
       }
-      // Finished with success, or Aborted: nothing to say.
+      // Finished with success, or Aborted: nothing to say. MyInitTest pins the outcome kinds.
     }
   }
 

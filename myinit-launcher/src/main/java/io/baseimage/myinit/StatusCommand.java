@@ -292,13 +292,7 @@ final class StatusCommand {
       return;
     }
     ProcessControl kernel = processes.get();
-    Consumer<String> warn =
-        new Consumer<>() {
-          @Override
-          public void accept(String problem) {
-            log.warn(problem);
-          }
-        };
+    Consumer<String> warn = new Warning(log);
     Reaper reaper = Reaper.start(kernel, warn);
     // The launcher leaves these blocked: without this a Ctrl-C would wait for the checks.
     SignalEvents.queueTo(reaper, kernel, warn, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP);
@@ -315,14 +309,7 @@ final class StatusCommand {
       }
     }
     int[] interruptedBy = {0};
-    IntPredicate interrupt =
-        new IntPredicate() {
-          @Override
-          public boolean test(int signal) {
-            interruptedBy[0] = signal;
-            return true;
-          }
-        };
+    IntPredicate interrupt = new Interruption(interruptedBy);
     for (int i = 0; i < running.size(); i++) {
       ServiceReport report = running.get(i);
       int pid = pids.get(i);
@@ -375,5 +362,37 @@ final class StatusCommand {
     }
     String reason = e instanceof FileSystemException failure ? failure.getReason() : e.getMessage();
     return reason != null ? reason : e.getClass().getSimpleName();
+  }
+
+  /**
+   * A problem of the checks' reaper, logged. Named classes, not lambdas or anonymous ones: the AOT
+   * training's probe runs no check, and AotTraining preloads these by name.
+   */
+  static final class Warning implements Consumer<String> {
+    private final Log log;
+
+    Warning(Log log) {
+      this.log = log;
+    }
+
+    @Override
+    public void accept(String problem) {
+      log.warn(problem);
+    }
+  }
+
+  /** A signal that stops waiting for the checks; the first one is kept. */
+  static final class Interruption implements IntPredicate {
+    private final int[] by;
+
+    Interruption(int[] by) {
+      this.by = by;
+    }
+
+    @Override
+    public boolean test(int signal) {
+      by[0] = signal;
+      return true;
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.baseimage.env.ContainerEnvironment;
 import io.baseimage.posix.Signals;
 import io.baseimage.posix.WaitStatus;
 import io.baseimage.startup.Reaper;
+import io.baseimage.startup.ScriptRunner;
 import io.baseimage.testing.FakePosix;
 import io.baseimage.testing.FakePosix.Kill;
 import io.baseimage.testing.FakePosix.Spawn;
@@ -289,6 +290,20 @@ class MyInitTest {
     assertThatThrownBy(() -> init.run(ContainerEnvironment.of(Map.of("PATH", bin.toString()))))
         .isInstanceOf(UnsatisfiedLinkError.class);
     assertThat(posix.calls()).isEmpty();
+  }
+
+  @Test
+  void knowsEveryKindOfOutcome() {
+    // MyInit and Shutdown tell outcomes apart with instanceof, not a pattern switch (whose
+    // bootstrap spins a class at run time), so the compiler no longer checks that every kind is
+    // handled: a new kind must be handled there first, then added here.
+    assertThat(ScriptRunner.Outcome.class.getPermittedSubclasses())
+        .extracting(Class::getSimpleName)
+        .containsExactlyInAnyOrder(
+            "Finished", "TimedOut", "Aborted", "DeadlinePassed", "NotStarted");
+    assertThat(ServiceReadiness.Outcome.class.getPermittedSubclasses())
+        .extracting(Class::getSimpleName)
+        .containsExactlyInAnyOrder("Ready", "NotReady", "Aborted", "EssentialEnded");
   }
 
   @Test

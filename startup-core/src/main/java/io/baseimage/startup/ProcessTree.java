@@ -25,7 +25,10 @@ public final class ProcessTree {
   public static List<Integer> descendantsOf(int ancestor, Path proc) throws IOException {
     Map<Integer, List<Integer>> children = childrenByParent(proc);
     List<Integer> descendants = new ArrayList<>();
-    Deque<Integer> todo = new ArrayDeque<>(List.of(ancestor));
+    // Not ArrayDeque(Collection): it adds through a method reference that no AOT training links
+    // (an init that is not PID 1 comes here at every shutdown).
+    Deque<Integer> todo = new ArrayDeque<>();
+    todo.push(ancestor);
     while (!todo.isEmpty()) {
       for (int child : children.getOrDefault(todo.pop(), List.of())) {
         descendants.add(child);

@@ -37,6 +37,13 @@ import java.util.function.Predicate;
  */
 public final class Reaper {
   /**
+   * For waits that no signal ends. One instance, made when the class is: a lambda at each wait
+   * would be linked at run time where the AOT training never waited so (a child that needs
+   * SIGKILL).
+   */
+  private static final IntPredicate IGNORING_SIGNALS = signal -> false;
+
+  /**
    * How long the reaper sleeps when it has no children, in case one is handed to it from outside.
    */
   private static final long IDLE_RECHECK_MILLIS = 1000;
@@ -200,12 +207,12 @@ public final class Reaper {
     signal(pid, Signals.SIGTERM);
     // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
     signal(pid, Signals.SIGCONT);
-    Optional<ExitStatus> status = awaitExit(pid, deadline.cut(killTimeout), signal -> false);
+    Optional<ExitStatus> status = awaitExit(pid, deadline.cut(killTimeout), IGNORING_SIGNALS);
     if (status.isPresent()) {
       return status;
     }
     signal(pid, Signals.SIGKILL);
-    return awaitExit(pid, deadline.forKilled(killTimeout), signal -> false);
+    return awaitExit(pid, deadline.forKilled(killTimeout), IGNORING_SIGNALS);
   }
 
   /** The status of a child that has ended, if it has. */
