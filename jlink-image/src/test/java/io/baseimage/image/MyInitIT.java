@@ -1661,6 +1661,26 @@ class MyInitIT {
   }
 
   @Test
+  void runsvdirStopsAtOnceAfterAStartupScriptChangedTheServiceDirectory() throws Exception {
+    // runsvdir sleeps a second, TERM blocked, after it scans a directory changed within that
+    // second, and takes a TERM sent meanwhile only after its next 5 s wait (runsvdir.c): a script
+    // that enables or removes a service at boot is enough. my_init sends TERM again until it ends.
+    sandbox.script("/etc/my_init.d/10-touch", "touch /etc/service");
+    long start = System.nanoTime();
+
+    Sandbox.Result result =
+        sandbox.run(
+            environment("KILL_PROCESS_TIMEOUT", "30", "MY_INIT_SHUTDOWN_TIMEOUT", "60"),
+            "/sbin/my_init",
+            "--",
+            "/bin/true");
+
+    result.hasStatus(0);
+    // With one TERM: runsvdir's 1 s sleep and then its 5 s wait, always. Now its 1 s sleep.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+  }
+
+  @Test
   void aReadOnlyEnvironmentDirectoryIsOneWarningAndTheDumpsAreStillWritten() throws Exception {
     sandbox.write("/etc/container_environment/FROM_IMAGE", "image\n");
 

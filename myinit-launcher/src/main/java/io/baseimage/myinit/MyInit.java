@@ -204,12 +204,7 @@ final class MyInit {
         // All of /etc/service: one that ServiceSelection left out is still waited for, in vain.
         services = RunitService.in(layout.serviceDirectory());
         essentials =
-            new EssentialServices(
-                services,
-                processes,
-                runitStarted,
-                service -> serviceWatch.flatMap(watch -> watch.recordedARun(service)),
-                log);
+            new EssentialServices(services, processes, runitStarted, this::recordedARun, log);
         Optional<RunitService> cannotRun = essentialLeftOut();
         if (cannotRun.isPresent()) {
           log.error(
@@ -357,6 +352,15 @@ final class MyInit {
       return Optional.of(endedBy(ended.ended()));
     }
     throw new IllegalStateException("unexpected outcome of the wait for services: " + outcome);
+  }
+
+  /**
+   * Whether the watch saw runsv record a run of {@code service}, where it knows. Not a lambda over
+   * the Optional: the AOT training's essential service never goes down, and a lambda it never
+   * created would be spun when one does.
+   */
+  private Optional<Boolean> recordedARun(RunitService service) {
+    return serviceWatch.isPresent() ? serviceWatch.get().recordedARun(service) : Optional.empty();
   }
 
   /** An essential service that ServiceSelection had to leave out, not being root. */

@@ -25,6 +25,19 @@ record RunitService(Path directory) {
   private static final ByteString DOT = ByteString.of(".");
   private static final byte[] CHECK_COMMAND = "./check".getBytes(StandardCharsets.US_ASCII);
 
+  // equals and hashCode written out: a record's own are made at run time by an invokedynamic
+  // bootstrap (ObjectMethods, ~30 classes and spun method handles) on the first call, which for a
+  // service comes when an essential one goes down, in the middle of a shutdown.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RunitService service && directory.equals(service.directory);
+  }
+
+  @Override
+  public int hashCode() {
+    return directory.hashCode();
+  }
+
   /**
    * The services in {@code scanned} as runsvdir sees them: subdirectories not starting with '.'.
    */

@@ -15,6 +15,7 @@ import io.baseimage.startup.ScriptRunner.Outcome;
 import io.baseimage.startup.SignalNames;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,8 @@ import java.util.Optional;
  * its own status before the runtime's grace period ends.
  */
 final class Shutdown {
+  private static final Duration RUNSVDIR_TERM_EVERY = Duration.ofMillis(100);
+
   private interface Step {
     void run() throws InterruptedException;
   }
@@ -134,7 +137,10 @@ final class Shutdown {
   private void stopRunsvdir(int runsvdir) throws InterruptedException {
     if (reaper.isRunning(runsvdir)) {
       log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
-      reaper.terminate(runsvdir, deadline, settings.killProcessTimeout());
+      // runsvdir takes TERM only while it waits for its next scan: one that comes while it sleeps
+      // (a second, after scanning a directory changed within that second; runsvdir.c) is handled
+      // after its next wait, 5 s later. So TERM again until it ends.
+      reaper.terminate(runsvdir, deadline, settings.killProcessTimeout(), RUNSVDIR_TERM_EVERY);
     }
   }
 

@@ -204,10 +204,28 @@ public final class Reaper {
    */
   public Optional<ExitStatus> terminate(int pid, Deadline deadline, Duration killTimeout)
       throws InterruptedException {
-    signal(pid, Signals.SIGTERM);
-    // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
-    signal(pid, Signals.SIGCONT);
-    Optional<ExitStatus> status = awaitExit(pid, deadline.cut(killTimeout), IGNORING_SIGNALS);
+    return terminate(pid, deadline, killTimeout, killTimeout);
+  }
+
+  /**
+   * As {@link #terminate(int, Deadline, Duration)}, but sends {@code SIGTERM} again every {@code
+   * every} until the child ends or {@code killTimeout} has passed: for a child that takes the
+   * signal only at some moments and otherwise long after.
+   *
+   * @return the child's status, or empty if it did not even end after {@code SIGKILL} in time
+   */
+  public Optional<ExitStatus> terminate(
+      int pid, Deadline deadline, Duration killTimeout, Duration every)
+      throws InterruptedException {
+    long end = deadline.cut(killTimeout);
+    Optional<ExitStatus> status;
+    do {
+      signal(pid, Signals.SIGTERM);
+      // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
+      signal(pid, Signals.SIGCONT);
+      long next = System.nanoTime() + every.toNanos();
+      status = awaitExit(pid, next - end < 0 ? next : end, IGNORING_SIGNALS);
+    } while (status.isEmpty() && System.nanoTime() - end < 0);
     if (status.isPresent()) {
       return status;
     }

@@ -212,6 +212,22 @@ class ReaperTest {
   }
 
   @Test
+  void terminateCanSendTermAgainUntilTheChildEnds() throws Exception {
+    posix.program("stubborn").ignores(Signals.SIGTERM);
+    int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
+
+    Optional<ExitStatus> status =
+        reaper.terminate(pid, Deadline.NONE, Duration.ofMillis(300), Duration.ofMillis(10));
+
+    assertThat(status).contains(ExitStatus.killedBy(Signals.SIGKILL));
+    List<Integer> signals = posix.signalsTo(pid);
+    assertThat(signals.subList(0, signals.size() - 1))
+        .hasSizeGreaterThanOrEqualTo(2)
+        .containsOnly(Signals.SIGTERM);
+    assertThat(signals).endsWith(Signals.SIGKILL);
+  }
+
+  @Test
   void terminateWithinADeadlineCutsBothWaitsToIt() throws Exception {
     posix.program("stubborn").ignores(Signals.SIGTERM);
     int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
