@@ -143,6 +143,7 @@ done
   > "$work/train.log" 2>&1 \
   || { cat "$work/train.log"; exit 1; }
 [ -s "$runtime/lib/launchers.aot" ] || { echo "no AOT cache"; cat "$work/train.log"; exit 1; }
+[ -e "$train/run/training-probed" ] || { echo "the AOT training's status probe did not run"; cat "$work/train.log"; exit 1; }
 
 # What java.base ships that neither launcher ever opens (no TLS, no keystore, no ProcessBuilder,
 # no jrt:/ file system for other JDKs, no default CDS dump, no signal chaining): ~0.6 MB. Only now:

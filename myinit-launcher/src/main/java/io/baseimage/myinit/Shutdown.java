@@ -137,9 +137,10 @@ final class Shutdown {
   private void stopRunsvdir(int runsvdir) throws InterruptedException {
     if (reaper.isRunning(runsvdir)) {
       log.info("Shutting down runit daemon (PID " + runsvdir + ")...");
-      // runsvdir takes TERM only while it waits for its next scan: one that comes while it sleeps
-      // (a second, after scanning a directory changed within that second; runsvdir.c) is handled
-      // after its next wait, 5 s later. So TERM again until it ends.
+      // runsvdir looks at a TERM only after a wait for its next scan: one that cuts short the
+      // second it sleeps after scanning a directory changed within that second (runsvdir.c) is
+      // looked at only after the next wait, 5 s later where it started no runsv. So TERM again
+      // until it ends.
       reaper.terminate(runsvdir, deadline, settings.killProcessTimeout(), RUNSVDIR_TERM_EVERY);
     }
   }

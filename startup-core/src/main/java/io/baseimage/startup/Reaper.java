@@ -217,14 +217,19 @@ public final class Reaper {
   public Optional<ExitStatus> terminate(
       int pid, Deadline deadline, Duration killTimeout, Duration every)
       throws InterruptedException {
+    if (every.isNegative() || every.isZero()) {
+      throw new IllegalArgumentException("every must be positive: " + every);
+    }
     long end = deadline.cut(killTimeout);
+    // No repeat when the first wait already reaches the end (and no overflow for a long one).
+    long step = every.compareTo(killTimeout) >= 0 ? Long.MAX_VALUE : every.toNanos();
     Optional<ExitStatus> status;
     do {
       signal(pid, Signals.SIGTERM);
       // A stopped child (Ctrl-Z, SIGSTOP) would only see the TERM once continued: as runsv does.
       signal(pid, Signals.SIGCONT);
-      long next = System.nanoTime() + every.toNanos();
-      status = awaitExit(pid, next - end < 0 ? next : end, IGNORING_SIGNALS);
+      long now = System.nanoTime();
+      status = awaitExit(pid, end - now <= step ? end : now + step, IGNORING_SIGNALS);
     } while (status.isEmpty() && System.nanoTime() - end < 0);
     if (status.isPresent()) {
       return status;

@@ -228,6 +228,23 @@ class ReaperTest {
   }
 
   @Test
+  void terminateRefusesARepeatThatIsNotPositive() throws Exception {
+    int pid = reaper.spawn(Command.of(ENV, program));
+
+    assertThatThrownBy(() -> reaper.terminate(pid, Deadline.NONE, AMPLE, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(posix.signalsTo(pid)).isEmpty();
+  }
+
+  @Test
+  void terminateWithAVeryLongTimeoutStillEnds() throws Exception {
+    int pid = reaper.spawn(Command.of(ENV, program));
+
+    assertThat(reaper.terminate(pid, Deadline.NONE, Duration.ofDays(365L * 1000)))
+        .contains(ExitStatus.killedBy(Signals.SIGTERM));
+  }
+
+  @Test
   void terminateWithinADeadlineCutsBothWaitsToIt() throws Exception {
     posix.program("stubborn").ignores(Signals.SIGTERM);
     int pid = reaper.spawn(Command.of(ENV, executable(dir, "stubborn").toString()));
