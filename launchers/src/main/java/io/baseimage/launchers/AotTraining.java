@@ -45,8 +45,10 @@ public final class AotTraining {
       // No group root: the boot then reads two classes from the module image.
     }
     preload();
-    StatusProbe.startDuringTheBoot();
-    setTimesAsANonRootBootDoes();
+    // The training root's run/ (-Dbaseimage.root), as my_init's Main finds it.
+    Path run = Path.of(System.getProperty("baseimage.root", "/"), "run");
+    StatusProbe.startDuringTheBoot(run);
+    setTimesAsANonRootBootDoes(run);
     List<byte[]> setuser = all.subList(0, SETUSER_ARGS);
     Setuser.run(setuser);
     // USER:GROUP takes a path of its own: the group's lookup.
@@ -62,8 +64,7 @@ public final class AotTraining {
    * (ServiceSelection): the JDK's lambda for setting a time is linked here, as the training runs as
    * root.
    */
-  private static void setTimesAsANonRootBootDoes() {
-    Path run = Path.of(System.getProperty("baseimage.root", "/"), "run");
+  private static void setTimesAsANonRootBootDoes(Path run) {
     try {
       Files.setLastModifiedTime(run, FileTime.from(Instant.now()));
     } catch (IOException e) {

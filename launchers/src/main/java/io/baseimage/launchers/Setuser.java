@@ -9,9 +9,7 @@ public final class Setuser {
   private Setuser() {}
 
   public static void main(String[] args) {
-    // halt, not exit: nothing is left to flush (Output and Log flush every line) and no shutdown
-    // hook is ours, while Runtime.exit asks for a System.Logger to log the exit, ~2 ms of classes
-    // from outside the AOT cache where jffi has not set java.util.logging up (docs/benchmarks.md).
+    // halt, not exit: see MyInit.main.
     Runtime.getRuntime().halt(run(LauncherArguments.of(args)));
   }
 

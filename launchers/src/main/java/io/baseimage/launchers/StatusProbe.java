@@ -27,8 +27,9 @@ final class StatusProbe extends Thread {
     setDaemon(true);
   }
 
-  static void startDuringTheBoot() {
-    new StatusProbe(Path.of(System.getProperty("baseimage.root", "/"), "run")).start();
+  /** Starts the probe, which waits for {@code run/training-command} in the training root. */
+  static void startDuringTheBoot(Path run) {
+    new StatusProbe(run).start();
   }
 
   @Override

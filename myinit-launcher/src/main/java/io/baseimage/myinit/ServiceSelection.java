@@ -44,7 +44,7 @@ final class ServiceSelection {
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
-  /** Names taken in a row before giving up on a directory: someone is squatting on them. */
+  /** Clock names taken in a row before a random one is made: someone is squatting on them. */
   private static final int MAX_NAME_ATTEMPTS = 100;
 
   private final Layout layout;
